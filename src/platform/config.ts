@@ -1,0 +1,132 @@
+import os from 'node:os'
+import path from 'node:path'
+
+/**
+ * The only module that reads process.env. Everything else receives a RuntimeEnv built here, so tests and the
+ * daemon can construct one from any environment object.
+ */
+export interface ServiceUrls {
+  zoomApi: string
+  zoomOauth: string
+  googleAuth: string
+  googleToken: string
+  youtubeApi: string
+  vkApi: string
+  vkId: string
+  vkOauth: string
+  fireworksAudio: string
+  fireworksBatch: string
+  transcribe: string | undefined
+  llm: string
+}
+
+export type SecretStorePreference = 'auto' | 'keychain' | 'file'
+
+export interface RuntimeEnv {
+  /** RECFLOW_HOME when set (tests always set it), else undefined and XDG dirs are used. */
+  home: string | undefined
+  configDir: string
+  dataDir: string
+  dbPath: string
+  mediaDir: string
+  secretStore: SecretStorePreference
+  urls: ServiceUrls
+  /** PATH as seen by this process, for locating ffmpeg/ffprobe. */
+  pathEnv: string
+  isCi: boolean
+  noColor: boolean
+  logLevel: 'error' | 'warn' | 'info' | 'debug'
+  platform: NodeJS.Platform
+}
+
+type Env = Record<string, string | undefined>
+
+const DEFAULT_URLS: ServiceUrls = {
+  zoomApi: 'https://api.zoom.us/v2',
+  zoomOauth: 'https://zoom.us',
+  googleAuth: 'https://accounts.google.com/o/oauth2/v2/auth',
+  googleToken: 'https://oauth2.googleapis.com/token',
+  youtubeApi: 'https://www.googleapis.com',
+  vkApi: 'https://api.vk.com/method',
+  vkId: 'https://id.vk.com',
+  vkOauth: 'https://oauth.vk.com',
+  fireworksAudio: 'https://audio-prod.api.fireworks.ai',
+  fireworksBatch: 'https://audio-batch.api.fireworks.ai',
+  transcribe: undefined,
+  llm: 'https://api.deepseek.com',
+}
+
+const URL_VARS: Record<keyof ServiceUrls, string> = {
+  zoomApi: 'RECFLOW_ZOOM_API_URL',
+  zoomOauth: 'RECFLOW_ZOOM_OAUTH_URL',
+  googleAuth: 'RECFLOW_GOOGLE_AUTH_URL',
+  googleToken: 'RECFLOW_GOOGLE_TOKEN_URL',
+  youtubeApi: 'RECFLOW_YOUTUBE_API_URL',
+  vkApi: 'RECFLOW_VK_API_URL',
+  vkId: 'RECFLOW_VK_ID_URL',
+  vkOauth: 'RECFLOW_VK_OAUTH_URL',
+  fireworksAudio: 'RECFLOW_FIREWORKS_AUDIO_URL',
+  fireworksBatch: 'RECFLOW_FIREWORKS_BATCH_URL',
+  transcribe: 'RECFLOW_TRANSCRIBE_URL',
+  llm: 'RECFLOW_LLM_URL',
+}
+
+export const ENV_VARS = {
+  home: 'RECFLOW_HOME',
+  db: 'RECFLOW_DB',
+  mediaDir: 'RECFLOW_MEDIA_DIR',
+  secretStore: 'RECFLOW_SECRET_STORE',
+  logLevel: 'RECFLOW_LOG_LEVEL',
+  ...URL_VARS,
+} as const
+
+const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== '' ? v.trim() : undefined)
+const stripSlash = (u: string) => u.replace(/\/+$/, '')
+
+export function resolveServiceUrls(env: Env): ServiceUrls {
+  const urls = { ...DEFAULT_URLS }
+  for (const key of Object.keys(URL_VARS) as Array<keyof ServiceUrls>) {
+    const value = nonEmpty(env[URL_VARS[key]])
+    if (value !== undefined) urls[key] = stripSlash(value)
+  }
+  return urls
+}
+
+/** Builds the runtime environment from an env object (process.env by default). Pure apart from os.homedir(). */
+export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform = process.platform): RuntimeEnv {
+  const home = nonEmpty(env.RECFLOW_HOME)
+  const userHome = nonEmpty(env.HOME) ?? os.homedir()
+  const configDir = home
+    ? path.resolve(home, 'config')
+    : path.join(nonEmpty(env.XDG_CONFIG_HOME) ?? path.join(userHome, '.config'), 'recflow')
+  const dataDir = home
+    ? path.resolve(home, 'data')
+    : path.join(nonEmpty(env.XDG_DATA_HOME) ?? path.join(userHome, '.local', 'share'), 'recflow')
+  const store = nonEmpty(env.RECFLOW_SECRET_STORE) ?? 'auto'
+  const level = nonEmpty(env.RECFLOW_LOG_LEVEL) ?? 'warn'
+  return {
+    home,
+    configDir,
+    dataDir,
+    dbPath: path.resolve(nonEmpty(env.RECFLOW_DB) ?? path.join(dataDir, 'recflow.db')),
+    mediaDir: path.resolve(nonEmpty(env.RECFLOW_MEDIA_DIR) ?? path.join(dataDir, 'media')),
+    secretStore: (['auto', 'keychain', 'file'].includes(store) ? store : 'auto') as SecretStorePreference,
+    urls: resolveServiceUrls(env),
+    pathEnv: env.PATH ?? '',
+    isCi: env.CI === 'true' || env.CI === '1',
+    noColor: env.NO_COLOR !== undefined,
+    logLevel: (['error', 'warn', 'info', 'debug'].includes(level) ? level : 'warn') as RuntimeEnv['logLevel'],
+    platform,
+  }
+}
+
+/** The process environment with command-line overrides applied (flags win over their env twins). */
+export function loadProcessRuntimeEnv(overrides: { home?: string } = {}): RuntimeEnv {
+  const env: Env = { ...process.env }
+  if (overrides.home) env.RECFLOW_HOME = overrides.home
+  return loadRuntimeEnv(env)
+}
+
+export function debugEnabled(): boolean {
+  return process.env.RECFLOW_LOG_LEVEL === 'debug'
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import crypto from 'node:crypto'
+import { AsyncEntry } from '@napi-rs/keyring'
+import { RecflowError } from '../domain/errors.js'
+import { writeFileAtomicSync } from './atomic-fs.js'
+import type { SecretStorePreference } from './config.js'
+
+/**
+ * Where the CLI keeps platform tokens and API keys (DESIGN.md §5): the OS keychain when one is usable, else an
+ * AES-256-GCM encrypted file in the config dir with a separate 0600 key file.
+ */
+export interface SecretStore {
+  readonly kind: 'keychain' | 'encrypted-file'
+  /** Human description for `doctor` (never contains a secret). */
+  readonly description: string
+  get(name: string): Promise<string | undefined>
+  set(name: string, value: string): Promise<void>
+  delete(name: string): Promise<boolean>
+}
+
+const SERVICE = 'recflow'
+
+class KeychainStore implements SecretStore {
+  readonly kind = 'keychain' as const
+  readonly description: string
+  constructor(private readonly platform: NodeJS.Platform) {
+    this.description = platform === 'linux' ? 'OS keychain (Secret Service)' : 'OS keychain'
+  }
+  private entry(name: string) {
+    // On Linux pin the Secret Service: the kernel keyring fallback is not persistent and often denied.
+    return new AsyncEntry(SERVICE, name, this.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined)
+  }
+  async get(name: string) {
+    return (await this.entry(name).getPassword()) ?? undefined
+  }
+  async set(name: string, value: string) {
+    await this.entry(name).setPassword(value)
+  }
+  async delete(name: string) {
+    return this.entry(name).deleteCredential()
+  }
+}
+
+interface EncryptedEntry {
+  iv: string
+  tag: string
+  data: string
+}
+interface SecretsFile {
+  version: 1
+  entries: Record<string, EncryptedEntry>
+}
+
+export class EncryptedFileStore implements SecretStore {
+  readonly kind = 'encrypted-file' as const
+  readonly description: string
+  private readonly file: string
+  private readonly keyFile: string
+
+  constructor(configDir: string) {
+    this.file = path.join(configDir, 'secrets.enc.json')
+    this.keyFile = path.join(configDir, 'secrets.key')
+    this.description = `encrypted file ${this.file} (AES-256-GCM, key in ${this.keyFile}, mode 0600)`
+  }
+
+  private key(create: boolean): Buffer | undefined {
+    if (fs.existsSync(this.keyFile)) {
+      const key = Buffer.from(fs.readFileSync(this.keyFile, 'utf8').trim(), 'base64')
+      if (key.length !== 32) {
+        throw new RecflowError('internal', `the secret key file ${this.keyFile} is damaged`, {
+          hint: 'restore it from a backup; without it the stored secrets cannot be read',
+        })
+      }
+      return key
+    }
+    if (!create) return undefined
+    const key = crypto.randomBytes(32)
+    writeFileAtomicSync(this.keyFile, key.toString('base64') + '\n', 0o600)
+    return key
+  }
+
+  private read(): SecretsFile {
+    if (!fs.existsSync(this.file)) return { version: 1, entries: {} }
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.file, 'utf8')) as SecretsFile
+      if (parsed.version !== 1 || typeof parsed.entries !== 'object') throw new Error('unknown format')
+      return parsed
+    } catch (e) {
+      throw new RecflowError('internal', `the secrets file ${this.file} cannot be read: ${(e as Error).message}`)
+    }
+  }
+
+  async get(name: string) {
+    const entry = this.read().entries[name]
+    if (!entry) return undefined
+    const key = this.key(false)
+    if (!key) throw new RecflowError('internal', `the secret key file ${this.keyFile} is missing`)
+    try {
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(entry.iv, 'base64'))
+      decipher.setAAD(Buffer.from(name))
+      decipher.setAuthTag(Buffer.from(entry.tag, 'base64'))
+      return Buffer.concat([decipher.update(Buffer.from(entry.data, 'base64')), decipher.final()]).toString('utf8')
+    } catch {
+      throw new RecflowError('internal', `the stored secret "${name}" cannot be decrypted (wrong key or tampered file)`)
+    }
+  }
+
+  async set(name: string, value: string) {
+    const key = this.key(true)!
+    const iv = crypto.randomBytes(12)
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv)
+    cipher.setAAD(Buffer.from(name))
+    const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
+    const file = this.read()
+    file.entries[name] = { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') }
+    writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
+  }
+
+  async delete(name: string) {
+    const file = this.read()
+    if (!(name in file.entries)) return false
+    delete file.entries[name]
+    writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
+    return true
+  }
+}
+
+/** True when the keychain can be constructed and read; never writes. */
+async function keychainUsable(platform: NodeJS.Platform): Promise<boolean> {
+  try {
+    await new KeychainStore(platform).get('__recflow_probe__')
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function openSecretStore(opts: {
+  preference: SecretStorePreference
+  configDir: string
+  platform: NodeJS.Platform
+}): Promise<SecretStore> {
+  if (opts.preference === 'file') return new EncryptedFileStore(opts.configDir)
+  if (await keychainUsable(opts.platform)) return new KeychainStore(opts.platform)
+  if (opts.preference === 'keychain') {
+    throw new RecflowError('usage', 'RECFLOW_SECRET_STORE=keychain but no OS keychain is usable here', {
+      hint: 'start a Secret Service (e.g. gnome-keyring) or set RECFLOW_SECRET_STORE=file',
+    })
+  }
+  return new EncryptedFileStore(opts.configDir)
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { checkImportRules, importsOf, type SourceFile } from '../../support/import-rules.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../../..')
+
+function collect(dir: string): SourceFile[] {
+  const abs = path.join(ROOT, dir)
+  if (!fs.existsSync(abs)) return []
+  return fs
+    .readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && /\.(ts|tsx)$/.test(d.name))
+    .map((d) => {
+      const full = path.join(d.parentPath, d.name)
+      return { path: path.relative(ROOT, full).split(path.sep).join('/'), source: fs.readFileSync(full, 'utf8') }
+    })
+}
+
+describe('layer import rules (DESIGN.md §1)', () => {
+  it('hold for the whole tree', () => {
+    const files = ['src', 'commands', 'daemon', 'migrations'].flatMap(collect)
+    expect(files.length).toBeGreaterThan(10)
+    expect(checkImportRules(files)).toEqual([])
+  })
+
+  it('finds static, dynamic and side-effect imports', () => {
+    expect(importsOf(`import a from 'x'\nimport { b } from "./y.js"\nexport * from '../z.js'\nawait import('w')\nimport 'side'`)).toEqual([
+      'x', './y.js', '../z.js', 'w', 'side',
+    ])
+  })
+
+  const cases: Array<[string, SourceFile, string]> = [
+    ['domain importing node:fs', { path: 'src/domain/a.ts', source: `import fs from 'node:fs'` }, 'domain-pure'],
+    ['domain importing the db layer', { path: 'src/domain/a.ts', source: `import { x } from '../db/scope.js'` }, 'domain-pure'],
+    ['kysely outside src/db', { path: 'src/services/a.ts', source: `import { sql } from 'kysely'` }, 'kysely-confined'],
+    ['execa in services', { path: 'src/services/a.ts', source: `import { execa } from 'execa'` }, 'execa-confined'],
+    ['undici outside platform/http', { path: 'src/providers/zoom/a.ts', source: `import { request } from 'undici'` }, 'undici-confined'],
+    ['keyring outside secrets', { path: 'src/platform/x.ts', source: `import { Entry } from '@napi-rs/keyring'` }, '@napi-rs/keyring-confined'],
+    ['a migration importing src', { path: 'migrations/0002.ts', source: `import { x } from '../src/domain/a.js'` }, 'migrations-frozen'],
+    ['a provider importing services', { path: 'src/providers/zoom/c.ts', source: `import { s } from '../../services/sync.js'` }, 'providers-isolated'],
+    ['a provider importing another provider', { path: 'src/providers/zoom/c.ts', source: `import { y } from '../youtube/client.js'` }, 'providers-isolated'],
+    ['a command importing the db', { path: 'commands/templates/list.ts', source: `import { forUser } from '../../src/db/scope.js'` }, 'edges-thin'],
+    ['a daemon route importing media', { path: 'daemon/routes/r.ts', source: `import { probe } from '../../src/media/probe.js'` }, 'edges-thin'],
+    ['process.env outside platform/config', { path: 'src/services/a.ts', source: `const x = process.env.HOME` }, 'env-in-config-only'],
+  ]
+  it.each(cases)('reports %s', (_name, file, rule) => {
+    expect(checkImportRules([file]).map((v) => v.rule)).toContain(rule)
+  })
+
+  it('allows a provider to import the shared provider types', () => {
+    expect(checkImportRules([{ path: 'src/providers/zoom/c.ts', source: `import type { T } from '../types.js'` }])).toEqual([])
+  })
+})
