@@ -33,6 +33,8 @@ export interface RuntimeEnv {
   urls: ServiceUrls
   /** PATH as seen by this process, for locating ffmpeg/ffprobe. */
   pathEnv: string
+  /** Explicit ffmpeg/ffprobe binaries (RECFLOW_FFMPEG_PATH, RECFLOW_FFPROBE_PATH); they win over PATH. */
+  mediaTools: { ffmpeg?: string; ffprobe?: string }
   isCi: boolean
   noColor: boolean
   logLevel: 'error' | 'warn' | 'info' | 'debug'
@@ -77,6 +79,8 @@ export const ENV_VARS = {
   mediaDir: 'RECFLOW_MEDIA_DIR',
   secretStore: 'RECFLOW_SECRET_STORE',
   logLevel: 'RECFLOW_LOG_LEVEL',
+  ffmpeg: 'RECFLOW_FFMPEG_PATH',
+  ffprobe: 'RECFLOW_FFPROBE_PATH',
   ...URL_VARS,
 } as const
 
@@ -113,6 +117,7 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
     secretStore: (['auto', 'keychain', 'file'].includes(store) ? store : 'auto') as SecretStorePreference,
     urls: resolveServiceUrls(env),
     pathEnv: env.PATH ?? '',
+    mediaTools: { ffmpeg: nonEmpty(env.RECFLOW_FFMPEG_PATH), ffprobe: nonEmpty(env.RECFLOW_FFPROBE_PATH) },
     isCi: env.CI === 'true' || env.CI === '1',
     noColor: env.NO_COLOR !== undefined,
     logLevel: (['error', 'warn', 'info', 'debug'].includes(level) ? level : 'warn') as RuntimeEnv['logLevel'],

@@ -1,0 +1,42 @@
+import { Args, Flags } from '@oclif/core'
+import { BaseCommand } from '../../src/cli/base-command.js'
+import { details } from '../../src/cli/presenters/table.js'
+
+export default class PresetsRender extends BaseCommand<typeof PresetsRender> {
+  static override summary = 'Previews the title, description and tags a preset would publish, with platform limits applied.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> 2',
+    '<%= config.bin %> <%= command.id %> 2 --recording 42',
+    '<%= config.bin %> <%= command.id %> 2 --title-sample "Algebra 3" --start 2026-03-02T09:00:00Z',
+  ]
+  static override args = { id: Args.integer({ required: true, description: 'Preset id.' }) }
+  static override flags = {
+    recording: Flags.integer({ summary: 'Render for this recording (its template overrides apply).', exclusive: ['title-sample', 'start'] }),
+    'title-sample': Flags.string({ summary: 'Sample recording title (without --recording).' }),
+    start: Flags.string({ summary: 'Sample start time, ISO 8601 (without --recording).' }),
+  }
+
+  async run() {
+    const { args, flags } = await this.parse(PresetsRender)
+    const app = await this.app(flags)
+    const sample =
+      flags['title-sample'] !== undefined || flags.start !== undefined
+        ? { display_name: flags['title-sample'], start_time: flags.start }
+        : undefined
+    const result = await app.services.presets.render(app.localUser, {
+      presetId: args.id,
+      recordingId: flags.recording,
+      sample: sample && Object.fromEntries(Object.entries(sample).filter(([, v]) => v !== undefined)),
+    })
+    return this.present(result, (r) => [
+      r.sample ? '(rendered for a sample recording; use --recording ID for a real one)' : `(rendered for recording ${r.recording?.id})`,
+      details([
+        ['title', r.title],
+        ['tags', r.tags],
+      ]),
+      'description:',
+      r.description === '' ? '  (empty)' : r.description.replace(/^/gm, '  '),
+      ...r.warnings.map((w) => `warning: ${w}`),
+    ])
+  }
+}

@@ -1,0 +1,31 @@
+import path from 'node:path'
+import { Args } from '@oclif/core'
+import { BaseCommand } from '../../src/cli/base-command.js'
+import { documentFrom, fileFlag, sourceFlags, sourceInputFromFlags } from '../../src/cli/resource-flags.js'
+import { sourceDetails } from '../../src/cli/presenters/resources.js'
+
+export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
+  static override summary = 'Adds an input source: a local folder of recordings, or a Zoom account.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> local lectures --path ~/Recordings',
+    '<%= config.bin %> <%= command.id %> local lectures --path ~/Recordings --glob "**/*.mp4" --name-pattern "(?P<year>\\d{4})-(?P<month>\\d\\d)-(?P<day>\\d\\d)"',
+    '<%= config.bin %> <%= command.id %> zoom department --credential 1',
+    '<%= config.bin %> <%= command.id %> --file source.yaml',
+  ]
+  static override args = {
+    platform: Args.string({ description: 'Kind of source; may come from --file.', options: ['local', 'zoom'] }),
+    name: Args.string({ description: 'Source name (unique); may come from --file.' }),
+  }
+  static override flags = { file: fileFlag, ...sourceFlags }
+
+  async run() {
+    const { args, flags } = await this.parse(SourcesAdd)
+    const app = await this.app(flags)
+    const input = documentFrom(
+      flags.file,
+      sourceInputFromFlags({ ...flags, name: args.name, platform: args.platform }, (p) => path.resolve(p)),
+    )
+    const source = await app.services.sources.create(app.localUser, input)
+    return this.present(source, (s) => [`Added source ${s.id} "${s.name}" (${s.platform}).`, sourceDetails(s)])
+  }
+}

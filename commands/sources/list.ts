@@ -1,0 +1,18 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../../src/cli/base-command.js'
+import { pageFlags } from '../../src/cli/resource-flags.js'
+import { sourcesTable } from '../../src/cli/presenters/resources.js'
+import { nextPageHint } from '../../src/cli/presenters/table.js'
+
+export default class SourcesList extends BaseCommand<typeof SourcesList> {
+  static override summary = 'Lists your input sources.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --active-only --json']
+  static override flags = { 'active-only': Flags.boolean({ summary: 'Only active sources.' }), ...pageFlags }
+
+  async run() {
+    const { flags } = await this.parse(SourcesList)
+    const app = await this.app(flags)
+    const page = await app.services.sources.list(app.localUser, { activeOnly: flags['active-only'] || undefined, limit: flags.limit, cursor: flags.cursor })
+    return this.present(page, (p) => [sourcesTable(p.items), ...nextPageHint(p.nextCursor, 'recflow sources list')])
+  }
+}

@@ -1,0 +1,18 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../../src/cli/base-command.js'
+import { pageFlags } from '../../src/cli/resource-flags.js'
+import { templatesTable } from '../../src/cli/presenters/resources.js'
+import { nextPageHint } from '../../src/cli/presenters/table.js'
+
+export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
+  static override summary = 'Lists your templates in matching order (oldest first).'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --no-drafts --json']
+  static override flags = { drafts: Flags.boolean({ summary: 'Include drafts.', default: true, allowNo: true }), ...pageFlags }
+
+  async run() {
+    const { flags } = await this.parse(TemplatesList)
+    const app = await this.app(flags)
+    const page = await app.services.templates.list(app.localUser, { includeDrafts: flags.drafts, limit: flags.limit, cursor: flags.cursor })
+    return this.present(page, (p) => [templatesTable(p.items), ...nextPageHint(p.nextCursor, 'recflow templates list')])
+  }
+}

@@ -1,0 +1,75 @@
+import { LOCAL_USER_EMAIL, openDatabase, systemScope, type Database } from './db/index.js'
+import { MediaToolbox } from './media/toolbox.js'
+import { ensureDir } from './platform/atomic-fs.js'
+import { systemClock, type Clock } from './platform/clock.js'
+import type { RuntimeEnv } from './platform/config.js'
+import { createLogger, type Logger } from './platform/logger.js'
+import { openSecretStore, type SecretStore } from './platform/secrets.js'
+import type { ServiceDeps, UserRef } from './services/context.js'
+import { doctorService } from './services/doctor.js'
+import { presetsService } from './services/presets.js'
+import { recordingsService } from './services/recordings.js'
+import { sourcesService } from './services/sources.js'
+import { templatesService } from './services/templates.js'
+import { userConfigService } from './services/user-config.js'
+
+function buildServices(deps: ServiceDeps) {
+  return {
+    templates: templatesService(deps),
+    presets: presetsService(deps),
+    sources: sourcesService(deps),
+    recordings: recordingsService(deps),
+    config: userConfigService(deps),
+    doctor: doctorService(deps),
+  }
+}
+
+export type Services = ReturnType<typeof buildServices>
+
+export interface App {
+  readonly env: RuntimeEnv
+  readonly database: Database
+  readonly services: Services
+  /** The CLI's own user (created on first use: role admin, plan enterprise). */
+  readonly localUser: UserRef & { email: string; created: boolean }
+  close(): Promise<void>
+}
+
+export interface CreateAppOptions {
+  clock?: Clock
+  logger?: Logger
+}
+
+/** The composition root: every piece of state lives here and is passed down; nothing is a module singleton. */
+export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): Promise<App> {
+  ensureDir(env.configDir, 0o700)
+  ensureDir(env.dataDir, 0o700)
+  ensureDir(env.mediaDir, 0o700)
+  const database = await openDatabase(env.dbPath)
+  try {
+    const logger = opts.logger ?? createLogger(env.logLevel)
+    let secretStore: Promise<SecretStore> | undefined
+    const deps: ServiceDeps = {
+      database,
+      env,
+      clock: opts.clock ?? systemClock,
+      logger,
+      media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
+      // Opened on first use: probing the keychain costs time most commands do not need to spend.
+      secrets: () => (secretStore ??= openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform })),
+    }
+    const system = systemScope(database.db)
+    const existing = await system.users.findByEmail(LOCAL_USER_EMAIL)
+    const user = existing ?? (await system.users.ensureLocalUser())
+    return {
+      env,
+      database,
+      services: buildServices(deps),
+      localUser: { id: user.id, timezone: user.timezone, email: user.email, created: existing === undefined },
+      close: () => database.close(),
+    }
+  } catch (e) {
+    await database.close()
+    throw e
+  }
+}

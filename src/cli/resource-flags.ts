@@ -1,0 +1,134 @@
+import { Flags } from '@oclif/core'
+import { readStructuredFile } from '../platform/input-file.js'
+import { usageError } from '../domain/errors.js'
+import { applyPatch } from '../domain/resources/index.js'
+
+/**
+ * Flag sets shared by `add` and `edit` commands, and pure builders that turn parsed flags into the same input
+ * documents a `--file` holds. Both paths then go through the one zod schema in the service.
+ */
+export const fileFlag = Flags.string({
+  char: 'f',
+  summary: 'Read the resource from a JSON or YAML file (- for stdin); flags given too override its fields.',
+})
+
+export const pageFlags = {
+  limit: Flags.integer({ summary: 'How many items per page (1-100).', default: 50, min: 1, max: 100 }),
+  cursor: Flags.string({ summary: 'Continue after the last page (the cursor printed with the previous page).' }),
+}
+
+export const templateFlags = {
+  description: Flags.string({ summary: 'A note about what the template is for.' }),
+  exact: Flags.string({ summary: 'Match a recording whose whole title equals this (repeatable).', multiple: true }),
+  keyword: Flags.string({ char: 'k', summary: 'Match a recording whose title contains this (repeatable).', multiple: true }),
+  pattern: Flags.string({ char: 'p', summary: 'Match a recording whose title matches this RE2 regex (repeatable).', multiple: true }),
+  'exclude-keyword': Flags.string({ summary: 'Never match a title containing this (repeatable).', multiple: true }),
+  'exclude-pattern': Flags.string({ summary: 'Never match a title matching this regex (repeatable).', multiple: true }),
+  source: Flags.integer({ summary: 'Only recordings from this source id (repeatable; a filter, not a match).', multiple: true }),
+  'case-sensitive': Flags.boolean({ summary: 'Compare titles case-sensitively.', allowNo: true }),
+  preset: Flags.integer({ summary: 'Publish with this output preset id (repeatable).', multiple: true }),
+  title: Flags.string({ summary: 'Title template overriding the presets’, e.g. "{display_name} ({date})".' }),
+  draft: Flags.boolean({ summary: 'Save as a draft: it never matches recordings.', allowNo: true }),
+  active: Flags.boolean({ summary: 'Whether the template is active.', allowNo: true }),
+}
+
+type TemplateFlagValues = {
+  [K in keyof typeof templateFlags]?: unknown
+} & { name?: string }
+
+const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+  if (value !== undefined) target[key] = value
+}
+
+/** Template document from flags (only the fields the flags set; empty for none). */
+export function templateInputFromFlags(f: TemplateFlagValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  set(out, 'name', f.name)
+  set(out, 'description', f.description)
+  const rules: Record<string, unknown> = {}
+  set(rules, 'exact_matches', f.exact)
+  set(rules, 'keywords', f.keyword)
+  set(rules, 'patterns', f.pattern)
+  set(rules, 'exclude_keywords', f['exclude-keyword'])
+  set(rules, 'exclude_patterns', f['exclude-pattern'])
+  set(rules, 'source_ids', f.source)
+  set(rules, 'case_sensitive', f['case-sensitive'])
+  if (Object.keys(rules).length > 0) out.matching_rules = rules
+  if (f.preset !== undefined) out.output_config = { preset_ids: f.preset }
+  if (f.title !== undefined) out.metadata_config = { title_template: f.title }
+  set(out, 'is_draft', f.draft)
+  set(out, 'is_active', f.active)
+  return out
+}
+
+export const presetFlags = {
+  credential: Flags.integer({ summary: 'Credential id to publish with (YouTube and VK presets).' }),
+  description: Flags.string({ summary: 'A note about what the preset is for.' }),
+  title: Flags.string({ summary: 'Title template, e.g. "{display_name} — {date}".' }),
+  'description-template': Flags.string({ summary: 'Description template, e.g. "{summary}\\n\\n{chapters}".' }),
+  tag: Flags.string({ summary: 'A tag (repeatable; may use variables).', multiple: true }),
+  privacy: Flags.string({ summary: 'YouTube: private, unlisted or public. VK: all, friends, friends_of_friends, only_me.' }),
+  playlist: Flags.string({ summary: 'YouTube playlist id to add videos to.' }),
+  album: Flags.integer({ summary: 'VK album id to add videos to.' }),
+  destination: Flags.string({ summary: 'Local presets: the folder to publish into.' }),
+  'name-template': Flags.string({ summary: 'Local presets: file name template, e.g. "{start_time:YYYY-MM-DD} {display_name}".' }),
+  active: Flags.boolean({ summary: 'Whether the preset is active.', allowNo: true }),
+}
+
+type PresetFlagValues = { [K in keyof typeof presetFlags]?: unknown } & { name?: string; platform?: string }
+
+export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  set(out, 'name', f.name)
+  set(out, 'platform', f.platform)
+  set(out, 'credential_id', f.credential)
+  set(out, 'description', f.description)
+  set(out, 'is_active', f.active)
+  const meta: Record<string, unknown> = {}
+  set(meta, 'title_template', f.title)
+  set(meta, 'description_template', typeof f['description-template'] === 'string' ? f['description-template'].replace(/\\n/g, '\n') : undefined)
+  set(meta, 'tags', f.tag)
+  if (f.privacy !== undefined) set(meta, f.platform === 'vk' ? 'privacy_view' : 'privacy', f.privacy)
+  set(meta, 'playlist_id', f.playlist)
+  set(meta, 'album_id', f.album)
+  set(meta, 'destination', typeof f.destination === 'string' ? resolvePath(f.destination) : undefined)
+  set(meta, 'name_template', f['name-template'])
+  if (Object.keys(meta).length > 0) out.preset_metadata = meta
+  return out
+}
+
+export const sourceFlags = {
+  path: Flags.string({ summary: 'Local sources: the folder to scan for recordings.' }),
+  glob: Flags.string({ summary: 'Local sources: which files to take, e.g. "**/*.mp4".' }),
+  'name-pattern': Flags.string({ summary: 'Local sources: RE2 regex with named groups (year, month, day, hour, minute, title) read from file names.' }),
+  credential: Flags.integer({ summary: 'Zoom sources: the credential id to list recordings with.' }),
+  'zoom-user': Flags.string({ summary: 'Zoom sources: whose recordings to list (default "me").' }),
+  active: Flags.boolean({ summary: 'Whether the source is synced.', allowNo: true }),
+}
+
+type SourceFlagValues = { [K in keyof typeof sourceFlags]?: unknown } & { name?: string; platform?: string }
+
+export function sourceInputFromFlags(f: SourceFlagValues, resolvePath: (p: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  set(out, 'name', f.name)
+  set(out, 'platform', f.platform)
+  set(out, 'credential_id', f.credential)
+  set(out, 'is_active', f.active)
+  const config: Record<string, unknown> = {}
+  set(config, 'path', typeof f.path === 'string' ? resolvePath(f.path) : undefined)
+  set(config, 'glob', f.glob)
+  set(config, 'name_pattern', f['name-pattern'])
+  set(config, 'user_id', f['zoom-user'])
+  if (Object.keys(config).length > 0) out.config = config
+  return out
+}
+
+/** `--file` content (an object) with flag values laid over it; a file holding a list or a scalar is refused. */
+export function documentFrom(file: string | undefined, fromFlags: Record<string, unknown>): Record<string, unknown> {
+  if (file === undefined) return fromFlags
+  const doc = readStructuredFile(file)
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw usageError(`${file} must hold one object (a mapping of fields), not ${Array.isArray(doc) ? 'a list' : typeof doc}`)
+  }
+  return applyPatch(doc as Record<string, unknown>, fromFlags)
+}

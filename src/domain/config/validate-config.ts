@@ -1,0 +1,26 @@
+import { RecflowError } from '../errors.js'
+import { formatConfigIssues } from './format-issues.js'
+import { partialConfigSchema, type PartialConfig } from './partial-schema.js'
+import { processingConfigSchema, type ProcessingConfig } from './schema.js'
+
+/**
+ * Checks one config layer (a user config, a template's processing_config, an override). `where` names the layer
+ * in the message, e.g. "template config". Throws RecflowError('validation') listing every problem with its path.
+ */
+export function validatePartialConfig(value: unknown, where = 'config'): PartialConfig {
+  const result = partialConfigSchema.safeParse(value ?? {}, { reportInput: true })
+  if (result.success) return result.data
+  throw new RecflowError('validation', `invalid ${where}: ${formatConfigIssues(result.error.issues)}`, {
+    hint: 'fix the keys named above; a missing key or `null` inherits the value from the layer below',
+    details: result.error.issues,
+  })
+}
+
+/** Checks a full config and fills in defaults for anything missing. */
+export function validateConfig(value: unknown, where = 'config'): ProcessingConfig {
+  const result = processingConfigSchema.safeParse(value ?? {}, { reportInput: true })
+  if (result.success) return result.data
+  throw new RecflowError('validation', `invalid ${where}: ${formatConfigIssues(result.error.issues)}`, {
+    details: result.error.issues,
+  })
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import { DEFAULT_TITLE_TEMPLATE } from '../metadata/render-preset-metadata.js'
+import { topicsDisplaySchema } from '../metadata/topics-display.js'
+import { partialSchemaOf, strictObject } from './strict-object.js'
+
+export const titleTemplateSchema = z.string().max(1000)
+export const descriptionTemplateSchema = z.string().max(20_000)
+export const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(100)
+
+/** Fields every preset has, whatever the platform: what gets rendered (see src/domain/metadata). */
+const commonShape = {
+  title_template: titleTemplateSchema.default(DEFAULT_TITLE_TEMPLATE),
+  description_template: descriptionTemplateSchema.default(''),
+  tags: tagsSchema.default([]),
+  topics_display: topicsDisplaySchema.prefault({}),
+}
+
+export const YOUTUBE_PRIVACY = ['private', 'unlisted', 'public'] as const
+export const VK_PRIVACY = ['all', 'friends', 'friends_of_friends', 'only_me'] as const
+
+export const youtubeMetadataSchema = strictObject({
+  ...commonShape,
+  privacy: z.enum(YOUTUBE_PRIVACY).default('unlisted'),
+  /** YouTube category id, a numeric string; 27 is Education. YAML `27` is accepted as '27'. */
+  category_id: z.coerce.string().regex(/^\d+$/, 'must be a numeric category id such as 27').default('27'),
+  playlist_id: z.string().trim().min(1).optional(),
+  made_for_kids: z.boolean().default(false),
+  /** BCP-47 language of title and description, e.g. 'en' or 'de-AT'. */
+  default_language: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP-47 language tag such as 'en' or 'de-AT'")
+    .optional(),
+  /** Path of an image to upload as the thumbnail. */
+  thumbnail: z.string().trim().min(1).optional(),
+})
+
+export const vkMetadataSchema = strictObject({
+  ...commonShape,
+  /** Who can view: 0 all, 1 friends, 2 friends of friends, 3 only me, or the name. */
+  privacy_view: z.union([z.number().int().min(0).max(3), z.enum(VK_PRIVACY)]).default('all'),
+  album_id: z.number().int().min(0).optional(),
+  /** Upload to this community instead of the user's page. */
+  group_id: z.number().int().positive().optional(),
+  no_comments: z.boolean().optional(),
+  repeat: z.boolean().optional(),
+  wallpost: z.boolean().optional(),
+})
+
+export const DEFAULT_LOCAL_NAME_TEMPLATE = '{start_time:YYYY-MM-DD} {display_name}'
+
+export const localMetadataSchema = strictObject({
+  ...commonShape,
+  /** Folder the published files are copied to. */
+  destination: z.string().trim().min(1),
+  /** File name (without extension) of the copied video; rendered like a title. */
+  name_template: titleTemplateSchema.default(DEFAULT_LOCAL_NAME_TEMPLATE),
+  copy_transcript: z.boolean().default(true),
+  copy_subtitles: z.boolean().default(true),
+})
+
+export const presetMetadataSchemas = {
+  youtube: youtubeMetadataSchema,
+  vk: vkMetadataSchema,
+  local: localMetadataSchema,
+} as const
+
+export type YoutubeMetadata = z.output<typeof youtubeMetadataSchema>
+export type VkMetadata = z.output<typeof vkMetadataSchema>
+export type LocalMetadata = z.output<typeof localMetadataSchema>
+export type PresetMetadata = YoutubeMetadata | VkMetadata | LocalMetadata
+
+/** Per-platform overrides a template may carry in metadata_config (no defaults: unset means the preset's). */
+export const youtubeOverrideSchema = partialSchemaOf(
+  youtubeMetadataSchema.pick({ privacy: true, category_id: true, playlist_id: true, made_for_kids: true, default_language: true, thumbnail: true }),
+)
+export const vkOverrideSchema = partialSchemaOf(
+  vkMetadataSchema.pick({ privacy_view: true, album_id: true, group_id: true, no_comments: true, repeat: true, wallpost: true }),
+)
+
+/** The template strings a preset metadata object holds, with their field paths, for validation. */
+export function metadataTemplateStrings(metadata: {
+  title_template?: string | null
+  description_template?: string | null
+  tags?: readonly string[] | null
+  name_template?: string | null
+}): Array<[field: string, template: string]> {
+  const out: Array<[string, string]> = []
+  if (metadata.title_template != null) out.push(['title_template', metadata.title_template])
+  if (metadata.description_template != null) out.push(['description_template', metadata.description_template])
+  for (const [i, tag] of (metadata.tags ?? []).entries()) out.push([`tags[${i}]`, tag])
+  if (metadata.name_template != null) out.push(['name_template', metadata.name_template])
+  return out
+}

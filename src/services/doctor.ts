@@ -1,0 +1,69 @@
+import type { ServiceDeps } from './context.js'
+
+export interface DoctorCheck {
+  name: string
+  ok: boolean
+  detail: string
+  hint?: string
+}
+
+/** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */
+export function doctorService({ database, env, media, secrets }: ServiceDeps) {
+  return {
+    async run() {
+      const checks: DoctorCheck[] = []
+      let mediaReport: Awaited<ReturnType<typeof media.report>> | null = null
+      try {
+        mediaReport = await media.report()
+        for (const [name, tool] of Object.entries(mediaReport.tools)) {
+          checks.push({ name, ok: true, detail: `${tool.version} (${tool.source}: ${tool.path})` })
+        }
+        const missing = [
+          ...Object.entries(mediaReport.capabilities.encoders).filter(([, ok]) => !ok).map(([n]) => `encoder ${n}`),
+          ...Object.entries(mediaReport.capabilities.filters).filter(([, ok]) => !ok).map(([n]) => `filter ${n}`),
+        ]
+        checks.push({
+          name: 'ffmpeg capabilities',
+          ok: missing.length === 0,
+          detail: missing.length === 0 ? 'all encoders and filters recflow uses are present' : `missing: ${missing.join(', ')}`,
+          hint: missing.length === 0 ? undefined : 'install a full ffmpeg build (e.g. `apt install ffmpeg`) and put it on PATH',
+        })
+      } catch (e) {
+        checks.push({
+          name: 'ffmpeg',
+          ok: false,
+          detail: (e as Error).message,
+          hint: 'install ffmpeg (e.g. `apt install ffmpeg` or `brew install ffmpeg`), or reinstall recflow to get the bundled one',
+        })
+      }
+
+      checks.push({ name: 'database', ok: true, detail: `${env.dbPath} (schema ${database.schemaVersion})` })
+
+      let secretStore: { kind: string; description: string } | null = null
+      try {
+        const store = await secrets()
+        secretStore = { kind: store.kind, description: store.description }
+        checks.push({
+          name: 'secret store',
+          ok: true,
+          detail: store.description,
+          hint: store.kind === 'encrypted-file' ? 'no OS keychain is usable here; secrets are kept in an encrypted file' : undefined,
+        })
+      } catch (e) {
+        checks.push({ name: 'secret store', ok: false, detail: (e as Error).message })
+      }
+
+      return {
+        ok: checks.every((c) => c.ok),
+        checks,
+        media: mediaReport,
+        database: { path: env.dbPath, schemaVersion: database.schemaVersion },
+        secretStore,
+        paths: { config: env.configDir, data: env.dataDir, media: env.mediaDir },
+        node: process.version,
+      }
+    },
+  }
+}
+
+export type DoctorService = ReturnType<typeof doctorService>

@@ -1,0 +1,73 @@
+import { forUser, RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
+import { notFound, usageError } from '../domain/errors.js'
+import type { ServiceDeps, UserRef } from './context.js'
+import { listAll, type ListOptions } from './paging.js'
+
+export interface RecordingQuery extends ListOptions {
+  status?: string[]
+  failed?: boolean
+  mapped?: boolean
+  templateId?: number
+  sourceId?: number
+  search?: string
+  from?: string
+  to?: string
+}
+
+/** Accepts a date (YYYY-MM-DD, read as UTC midnight) or a full ISO instant; anything else is a usage error. */
+export function parseDateBound(value: string, flag: string): string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const iso = dateOnly ? `${value}T00:00:00Z` : value
+  const t = Date.parse(iso)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) {
+    throw usageError(`--${flag} must be a date like 2026-03-01 or an ISO time like 2026-03-01T09:00:00Z, got "${value}"`)
+  }
+  return new Date(t).toISOString()
+}
+
+function toFilters(q: RecordingQuery): RecordingFilters {
+  const statuses = q.status?.map((s) => s.toUpperCase())
+  const unknown = statuses?.filter((s) => !(RECORDING_STATUSES as readonly string[]).includes(s))
+  if (unknown && unknown.length > 0) {
+    throw usageError(`unknown status ${unknown.join(', ')}`, `use one of ${RECORDING_STATUSES.join(', ')}`)
+  }
+  const filters: RecordingFilters = {
+    status: statuses as RecordingStatus[] | undefined,
+    failed: q.failed,
+    mapped: q.mapped,
+    template_id: q.templateId,
+    source_id: q.sourceId,
+    search: q.search,
+    from: q.from === undefined ? undefined : parseDateBound(q.from, 'from'),
+    to: q.to === undefined ? undefined : parseDateBound(q.to, 'to'),
+  }
+  if (filters.from && filters.to && filters.from >= filters.to) throw usageError('--from must be earlier than --to')
+  return filters
+}
+
+export function recordingsService({ database }: ServiceDeps) {
+  const scope = (user: UserRef) => forUser(database.db, user.id)
+
+  return {
+    list: (user: UserRef, query: RecordingQuery = {}) => scope(user).recordings.list(toFilters(query), query),
+
+    async get(user: UserRef, id: number): Promise<Recording> {
+      const rec = await scope(user).recordings.get(id)
+      if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
+      return rec
+    },
+
+    /** The recording with its processing stages and output targets. */
+    async show(user: UserRef, id: number) {
+      const s = scope(user)
+      const recording = await this.get(user, id)
+      const [stages, targets] = await Promise.all([
+        listAll((page) => s.stages.list({ recording_id: id }, page)),
+        listAll((page) => s.targets.list({ recording_id: id }, page)),
+      ])
+      return { ...recording, stages, targets }
+    },
+  }
+}
+
+export type RecordingsService = ReturnType<typeof recordingsService>

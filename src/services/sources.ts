@@ -1,0 +1,44 @@
+import { forUser, type Source } from '../db/index.js'
+import { notFound } from '../domain/errors.js'
+import { applyPatch, validateSourceInput, validateSourcePatch, type SourcePlatform } from '../domain/resources/index.js'
+import type { ServiceDeps, UserRef } from './context.js'
+import type { ListOptions } from './paging.js'
+
+function toInput(s: Source): Record<string, unknown> {
+  return { name: s.name, platform: s.platform, credential_id: s.credential_id, config: s.config, is_active: s.is_active }
+}
+
+export function sourcesService({ database }: ServiceDeps) {
+  const scope = (user: UserRef) => forUser(database.db, user.id)
+
+  const get = async (user: UserRef, id: number): Promise<Source> => {
+    const s = await scope(user).sources.get(id)
+    if (!s) throw notFound('source', id, 'run `recflow sources list` to see your sources')
+    return s
+  }
+
+  return {
+    get,
+
+    list: (user: UserRef, opts: ListOptions & { activeOnly?: boolean } = {}) =>
+      scope(user).sources.list({ activeOnly: opts.activeOnly }, opts),
+
+    create: async (user: UserRef, input: unknown): Promise<Source> => scope(user).sources.create(validateSourceInput(input)),
+
+    async update(user: UserRef, id: number, patch: unknown): Promise<Source> {
+      const current = await get(user, id)
+      const parsed = validateSourcePatch(patch, current.platform as SourcePlatform)
+      const merged = validateSourceInput(applyPatch(toInput(current), parsed))
+      const updated = await scope(user).sources.update(id, merged)
+      if (!updated) throw notFound('source', id)
+      return updated
+    },
+
+    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
+      if (!(await scope(user).sources.remove(id))) throw notFound('source', id)
+      return { id, removed: true }
+    },
+  }
+}
+
+export type SourcesService = ReturnType<typeof sourcesService>

@@ -1,0 +1,98 @@
+import { forUser, type Template } from '../db/index.js'
+import { notFound } from '../domain/errors.js'
+import { validatePartialConfig } from '../domain/config/index.js'
+import { previewMatch } from '../domain/matching/index.js'
+import { applyPatch, validateTemplateInput, validateTemplatePatch, type TemplateInput } from '../domain/resources/index.js'
+import type { ServiceDeps, UserRef } from './context.js'
+import { listAll, type ListOptions } from './paging.js'
+
+export interface FromRecordingInput {
+  recordingId: number
+  name: string
+  matchPattern?: string
+  matchSourceId?: number
+}
+
+/** The fields of a stored template that make up its input document (what `edit` patches and re-validates). */
+function toInput(t: Template): Record<string, unknown> {
+  return {
+    name: t.name,
+    description: t.description,
+    matching_rules: t.matching_rules ?? {},
+    processing_config: t.processing_config,
+    metadata_config: t.metadata_config,
+    output_config: t.output_config,
+    is_draft: t.is_draft,
+    is_active: t.is_active,
+  }
+}
+
+function validated(input: unknown): TemplateInput {
+  const template = validateTemplateInput(input)
+  if (template.processing_config != null) validatePartialConfig(template.processing_config, 'processing_config')
+  return template
+}
+
+export function templatesService({ database }: ServiceDeps) {
+  const scope = (user: UserRef) => forUser(database.db, user.id)
+
+  const get = async (user: UserRef, id: number): Promise<Template> => {
+    const t = await scope(user).templates.get(id)
+    if (!t) throw notFound('template', id, 'run `recflow templates list` to see your templates')
+    return t
+  }
+
+  return {
+    get,
+
+    list: (user: UserRef, opts: ListOptions & { includeDrafts?: boolean } = {}) =>
+      scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
+
+    async create(user: UserRef, input: unknown): Promise<Template> {
+      return scope(user).templates.create(validated(input))
+    },
+
+    async update(user: UserRef, id: number, patch: unknown): Promise<Template> {
+      const parsed = validateTemplatePatch(patch)
+      const current = await get(user, id)
+      const merged = validated(applyPatch(toInput(current), parsed))
+      const updated = await scope(user).templates.update(id, merged)
+      if (!updated) throw notFound('template', id)
+      return updated
+    },
+
+    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
+      if (!(await scope(user).templates.remove(id))) throw notFound('template', id)
+      return { id, removed: true }
+    },
+
+    /** A template that matches this recording's title exactly (or a given pattern), with its config override. */
+    async fromRecording(user: UserRef, input: FromRecordingInput): Promise<Template> {
+      const rec = await scope(user).recordings.get(input.recordingId)
+      if (!rec) throw notFound('recording', input.recordingId, 'run `recflow recordings list` to see recording ids')
+      const rules: Record<string, unknown> = input.matchPattern
+        ? { patterns: [input.matchPattern] }
+        : { exact_matches: [rec.display_name] }
+      if (input.matchSourceId !== undefined) rules.source_ids = [input.matchSourceId]
+      else if (rec.input_source_id !== null) rules.source_ids = [rec.input_source_id]
+      return scope(user).templates.create(
+        validated({
+          name: input.name,
+          description: `Created from recording ${rec.id} (${rec.display_name})`,
+          matching_rules: rules,
+          processing_config: rec.processing_config_override ?? undefined,
+        }),
+      )
+    },
+
+    /** Which unmapped recordings this template would match now (no writes). */
+    async preview(user: UserRef, id: number) {
+      const template = await get(user, id)
+      const unmapped = await listAll((page) => scope(user).recordings.list({ mapped: false }, page))
+      const matches = previewMatch(unmapped, { id: template.id, matching_rules: validateTemplateInput(toInput(template)).matching_rules })
+      return { template: { id: template.id, name: template.name }, considered: unmapped.length, matches }
+    },
+  }
+}
+
+export type TemplatesService = ReturnType<typeof templatesService>
