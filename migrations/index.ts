@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely'
+import * as m0001 from './0001_initial.js'
+
+/**
+ * Every migration, keyed by its name (names sort in application order). A static registry rather than a folder
+ * scan: the code runs compiled or bundled, where there is no migrations folder to read.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+}

@@ -1,0 +1,68 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely } from 'kysely'
+import { RecflowError } from '../domain/errors.js'
+import { latestSchemaVersion, migrateToLatest, schemaVersion } from './migrate.js'
+import type { DB } from './schema.js'
+import { RecflowSqliteDialect } from './sqlite-dialect.js'
+
+export interface Database {
+  readonly db: Kysely<DB>
+  /** Name of the last applied migration, e.g. "0001_initial". */
+  readonly schemaVersion: string
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** Open an existing, up-to-date database without writing to it (no migrations, no pragma changes). */
+  readonly readonly?: boolean
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `file` and migrates it to the latest schema.
+ *
+ * Byte sizes: stored as 64-bit INTEGER and read as JavaScript numbers through a safe-integer check
+ * (src/db/values.ts), not with `defaultSafeIntegers`, which would turn every id and count into a bigint.
+ */
+export async function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const readonly = opts.readonly === true
+  let sqlite: BetterSqlite3.Database
+  try {
+    sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly })
+  } catch (error) {
+    throw new RecflowError('internal', `cannot open database ${file}: ${(error as Error).message}`, {
+      hint: readonly ? 'run any recflow command once to create the database' : 'check that the folder exists and is writable',
+      cause: error,
+    })
+  }
+  try {
+    if (!readonly) {
+      // WAL lets the CLI and the daemon share the file: readers never block the writer.
+      sqlite.pragma('journal_mode = WAL')
+      sqlite.pragma('synchronous = NORMAL')
+    }
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+  } catch (error) {
+    sqlite.close()
+    throw new RecflowError('internal', `cannot configure database ${file}: ${(error as Error).message}`, { cause: error })
+  }
+
+  const db = new Kysely<DB>({ dialect: new RecflowSqliteDialect({ database: sqlite }) })
+  try {
+    const version = readonly ? await checkUpToDate(db, file) : await migrateToLatest(db)
+    return { db, schemaVersion: version, close: () => db.destroy() }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}
+
+async function checkUpToDate(db: Kysely<DB>, file: string): Promise<string> {
+  const version = await schemaVersion(db)
+  if (version !== latestSchemaVersion()) {
+    throw new RecflowError('conflict', `database ${file} is at schema "${version || 'empty'}", expected "${latestSchemaVersion()}"`, {
+      hint: 'open it once without --readonly (any regular recflow command) to migrate it',
+    })
+  }
+  return version
+}
