@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './platform/logger.js'
 import { openSecretStore, type SecretStore } from './platform/secrets.js'
 import type { ServiceDeps, UserRef } from './services/context.js'
 import { doctorService } from './services/doctor.js'
+import { pipelineService } from './services/pipeline/index.js'
 import { presetsService } from './services/presets.js'
 import { recordingsService } from './services/recordings.js'
 import { sourcesService } from './services/sources.js'
@@ -21,6 +22,7 @@ function buildServices(deps: ServiceDeps) {
     recordings: recordingsService(deps),
     config: userConfigService(deps),
     doctor: doctorService(deps),
+    pipeline: pipelineService(deps),
   }
 }
 

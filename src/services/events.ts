@@ -1,0 +1,28 @@
+/**
+ * The one shape of progress that long work reports (sync, pipeline stages, uploads). Services emit these through
+ * `onEvent`; the job layer persists them (throttled) as task progress and task_events; the Ink view, the plain
+ * line printer and the daemon's SSE stream consume the same objects.
+ */
+export type PipelineStage = 'SYNC' | 'DOWNLOAD' | 'PROCESS' | 'TRANSCRIBE' | 'EXTRACT_TOPICS' | 'GENERATE_SUBTITLES' | 'UPLOAD'
+
+export type RecflowEvent =
+  /** A recording entered the run (so views can add its row before any stage starts). */
+  | { type: 'recording'; recordingId: number; displayName: string; status: string }
+  | { type: 'stage-started'; recordingId: number; stage: PipelineStage; target?: string }
+  /** percent 0-100 of this stage; etaS seconds left for this stage when known. */
+  | { type: 'progress'; recordingId: number; stage: PipelineStage; percent: number; etaS?: number; message?: string; target?: string }
+  | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string }
+  | { type: 'stage-failed'; recordingId: number; stage: PipelineStage; message: string; hint?: string; target?: string }
+  /** Sync of one source. */
+  | { type: 'sync'; sourceId: number; sourceName: string; found: number; created: number; changed: number; vanished: number }
+  | { type: 'log'; level: 'info' | 'warn'; message: string; recordingId?: number }
+
+export type EventSink = (event: RecflowEvent) => void
+
+/** Options every long service call takes (STYLE.md "Signals everywhere"). */
+export interface RunControl {
+  signal?: AbortSignal
+  onEvent?: EventSink
+}
+
+export const noopSink: EventSink = () => {}

@@ -1,0 +1,127 @@
+import fs from 'node:fs'
+import type { OutputTarget, Preset } from '../../db/index.js'
+import { isRecflowError } from '../../domain/errors.js'
+import { renderPresetMetadata, renderTemplateString, type Platform } from '../../domain/metadata/index.js'
+import { effectivePresetMetadata, validatePresetInput, validateTemplateInput, type LocalMetadata } from '../../domain/resources/index.js'
+import { folderPublisher } from '../../providers/local/folder-publisher.js'
+import { ProviderError } from '../../providers/types.js'
+import { persistDerivedStatus } from './recording-status.js'
+import type { StageContext } from './stage-types.js'
+
+export interface TargetOutcome {
+  presetId: number
+  platform: string
+  status: 'UPLOADED' | 'FAILED' | 'LEFT_OUT'
+  location?: string
+  reason?: string
+}
+
+/** The presets a recording publishes to: its template's output_config, else the config's upload.preset_ids. */
+export async function presetIdsFor(ctx: Pick<StageContext, 'scope' | 'recording' | 'config'>): Promise<number[]> {
+  const template = ctx.recording.template_id === null ? undefined : await ctx.scope.templates.get(ctx.recording.template_id)
+  const fromTemplate = (template?.output_config as { preset_ids?: number[] } | null)?.preset_ids ?? []
+  return [...new Set([...fromTemplate, ...ctx.config.upload.preset_ids])]
+}
+
+async function templateMetadata(ctx: StageContext) {
+  if (ctx.recording.template_id === null) return null
+  const t = await ctx.scope.templates.get(ctx.recording.template_id)
+  if (!t) return null
+  return validateTemplateInput({ name: t.name, matching_rules: {}, is_draft: true, metadata_config: t.metadata_config }).metadata_config
+}
+
+function sidecars(ctx: StageContext, meta: LocalMetadata) {
+  const out: Array<{ path: string; suffix: string }> = []
+  const add = (p: unknown, suffix: string) => {
+    if (typeof p === 'string' && fs.existsSync(p)) out.push({ path: p, suffix })
+  }
+  if (meta.copy_subtitles) {
+    add(ctx.files.srt, '.srt')
+    add(ctx.files.vtt, '.vtt')
+  }
+  if (meta.copy_transcript) add(ctx.files.transcript, '.transcript.json')
+  add(ctx.previous.PROCESS?.poster_file, '.jpg')
+  return out
+}
+
+/** Publishes to one local preset's folder and returns the target's new state; never throws for the target's own failure. */
+async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTarget, force: boolean): Promise<TargetOutcome> {
+  const base = { presetId: preset.id, platform: preset.platform }
+  if (target.status === 'UPLOADED' && !force) {
+    return { ...base, status: 'UPLOADED', location: (target.target_meta as { path?: string } | null)?.path }
+  }
+  const targets = ctx.scope.targets
+  const stored = validatePresetInput({ name: preset.name, platform: preset.platform, preset_metadata: preset.preset_metadata })
+  const metadata = effectivePresetMetadata('local', stored.preset_metadata as LocalMetadata, await templateMetadata(ctx))
+  const renderCtx = {
+    display_name: ctx.recording.display_name,
+    start_time: ctx.recording.start_time,
+    duration: Number(ctx.previous.PROCESS?.processed_duration ?? ctx.recording.duration ?? 0),
+    timezone: ctx.user.timezone,
+  }
+  const rendered = renderPresetMetadata('local' as Platform, metadata, null, renderCtx)
+  const baseName = renderTemplateString(metadata.name_template, renderCtx, { mode: 'line', field: 'name_template' })
+  const mediaFile = String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
+  const previous = (target.target_meta ?? undefined) as { path?: string } | undefined
+
+  await targets.update(target.id, { status: 'UPLOADING', failed_reason: null })
+  await persistDerivedStatus(ctx.scope, ctx.recording)
+  ctx.emit({ type: 'stage-started', recordingId: ctx.recording.id, stage: 'UPLOAD', target: preset.name })
+  try {
+    const result = await folderPublisher(metadata.destination).publish(
+      {
+        mediaFile,
+        sidecars: sidecars(ctx, metadata),
+        baseName,
+        previous,
+        metadata: { ...rendered, recording_id: ctx.recording.id, start_time: ctx.recording.start_time, preset: preset.name },
+      },
+      {
+        signal: ctx.signal,
+        onProgress: (p) => ctx.emit({ type: 'progress', recordingId: ctx.recording.id, stage: 'UPLOAD', percent: p, target: preset.name }),
+        onPlanned: async (planned) => void (await targets.update(target.id, { target_meta: planned })),
+      },
+    )
+    await targets.update(target.id, { status: 'UPLOADED', target_meta: { path: result.id, files: result.files }, uploaded_at: new Date() })
+    ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'completed', message: result.id, target: preset.name })
+    return { ...base, status: 'UPLOADED', location: result.id }
+  } catch (e) {
+    if (ctx.signal.aborted) {
+      await targets.update(target.id, { status: 'NOT_UPLOADED' })
+      throw e
+    }
+    const reason = e instanceof ProviderError || isRecflowError(e) ? e.message : `unexpected: ${(e as Error).message}`
+    await targets.update(target.id, { status: 'FAILED', failed_reason: reason })
+    ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, target: preset.name })
+    return { ...base, status: 'FAILED', reason }
+  }
+}
+
+/**
+ * One output target per preset: folder presets publish now; YouTube and VK presets are left out (with a
+ * warning) until their publishers land, so they never hold a recording back from READY.
+ */
+export async function publishTargets(ctx: StageContext, opts: { force: boolean }): Promise<TargetOutcome[]> {
+  if (!ctx.config.upload.auto_upload) {
+    ctx.emit({ type: 'log', level: 'info', recordingId: ctx.recording.id, message: 'upload.auto_upload is off: nothing published' })
+    return []
+  }
+  const outcomes: TargetOutcome[] = []
+  for (const presetId of await presetIdsFor(ctx)) {
+    const preset = await ctx.scope.presets.get(presetId)
+    if (!preset || !preset.is_active) {
+      ctx.emit({ type: 'log', level: 'warn', recordingId: ctx.recording.id, message: `preset ${presetId} is missing or inactive: left out` })
+      outcomes.push({ presetId, platform: preset?.platform ?? 'unknown', status: 'LEFT_OUT', reason: 'missing or inactive' })
+      continue
+    }
+    if (preset.platform !== 'local') {
+      const reason = `publishing to ${preset.platform} arrives with a later version; preset "${preset.name}" left out`
+      ctx.emit({ type: 'log', level: 'warn', recordingId: ctx.recording.id, message: reason })
+      outcomes.push({ presetId, platform: preset.platform, status: 'LEFT_OUT', reason })
+      continue
+    }
+    const { target } = await ctx.scope.targets.ensure({ recording_id: ctx.recording.id, preset_id: preset.id, target_type: 'local' })
+    outcomes.push(await publishLocal(ctx, preset, target, opts.force))
+  }
+  return outcomes
+}

@@ -1,0 +1,146 @@
+import path from 'node:path'
+import { forUser, type ProcessingStage, type Recording } from '../../db/index.js'
+import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../domain/config/index.js'
+import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
+import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
+import type { ServiceDeps, UserRef } from '../context.js'
+import { noopSink, type RunControl } from '../events.js'
+import { listAll } from '../paging.js'
+import { publishTargets, type TargetOutcome } from './publish-targets.js'
+import { persistDerivedStatus } from './recording-status.js'
+import { recordingFiles } from './recording-files.js'
+import { downloadStage } from './stage-download.js'
+import { processStage } from './stage-process.js'
+import { subtitlesStage, topicsStage, transcribeStage } from './stage-transcription.js'
+import type { StageContext, StageHandlers } from './stage-types.js'
+
+const HANDLERS: StageHandlers = {
+  DOWNLOAD: downloadStage,
+  PROCESS: processStage,
+  TRANSCRIBE: transcribeStage,
+  EXTRACT_TOPICS: topicsStage,
+  GENERATE_SUBTITLES: subtitlesStage,
+}
+
+export interface PipelineOptions {
+  recordingId: number
+  /** Redo these stages even when COMPLETED (every later stage reruns too: it depends on them). 'UPLOAD' republishes. */
+  force?: Array<StageType | 'UPLOAD'>
+  /** Plan only: run the checks and the trim plan, write nothing (no files, no rows). */
+  dryRun?: boolean
+  /** The highest config layer, for this run only. */
+  runOverride?: PartialConfig | null
+}
+
+export interface StageReport {
+  stage: StageType
+  outcome: 'completed' | 'skipped' | 'resumed' | 'planned'
+  message?: string
+}
+
+export interface PipelineResult {
+  recordingId: number
+  displayName: string
+  status: string
+  failed: boolean
+  dryRun: boolean
+  stages: StageReport[]
+  targets: TargetOutcome[]
+}
+
+function resolveRunConfig(rec: Recording, userConfig: unknown, templateConfig: unknown, runOverride: PartialConfig | null | undefined) {
+  return resolveConfig([
+    { name: 'user', config: validatePartialConfig(userConfig ?? {}, 'user config') },
+    { name: 'template', config: validatePartialConfig(templateConfig ?? {}, 'template processing_config') },
+    { name: 'recording', config: validatePartialConfig(rec.processing_config_override ?? {}, 'recording override') },
+    { name: 'run', config: runOverride ?? null },
+  ]).config
+}
+
+/**
+ * Runs a recording through download -> process -> transcribe -> topics -> subtitles -> upload. Each stage is
+ * idempotent: a COMPLETED (or SKIPPED) stage is not redone unless forced, so a run resumes from the first
+ * unfinished stage, after a crash too. Stage rows and the recording status are written at every transition, in
+ * short writes: no transaction is held across ffmpeg or file IO.
+ */
+export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: PipelineOptions, control: RunControl = {}): Promise<PipelineResult> {
+  const scope = forUser(deps.database.db, user.id)
+  const emit = control.onEvent ?? noopSink
+  const signal = control.signal ?? new AbortController().signal
+  const dryRun = opts.dryRun === true
+  let rec = await scope.recordings.get(opts.recordingId)
+  if (!rec) throw notFound('recording', opts.recordingId, 'run `recflow recordings list` to see recording ids')
+  if (rec.status === 'EXPIRED') throw usageError(`recording ${rec.id} has expired: its media was cleaned up`)
+  const unknownForce = (opts.force ?? []).filter((s) => s !== 'UPLOAD' && !STAGE_TYPES.includes(s))
+  if (unknownForce.length > 0) throw usageError(`unknown stage ${unknownForce.join(', ')}`, `stages: ${STAGE_TYPES.join(', ')}, UPLOAD`)
+
+  const template = rec.template_id === null ? undefined : await scope.templates.get(rec.template_id)
+  const config = resolveRunConfig(rec, (await scope.configs.get())?.config, template?.processing_config, opts.runOverride)
+  const files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
+  const firstForced = STAGE_TYPES.findIndex((s) => opts.force?.includes(s))
+  emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
+
+  const existing = dryRun ? await listAll((page) => scope.stages.list({ recording_id: rec!.id }, page)) : []
+  const previous: StageContext['previous'] = {}
+  const reports: StageReport[] = []
+  for (const [index, stage] of STAGE_TYPES.entries()) {
+    if (signal.aborted) throw new RecflowError('cancelled', 'cancelled')
+    // A dry run writes nothing, not even the stage rows: it reads what exists.
+    const row: Pick<ProcessingStage, 'id' | 'status' | 'stage_meta' | 'attempts'> = dryRun
+      ? (existing.find((s) => s.stage_type === stage) ?? { id: 0, status: 'PENDING', stage_meta: null, attempts: 0 })
+      : await scope.stages.ensure(rec.id, stage)
+    const forced = firstForced !== -1 && index >= firstForced
+    if ((row.status === 'COMPLETED' || row.status === 'SKIPPED') && !forced) {
+      if (row.status === 'COMPLETED') previous[stage] = (row.stage_meta ?? {}) as Record<string, unknown>
+      reports.push({ stage, outcome: 'resumed' })
+      emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: row.status === 'COMPLETED' ? 'completed' : 'skipped', message: 'done in an earlier run' })
+      continue
+    }
+    const ctx: StageContext = {
+      deps, user, scope, recording: rec, config, files, previous, dryRun, signal,
+      emit,
+      progress: (percent, o = {}) => emit({ type: 'progress', recordingId: rec!.id, stage, percent, ...o }),
+    }
+    emit({ type: 'stage-started', recordingId: rec.id, stage })
+    if (!dryRun) {
+      await scope.stages.update(row.id, { status: 'IN_PROGRESS', started_at: new Date(), completed_at: null, failed_reason: null, skip_reason: null, attempts: row.attempts + 1 })
+      rec = (await persistDerivedStatus(scope, rec)) ?? rec
+    }
+    try {
+      const outcome = await HANDLERS[stage](ctx)
+      if (outcome.status === 'COMPLETED') {
+        previous[stage] = outcome.meta
+        if (!dryRun) await scope.stages.update(row.id, { status: 'COMPLETED', stage_meta: outcome.meta, completed_at: new Date() })
+        reports.push({ stage, outcome: dryRun ? 'planned' : 'completed', message: outcome.message })
+        emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: 'completed', message: outcome.message })
+      } else {
+        if (!dryRun) await scope.stages.update(row.id, { status: 'SKIPPED', skip_reason: outcome.reason, stage_meta: null, completed_at: new Date() })
+        reports.push({ stage, outcome: 'skipped', message: outcome.reason })
+        emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: 'skipped', message: outcome.reason })
+      }
+      if (stage === 'PROCESS' && outcome.status === 'COMPLETED' && !dryRun && typeof outcome.meta.processed_file === 'string') {
+        rec = (await scope.recordings.update(rec.id, { processed_file: outcome.meta.processed_file })) ?? rec
+      }
+    } catch (e) {
+      const cancelled = signal.aborted || (isRecflowError(e) && e.code === 'cancelled')
+      const message = e instanceof Error ? e.message : String(e)
+      if (!dryRun) {
+        // A cancelled stage is not a failed one: it goes back to PENDING and the next run starts it afresh.
+        await scope.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
+        await persistDerivedStatus(scope, rec, cancelled ? undefined : { stage, reason: message })
+      }
+      emit({ type: 'stage-failed', recordingId: rec.id, stage, message: cancelled ? 'cancelled' : message, hint: isRecflowError(e) ? e.hint : undefined })
+      if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })
+      throw e
+    }
+    if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
+  }
+
+  const ctx: StageContext = {
+    deps, user, scope, recording: rec, config, files, previous, dryRun, signal, emit,
+    progress: () => {},
+  }
+  const targets = dryRun ? [] : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1 })
+  if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
+  return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets }
+}

@@ -1,0 +1,29 @@
+import fs from 'node:fs/promises'
+import { RecflowError } from '../../domain/errors.js'
+import type { StageHandler } from './stage-types.js'
+
+/**
+ * Makes the recording's source media available. Local recordings are used where they are (no copy): the stage
+ * checks the file is still there and unchanged in size. Cloud sources download here once their issue lands.
+ */
+export const downloadStage: StageHandler = async (ctx) => {
+  const file = ctx.recording.original_file
+  if (!file) {
+    throw new RecflowError('validation', `recording ${ctx.recording.id} has no media file to process`, {
+      hint: 'downloading from Zoom arrives with the Zoom issue; local recordings come from `recflow sync` or `recflow recordings add FILE`',
+    })
+  }
+  const stat = await fs.stat(file).catch(() => undefined)
+  if (!stat?.isFile()) {
+    throw new RecflowError('validation', `the media file ${file} is gone`, {
+      hint: 'put the file back, or run `recflow sync` so recflow notices it vanished',
+    })
+  }
+  if (ctx.recording.size_bytes !== null && stat.size !== ctx.recording.size_bytes) {
+    throw new RecflowError('validation', `the media file ${file} changed since it was synced (${ctx.recording.size_bytes} -> ${stat.size} bytes)`, {
+      hint: 'run `recflow sync` to pick up the new version, then run the recording again',
+    })
+  }
+  ctx.progress(100)
+  return { status: 'COMPLETED', meta: { source_file: file, size_bytes: stat.size, local: true } }
+}

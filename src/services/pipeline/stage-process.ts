@@ -1,0 +1,92 @@
+import path from 'node:path'
+import { writeFileAtomicSync, ensureDir } from '../../platform/atomic-fs.js'
+import {
+  assertHasAudio,
+  describeTrimPlan,
+  detectSilence,
+  extractPoster,
+  planTrimForMedia,
+  probeMedia,
+  trimMedia,
+  type FfmpegProgress,
+} from '../../media/index.js'
+import { skipped, type StageContext, type StageHandler } from './stage-types.js'
+
+/** Maps an ffmpeg sub-step's progress into a slice [from, to] of the stage's 0-100, with an ETA from its speed. */
+function slice(ctx: StageContext, from: number, to: number, totalS: number) {
+  return (p: FfmpegProgress) => {
+    if (p.percent === undefined) return
+    const etaS = p.speed && p.speed > 0 ? Math.max(0, (totalS - p.outTimeS) / p.speed) : undefined
+    ctx.progress(from + ((to - from) * p.percent) / 100, { etaS })
+  }
+}
+
+/**
+ * Trims silence: detection on the audio stream alone, a keyframe-aware plan, then a stream copy (`edges`) or a
+ * re-encode (`pauses`). Writes the processed media, the edit list (kept intervals in original time) and a
+ * poster frame, all atomically; `dryRun` stops after the plan and writes nothing.
+ */
+export const processStage: StageHandler = async (ctx) => {
+  const cfg = ctx.config.processing
+  if (!cfg.enabled) return skipped('processing is disabled in the config (processing.enabled = false)')
+  const source = String(ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
+  const tools = await ctx.deps.media.tools()
+  const media = await probeMedia(tools, source, { signal: ctx.signal })
+  assertHasAudio(media, 'trim silence')
+
+  const silences = await detectSilence(
+    tools,
+    media,
+    { thresholdDb: cfg.silence_threshold, minSilenceS: cfg.min_silence_duration },
+    { signal: ctx.signal, onProgress: slice(ctx, 0, 35, media.durationS) },
+  )
+  const plan = await planTrimForMedia(
+    tools,
+    media,
+    silences,
+    {
+      mode: cfg.trim_mode,
+      paddingBefore: cfg.padding_before,
+      paddingAfter: cfg.padding_after,
+      minPause: cfg.min_pause,
+      margin: cfg.pause_margin,
+      maxCutRatio: cfg.max_cut_ratio,
+    },
+    { signal: ctx.signal },
+  )
+  const summary = {
+    mode: plan.mode,
+    source_duration: media.durationS,
+    kept_s: plan.keptS,
+    cut_s: plan.cutS,
+    keep: plan.editList.keep,
+    speech: plan.speech,
+    plan: describeTrimPlan(plan),
+  }
+  if (ctx.dryRun) return { status: 'COMPLETED', meta: { dry_run: true, ...summary }, message: summary.plan.join('; ') }
+
+  ensureDir(ctx.files.dir)
+  const output = ctx.files.processed.replace(/\.[^./]+$/, path.extname(source).toLowerCase() || '.mp4')
+  const result = await trimMedia(tools, media, output, plan, { signal: ctx.signal, onProgress: slice(ctx, 35, 95, plan.keptS) })
+  writeFileAtomicSync(ctx.files.editList, JSON.stringify(result.editList, null, 1) + '\n')
+
+  let poster: string | null = null
+  if (media.video) {
+    // Taken from the source at the same moment of the processed timeline: no second probe of the output.
+    const atS = (plan.editList.keep[0]?.start ?? 0) + cfg.poster_time
+    poster = (await extractPoster(tools, media, { atS, output: ctx.files.poster }, { signal: ctx.signal })).path
+  }
+  ctx.progress(100)
+  return {
+    status: 'COMPLETED',
+    meta: {
+      ...summary,
+      processed_file: result.output,
+      processed_duration: result.durationS,
+      processed_size_bytes: result.sizeBytes,
+      edit_list_file: ctx.files.editList,
+      poster_file: poster,
+    },
+    message: `kept ${result.durationS.toFixed(1)} s of ${media.durationS.toFixed(1)} s`,
+  }
+}
