@@ -1,0 +1,196 @@
+import { rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { RecflowError } from '../domain/errors.js'
+import { requireCapabilities, type MediaCapabilities } from './capabilities.js'
+import { normalizeIntervals } from './intervals.js'
+import { writeViaPartFile } from './part-file.js'
+import { assertHasAudio } from './probe.js'
+import { assertToolSucceeded, runFfmpeg } from './runner.js'
+import { formatSeconds } from './time-format.js'
+import type { Interval, MediaInfo, MediaRunOptions, MediaTools } from './types.js'
+
+/**
+ * Audio for speech recognition: mono 16 kHz (what ASR models resample to anyway), constant bit rate so that
+ * a piece's size is predictable from its duration, split at silences when the provider limits upload sizes.
+ */
+
+export interface AsrAudioFormat {
+  codec: 'opus' | 'mp3'
+  encoder: 'libopus' | 'libmp3lame'
+  muxer: 'ogg' | 'mp3'
+  extension: 'ogg' | 'mp3'
+  bitrateKbps: number
+  /** Upper estimate of bytes per second of output, container overhead included. */
+  bytesPerSecond: number
+}
+
+/** Opus in Ogg at 24 kbit/s (CBR) when the encoder exists, else MP3 at 32 kbit/s (CBR). */
+export function chooseAsrAudioFormat(caps: MediaCapabilities): AsrAudioFormat {
+  if (caps.encoders.libopus) {
+    // Ogg pages add ~1-2 % on top of the Opus payload.
+    return { codec: 'opus', encoder: 'libopus', muxer: 'ogg', extension: 'ogg', bitrateKbps: 24, bytesPerSecond: 3000 * 1.04 }
+  }
+  requireCapabilities(caps, { encoders: ['libmp3lame'] }, 'encode audio for transcription (needs libopus or libmp3lame)')
+  return { codec: 'mp3', encoder: 'libmp3lame', muxer: 'mp3', extension: 'mp3', bitrateKbps: 32, bytesPerSecond: 4000 * 1.01 }
+}
+
+export interface AsrAudioArgsInput {
+  input: string
+  output: string
+  format: AsrAudioFormat
+  audioStreamIndex?: number
+  /** Piece bounds in the input timeline; omitted = the whole input. */
+  startS?: number
+  durationS?: number
+}
+
+/** Input seeking with re-encoding is sample-accurate, so a piece starts exactly at its recorded offset. */
+export function asrAudioArgs(a: AsrAudioArgsInput): string[] {
+  const start = a.startS ?? 0
+  return [
+    ...(start > 0 ? ['-ss', formatSeconds(start)] : []),
+    '-i', a.input,
+    ...(a.durationS !== undefined ? ['-t', formatSeconds(a.durationS)] : []),
+    '-map', a.audioStreamIndex === undefined ? '0:a:0' : `0:${a.audioStreamIndex}`,
+    '-vn', '-sn', '-dn',
+    '-map_metadata', '-1',
+    '-ac', '1',
+    '-ar', '16000',
+    '-c:a', a.format.encoder,
+    '-b:a', `${a.format.bitrateKbps}k`,
+    ...(a.format.encoder === 'libopus' ? ['-vbr', 'off', '-application', 'voip'] : []),
+    '-f', a.format.muxer,
+    '-y', a.output,
+  ]
+}
+
+export interface AudioPiece {
+  offsetS: number
+  durationS: number
+}
+
+/** Room for container headers that do not scale with duration. */
+const HEADER_BYTES = 16 * 1024
+/** Pieces are planned this much under the limit, for bit-rate wobble. */
+const SIZE_SAFETY = 0.95
+/** A split point closer than this to the piece start would make a uselessly short piece. */
+const MIN_PIECE_S = 1
+/** How far from a silence's edges a split may land (short silences are split in their middle). */
+const SILENCE_GUARD_S = 1
+
+/**
+ * Splits [0, durationS] into pieces whose estimated size stays under maxBytes. Each split lands at the latest
+ * safe point inside a silence that fits: the middle of a short silence, or, in a long one, anywhere at least
+ * SILENCE_GUARD_S from its edges (silence boundaries are fuzzy: quiet speech onsets fall below the threshold).
+ * A stretch without any usable silence is cut hard at the limit.
+ */
+export function planAudioPieces(input: {
+  durationS: number
+  silences: readonly Interval[]
+  bytesPerSecond: number
+  maxBytes?: number
+}): AudioPiece[] {
+  const { durationS, bytesPerSecond } = input
+  if (!(durationS > 0)) throw new RecflowError('validation', `cannot split audio of duration ${durationS}`)
+  if (input.maxBytes === undefined) return [{ offsetS: 0, durationS }]
+  const maxPieceS = (input.maxBytes * SIZE_SAFETY - HEADER_BYTES) / bytesPerSecond
+  if (!(maxPieceS >= MIN_PIECE_S * 2)) {
+    throw new RecflowError('validation', `an upload limit of ${input.maxBytes} bytes is too small for transcription audio`, {
+      hint: 'Check the transcription provider settings.',
+    })
+  }
+  const silences = normalizeIntervals(input.silences, durationS)
+  const pieces: AudioPiece[] = []
+  let start = 0
+  while (durationS - start > maxPieceS) {
+    const limit = start + maxPieceS
+    let cut = limit
+    for (const s of silences) {
+      if (s.start >= limit) break
+      const guard = Math.min((s.end - s.start) / 2, SILENCE_GUARD_S)
+      const point = Math.min(s.end - guard, limit)
+      if (point >= s.start + guard - 1e-9 && point > start + MIN_PIECE_S) cut = point
+    }
+    pieces.push({ offsetS: start, durationS: cut - start })
+    start = cut
+  }
+  pieces.push({ offsetS: start, durationS: durationS - start })
+  return pieces
+}
+
+export interface AsrAudioFile extends AudioPiece {
+  path: string
+  sizeBytes: number
+}
+
+export interface ExtractAsrAudioOptions {
+  /** Directory for the pieces (the recording's own folder). */
+  outputDir: string
+  /** File name stem: `<stem>.ogg`, or `<stem>-000.ogg`, `<stem>-001.ogg`, ... when split. */
+  stem?: string
+  format: AsrAudioFormat
+  /** The provider's upload limit; omitted = one piece. */
+  maxBytes?: number
+  /** Where splitting is harmless (from detectSilence on the same input). */
+  silences?: readonly Interval[]
+}
+
+/**
+ * Encodes the pieces one by one (each ffmpeg run reads only its range) and returns them with their offsets in
+ * the input timeline, so transcript timestamps can be stitched back exactly. On failure or cancellation the
+ * pieces written by this call are removed.
+ */
+export async function extractAsrAudio(
+  tools: MediaTools,
+  media: MediaInfo,
+  opts: ExtractAsrAudioOptions,
+  run: MediaRunOptions = {},
+): Promise<AsrAudioFile[]> {
+  assertHasAudio(media, 'prepare audio for transcription')
+  const pieces = planAudioPieces({
+    durationS: media.durationS,
+    silences: opts.silences ?? [],
+    bytesPerSecond: opts.format.bytesPerSecond,
+    maxBytes: opts.maxBytes,
+  })
+  const stem = opts.stem ?? 'asr'
+  const written: AsrAudioFile[] = []
+  let doneS = 0
+  try {
+    for (const [i, piece] of pieces.entries()) {
+      const name = pieces.length === 1 ? `${stem}.${opts.format.extension}` : `${stem}-${String(i).padStart(3, '0')}.${opts.format.extension}`
+      const file = path.join(opts.outputDir, name)
+      await writeViaPartFile(file, async (part) => {
+        const args = asrAudioArgs({
+          input: media.path,
+          output: part,
+          format: opts.format,
+          audioStreamIndex: media.audio.index,
+          ...(pieces.length === 1 ? {} : { startS: piece.offsetS, durationS: piece.durationS }),
+        })
+        const result = await runFfmpeg(tools, args, {
+          signal: run.signal,
+          durationS: piece.durationS,
+          onProgress: (p) =>
+            run.onProgress?.({
+              ...p,
+              outTimeS: doneS + p.outTimeS,
+              percent: Math.min(100, ((doneS + Math.min(p.outTimeS, piece.durationS)) / media.durationS) * 100),
+              done: p.done && i === pieces.length - 1,
+            }),
+        })
+        assertToolSucceeded(result, `extracting transcription audio from ${media.path}`)
+      })
+      const sizeBytes = (await stat(file)).size
+      written.push({ ...piece, path: file, sizeBytes })
+      if (opts.maxBytes !== undefined && sizeBytes > opts.maxBytes) {
+        throw new RecflowError('internal', `transcription audio piece ${name} is ${sizeBytes} bytes, over the ${opts.maxBytes}-byte limit`)
+      }
+      doneS += piece.durationS
+    }
+    return written
+  } catch (e) {
+    await Promise.all(written.map((w) => rm(w.path, { force: true })))
+    throw e
+  }
+}

@@ -1,0 +1,40 @@
+/** The media layer's public surface: services import from here, never from the files behind it. */
+export * from './types.js'
+export { locateMediaTools, locateTool, findOnPath, bundledToolPath, type LocateOptions, type ToolName } from './binaries.js'
+export { probeCapabilities, requireCapabilities, type MediaCapabilities, type EncoderName, type FilterName } from './capabilities.js'
+export { MediaToolbox, type MediaToolsReport } from './toolbox.js'
+export { runFfmpeg, runFfprobe, assertToolSucceeded, type RunResult } from './runner.js'
+export { probeMedia, assertHasAudio } from './probe.js'
+export { detectSilence, silencedetectArgs, parseSilenceDetect, type SilenceOptions } from './silence.js'
+export { listKeyframes } from './keyframes.js'
+export {
+  planEdgesTrim,
+  planPausesTrim,
+  speechSpan,
+  edgesKeyframeWindow,
+  type TrimMode,
+  type TrimPlan,
+  type EdgesTrimPlan,
+} from './trim-plan.js'
+export { planTrimForMedia, type TrimSettings } from './plan-trim-for-media.js'
+export { describeTrimPlan } from './describe-trim-plan.js'
+export { trimMedia, edgesTrimArgs, pausesTrimArgs, type TrimResult } from './trim.js'
+export {
+  editListSchema,
+  identityEditList,
+  mapTime,
+  unmapTime,
+  mapInterval,
+  processedDuration,
+  type EditList,
+} from './edit-list.js'
+export {
+  chooseAsrAudioFormat,
+  asrAudioArgs,
+  planAudioPieces,
+  extractAsrAudio,
+  type AsrAudioFormat,
+  type AsrAudioFile,
+  type AudioPiece,
+} from './asr-audio.js'
+export { extractPoster, posterArgs, clampPosterTime, type Poster } from './poster.js'

@@ -1,0 +1,103 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RecflowError } from '../../../src/domain/errors.js'
+import { listKeyframes } from '../../../src/media/keyframes.js'
+import { planTrimForMedia, type TrimSettings } from '../../../src/media/plan-trim-for-media.js'
+import { probeMedia } from '../../../src/media/probe.js'
+import { detectSilence } from '../../../src/media/silence.js'
+import { trimMedia } from '../../../src/media/trim.js'
+import type { MediaInfo, MediaTools } from '../../../src/media/types.js'
+import { bundledTools, listDir, makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
+
+/** Tone/silence clips with exactly known sound: 20 s, tone at 6-10 s and 12-14 s, keyframe every second. */
+const TONES = [{ start: 6, end: 10 }, { start: 12, end: 14 }]
+const settings: TrimSettings = { mode: 'edges', paddingBefore: 1.5, paddingAfter: 1.5, minPause: 1.5, margin: 0.25, maxCutRatio: 0.8 }
+const silenceOpts = { thresholdDb: -40, minSilenceS: 1 }
+
+describe.each([
+  ['ffmpeg from PATH', systemOrBundledTools],
+  ['bundled ffmpeg', bundledTools],
+])('trimming a generated clip with %s', (_label, getTools) => {
+  let tools: MediaTools
+  let dir: string
+  let video: MediaInfo
+  let audio: MediaInfo
+
+  beforeAll(async () => {
+    tools = await getTools()
+    dir = makeTempDir()
+    video = await probeMedia(tools, makeClip(tools, path.join(dir, 'clip.mp4'), { durationS: 20, tones: TONES, gop: 25 }))
+    audio = await probeMedia(tools, makeClip(tools, path.join(dir, 'clip.m4a'), { durationS: 20, tones: TONES, video: false }))
+  })
+  afterAll(() => removeDir(dir))
+
+  it('detects the silences around and between the tones', async () => {
+    const silences = await detectSilence(tools, video, silenceOpts)
+    const expected = [{ start: 0, end: 6 }, { start: 10, end: 12 }, { start: 14, end: 20 }]
+    expect(silences).toHaveLength(3)
+    silences.forEach((s, i) => {
+      expect(s.start).toBeCloseTo(expected[i]?.start ?? -1, 1)
+      expect(s.end).toBeCloseTo(expected[i]?.end ?? -1, 1)
+    })
+  })
+
+  it('lists keyframes only inside the asked window, plus the one before it', async () => {
+    const keyframes = await listKeyframes(tools, video, { windows: [{ start: 4.5, end: 6 }] })
+    expect(keyframes).toEqual([4, 5, 6])
+    expect(await listKeyframes(tools, audio)).toBeUndefined()
+  })
+
+  it('cuts the edges of a video by stream copy at a keyframe inside the padding', async () => {
+    const silences = await detectSilence(tools, video, silenceOpts)
+    const plan = await planTrimForMedia(tools, video, silences, settings)
+    expect(plan.editList.keep).toHaveLength(1)
+    expect(plan.editList.keep[0]?.start).toBe(5)
+    expect(plan.editList.keep[0]?.end).toBeCloseTo(15.5, 1)
+    const out = path.join(dir, 'out', 'edges.mp4')
+    const result = await trimMedia(tools, video, out, plan)
+    expect(result.durationS).toBeCloseTo(10.5, 0)
+    const written = await probeMedia(tools, out)
+    expect(written.video?.codec).toBe('h264')
+    const after = await detectSilence(tools, written, silenceOpts)
+    // The first tone now starts one second in (6 - 5), as the edit list says.
+    expect(after[0]?.start).toBeCloseTo(0, 1)
+    expect(after[0]?.end).toBeCloseTo(1, 1)
+    expect(listDir(path.dirname(out))).toEqual(['edges.mp4'])
+  })
+
+  it('keeps audio-only recordings audio-only and cuts them exactly at the padding', async () => {
+    const silences = await detectSilence(tools, audio, silenceOpts)
+    const plan = await planTrimForMedia(tools, audio, silences, settings)
+    expect(plan.editList.keep[0]?.start).toBeCloseTo(4.5, 1)
+    const out = path.join(dir, 'out', 'edges.m4a')
+    await trimMedia(tools, audio, out, plan)
+    const written = await probeMedia(tools, out)
+    expect(written.video).toBeUndefined()
+    expect(written.audio?.codec).toBe('aac')
+    expect(written.durationS).toBeCloseTo(11, 0)
+  })
+
+  it('removes an inner pause by re-encoding, keeping video and audio in step', async () => {
+    const silences = await detectSilence(tools, video, silenceOpts)
+    const plan = await planTrimForMedia(tools, video, silences, { ...settings, mode: 'pauses' })
+    expect(plan.editList.keep).toHaveLength(2)
+    const out = path.join(dir, 'out', 'pauses.mp4')
+    const result = await trimMedia(tools, video, out, plan)
+    expect(result.durationS).toBeCloseTo(plan.keptS, 0)
+    const written = await probeMedia(tools, out)
+    expect(written.video?.codec).toBe('h264')
+    expect(written.audio?.codec).toBe('aac')
+    const after = await detectSilence(tools, written, { thresholdDb: -40, minSilenceS: 0.3 })
+    // Only the two margins (2 x 0.25 s) remain of the 2 s pause between the tones.
+    const inner = after.filter((s) => s.start > 0.5 && s.end < written.durationS - 0.5)
+    expect(inner).toHaveLength(1)
+    expect((inner[0]?.end ?? 0) - (inner[0]?.start ?? 0)).toBeCloseTo(0.5, 1)
+  })
+
+  it('refuses to write over its own input', async () => {
+    const plan = await planTrimForMedia(tools, audio, await detectSilence(tools, audio, silenceOpts), settings)
+    await expect(trimMedia(tools, audio, audio.path, plan)).rejects.toBeInstanceOf(RecflowError)
+    expect(fs.statSync(audio.path).size).toBe(audio.sizeBytes)
+  })
+})
