@@ -1,3 +1,4 @@
+import type { RecordingStatus, StageStatus, StageType, TargetStatus } from '../domain/status/statuses.js'
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 /*
@@ -303,28 +304,18 @@ export type UserRole = 'user' | 'admin'
 export type SourcePlatform = 'zoom' | 'local'
 export type PresetPlatform = 'youtube' | 'vk' | 'local'
 
-export const RECORDING_STATUSES = [
-  'INITIALIZED',
-  'SKIPPED',
-  'DOWNLOADING',
-  'DOWNLOADED',
-  'PROCESSING',
-  'PROCESSED',
-  'TRANSCRIBING',
-  'TRANSCRIBED',
-  'UPLOADING',
-  'UPLOADED',
-  'READY',
-  'EXPIRED',
-] as const
-export type RecordingStatus = (typeof RECORDING_STATUSES)[number]
-
-export const STAGE_TYPES = ['DOWNLOAD', 'PROCESS', 'TRANSCRIBE', 'EXTRACT_TOPICS', 'GENERATE_SUBTITLES'] as const
-export type StageType = (typeof STAGE_TYPES)[number]
-export const STAGE_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'SKIPPED'] as const
-export type StageStatus = (typeof STAGE_STATUSES)[number]
-export const TARGET_STATUSES = ['NOT_UPLOADED', 'UPLOADING', 'UPLOADED', 'FAILED'] as const
-export type TargetStatus = (typeof TARGET_STATUSES)[number]
+// One source of truth for the status vocabularies: the domain's FSM module (the frozen migration keeps its own
+// copy in its CHECK constraints, as migrations must).
+export {
+  RECORDING_STATUSES,
+  STAGE_STATUSES,
+  STAGE_TYPES,
+  TARGET_STATUSES,
+  type RecordingStatus,
+  type StageStatus,
+  type StageType,
+  type TargetStatus,
+} from '../domain/status/statuses.js'
 export const TASK_STATES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const
 export type TaskState = (typeof TASK_STATES)[number]
 export const FINISHED_TASK_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly TaskState[]

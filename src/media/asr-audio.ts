@@ -48,6 +48,7 @@ export interface AsrAudioArgsInput {
 export function asrAudioArgs(a: AsrAudioArgsInput): string[] {
   const start = a.startS ?? 0
   return [
+    '-v', 'error',
     ...(start > 0 ? ['-ss', formatSeconds(start)] : []),
     '-i', a.input,
     ...(a.durationS !== undefined ? ['-t', formatSeconds(a.durationS)] : []),

@@ -18,6 +18,7 @@ export function clampPosterTime(atS: number, durationS: number): number {
 export function posterArgs(a: { input: string; atS: number; durationS: number; output: string; videoStreamIndex?: number }): string[] {
   const at = clampPosterTime(a.atS, a.durationS)
   return [
+    '-v', 'error',
     ...(at > 0 ? ['-ss', formatSeconds(at)] : []),
     '-i', a.input,
     '-map', a.videoStreamIndex === undefined ? '0:v:0' : `0:${a.videoStreamIndex}`,

@@ -12,7 +12,16 @@ import type { AudioStreamInfo, MediaInfo, MediaTools, VideoStreamInfo } from './
 
 const REDOWNLOAD_HINT = 'The file is damaged or incomplete; download the recording again.'
 
-export async function probeMedia(tools: MediaTools, file: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+export interface ProbeOptions {
+  signal?: AbortSignal
+  /**
+   * Read the last seconds of MP4/Matroska files to catch truncation (default true). Skipped for files
+   * recflow has just written itself, where it would only cost time.
+   */
+  checkTruncation?: boolean
+}
+
+export async function probeMedia(tools: MediaTools, file: string, opts: ProbeOptions = {}): Promise<MediaInfo> {
   const sizeBytes = await fileSize(file)
   const result = await runFfprobe(tools, ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', file], {
     signal: opts.signal,
@@ -24,7 +33,7 @@ export async function probeMedia(tools: MediaTools, file: string, opts: { signal
     })
   }
   const info = parseProbeOutput(result.stdout, { path: file, sizeBytes })
-  if (hasSampleIndex(info.formatName)) await assertMediaReachesEnd(tools, info, opts.signal)
+  if (opts.checkTruncation !== false && hasSampleIndex(info.formatName)) await assertMediaReachesEnd(tools, info, opts.signal)
   return info
 }
 

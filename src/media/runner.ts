@@ -161,14 +161,23 @@ export async function runFfprobe(
 
 /** Turns a failed run into a RecflowError that quotes ffmpeg's own last words. */
 export function assertToolSucceeded(result: RunResult, what: string): void {
-  if (result.exitCode === 0) return
-  const status = result.exitCode === undefined ? `signal ${result.signal}` : `exit code ${result.exitCode}`
+  if (result.exitCode === 0 && !trailerFailed(result)) return
+  const status =
+    result.exitCode === undefined ? `signal ${result.signal}` : result.exitCode === 0 ? 'the output was not finalized' : `exit code ${result.exitCode}`
   const lastLines = meaningfulTail(result.stderrTail, 5)
   const noSpace = result.stderrTail.some((l) => /No space left on device/i.test(l))
   throw new RecflowError('internal', `${what} failed (${status})${lastLines ? `: ${lastLines}` : ''}`, {
     hint: noSpace ? 'The disk is full: free some space and run the stage again.' : undefined,
     details: { stderrTail: result.stderrTail },
   })
+}
+
+/**
+ * ffmpeg (4.x, 5.x) exits with 0 even when writing the container trailer (the MP4 index) failed, which leaves
+ * an unplayable file. Its error line is the only sign.
+ */
+export function trailerFailed(result: RunResult): boolean {
+  return result.stderrTail.some((l) => /Error writing trailer/i.test(l))
 }
 
 /** The last non-empty stderr lines joined into one sentence-sized string. */

@@ -37,6 +37,7 @@ export interface EdgesTrimArgsInput {
 export function edgesTrimArgs(a: EdgesTrimArgsInput): string[] {
   const seek = a.keep.start > 0 ? a.keep.start + (a.startsAtKeyframe ? KEYFRAME_SEEK_NUDGE_S : 0) : 0
   return [
+    '-v', 'error',
     ...(seek > 0 ? ['-ss', formatSeconds(seek)] : []),
     '-i', a.input,
     '-t', formatSeconds(a.keep.end - seek),
@@ -83,6 +84,7 @@ export function pausesTrimArgs(a: PausesTrimArgsInput): { args: string[]; filter
   if (useScript && !a.filterScriptPath) throw new RecflowError('internal', 'a long filter graph needs filterScriptPath')
   const audioK = Math.min(320, Math.max(64, Math.round((a.audioBitRate ?? 128_000) / 1000)))
   const args = [
+    '-v', 'error',
     '-i', a.input,
     ...(useScript ? ['-filter_complex_script', a.filterScriptPath as string] : ['-filter_complex', graph]),
     ...(withVideo ? ['-map', '[v]'] : []),
@@ -165,7 +167,7 @@ export async function trimMedia(
         if (planned.filterScript !== undefined) await writeFile(filterScriptPath, planned.filterScript)
         assertToolSucceeded(await ffmpeg(planned.args), `trimming ${media.path}`)
       }
-      const written = await probeMedia(tools, part, { signal: run.signal })
+      const written = await probeMedia(tools, part, { signal: run.signal, checkTruncation: false })
       return { output, editList: plan.editList, durationS: written.durationS, sizeBytes: written.sizeBytes }
     })
   } finally {
@@ -186,10 +188,10 @@ async function copyEdges(
   const moovSize = container.faststart && isMp4Family(media.formatName) ? await findMoovSize(media.path) : undefined
   if (moovSize !== undefined) {
     const result = await ffmpeg(edgesTrimArgs({ ...edges, moovReserveBytes: moovReservation(moovSize) }))
-    if (result.exitCode === 0) return
-    // The reservation was too small after all: fall back to writing, then moving the index.
+    // Too small a reservation fails the trailer (with exit code 0): fall back to writing, then moving the index.
     if (!result.stderrTail.some((l) => l.includes('reserved_moov_size is too small'))) {
       assertToolSucceeded(result, `trimming ${media.path}`)
+      return
     }
   }
   assertToolSucceeded(await ffmpeg(edgesTrimArgs(edges)), `trimming ${media.path}`)

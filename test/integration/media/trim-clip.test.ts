@@ -2,11 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../src/domain/errors.js'
+import { containerForPath } from '../../../src/media/containers.js'
 import { listKeyframes } from '../../../src/media/keyframes.js'
+import { findMoovSize } from '../../../src/media/mp4-boxes.js'
 import { planTrimForMedia, type TrimSettings } from '../../../src/media/plan-trim-for-media.js'
 import { probeMedia } from '../../../src/media/probe.js'
 import { detectSilence } from '../../../src/media/silence.js'
-import { trimMedia } from '../../../src/media/trim.js'
+import { assertToolSucceeded, runFfmpeg } from '../../../src/media/runner.js'
+import { edgesTrimArgs, trimMedia } from '../../../src/media/trim.js'
 import type { MediaInfo, MediaTools } from '../../../src/media/types.js'
 import { bundledTools, listDir, makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
 
@@ -101,3 +104,52 @@ describe.each([
     expect(fs.statSync(audio.path).size).toBe(audio.sizeBytes)
   })
 })
+
+describe('one-pass faststart for MP4 stream copies', () => {
+  let tools: MediaTools
+  let dir: string
+  beforeAll(async () => {
+    tools = await systemOrBundledTools()
+    dir = makeTempDir()
+  })
+  afterAll(() => removeDir(dir))
+
+  it('finds the index of an MP4 and nothing in a text file', async () => {
+    const clip = makeClip(tools, path.join(dir, 'clip.mp4'), { durationS: 4, tones: [{ start: 1, end: 3 }] })
+    expect(await findMoovSize(clip)).toBeGreaterThan(1000)
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'hello world, not mp4 at all')
+    expect(await findMoovSize(path.join(dir, 'notes.txt'))).toBeUndefined()
+  })
+
+  it('writes the index before the media data, without a second pass', async () => {
+    const media = await probeMedia(tools, makeClip(tools, path.join(dir, 'long.mp4'), { durationS: 20, tones: TONES, gop: 25 }))
+    const plan = await planTrimForMedia(tools, media, await detectSilence(tools, media, silenceOpts), settings)
+    const out = path.join(dir, 'trimmed.mp4')
+    await trimMedia(tools, media, out, plan)
+    expect(topLevelBoxes(out).filter((t) => t === 'moov' || t === 'mdat')).toEqual(['moov', 'mdat'])
+  })
+
+  it("treats a too-small index reservation as a failure although ffmpeg exits 0", async () => {
+    const media = await probeMedia(tools, makeClip(tools, path.join(dir, 'small.mp4'), { durationS: 6, tones: [{ start: 1, end: 5 }] }))
+    const args = edgesTrimArgs({
+      input: media.path, output: path.join(dir, 'tiny-reserve.mp4'), container: containerForPath('x.mp4'),
+      keep: { start: 0, end: 6 }, startsAtKeyframe: false, moovReserveBytes: 100,
+    })
+    const result = await runFfmpeg(tools, args)
+    // ffmpeg exits 0 here; only stderr tells that the file has no usable index.
+    expect(result.stderrTail.join('\n')).toMatch(/reserved_moov_size is too small/)
+    expect(() => assertToolSucceeded(result, 'trimming')).toThrow(/not finalized/)
+  })
+})
+
+function topLevelBoxes(file: string): string[] {
+  const bytes = fs.readFileSync(file)
+  const types: string[] = []
+  for (let pos = 0; pos + 8 <= bytes.length; ) {
+    const size = bytes.readUInt32BE(pos)
+    types.push(bytes.toString('latin1', pos + 4, pos + 8))
+    if (size < 8) break
+    pos += size
+  }
+  return types
+}

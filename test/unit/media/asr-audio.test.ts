@@ -24,6 +24,7 @@ describe('chooseAsrAudioFormat', () => {
 describe('asrAudioArgs', () => {
   it('encodes the whole input as mono 16 kHz constant-bit-rate Opus', () => {
     expect(asrAudioArgs({ input: 'rec.mp4', output: 'asr.ogg.part', format: opus, audioStreamIndex: 1 })).toEqual([
+      '-v', 'error',
       '-i', 'rec.mp4',
       '-map', '0:1',
       '-vn', '-sn', '-dn',
@@ -41,7 +42,7 @@ describe('asrAudioArgs', () => {
   it('seeks to a piece and limits its duration', () => {
     const mp3: AsrAudioFormat = chooseAsrAudioFormat(caps({ libmp3lame: true }))
     const args = asrAudioArgs({ input: 'rec.m4a', output: 'p.part', format: mp3, startS: 1800.25, durationS: 1799.75 })
-    expect(args.slice(0, 6)).toEqual(['-ss', '1800.25', '-i', 'rec.m4a', '-t', '1799.75'])
+    expect(args.slice(0, 8)).toEqual(['-v', 'error', '-ss', '1800.25', '-i', 'rec.m4a', '-t', '1799.75'])
     expect(args).toEqual(expect.arrayContaining(['-map', '0:a:0', '-c:a', 'libmp3lame', '-b:a', '32k', '-f', 'mp3']))
     expect(args).not.toContain('-vbr')
   })

@@ -4,6 +4,7 @@ import { clampPosterTime, posterArgs } from '../../../src/media/poster.js'
 describe('posterArgs', () => {
   it('seeks before the input and writes one JPEG frame', () => {
     expect(posterArgs({ input: 'rec.mp4', atS: 10, durationS: 3600, output: 'poster.jpg.part', videoStreamIndex: 0 })).toEqual([
+      '-v', 'error',
       '-ss', '10',
       '-i', 'rec.mp4',
       '-map', '0:0',
@@ -17,7 +18,7 @@ describe('posterArgs', () => {
   })
 
   it('takes the first frame without seeking when asked for time zero', () => {
-    expect(posterArgs({ input: 'a.mp4', atS: 0, durationS: 5, output: 'p.jpg' }).slice(0, 4)).toEqual(['-i', 'a.mp4', '-map', '0:v:0'])
+    expect(posterArgs({ input: 'a.mp4', atS: 0, durationS: 5, output: 'p.jpg' }).slice(0, 6)).toEqual(['-v', 'error', '-i', 'a.mp4', '-map', '0:v:0'])
   })
 })
 

@@ -7,6 +7,7 @@ const mp4 = containerForPath('out.mp4')
 describe('edgesTrimArgs', () => {
   it('seeks just after the planned keyframe and stream-copies every stream', () => {
     expect(edgesTrimArgs({ input: 'in.mp4', output: 'out.mp4.part', container: mp4, keep: { start: 14, end: 109.082 }, startsAtKeyframe: true })).toEqual([
+      '-v', 'error',
       '-ss', '14.001',
       '-i', 'in.mp4',
       '-t', '95.081',
@@ -22,12 +23,18 @@ describe('edgesTrimArgs', () => {
   it('seeks exactly for audio-only input and keeps the audio container (no faststart for mp3)', () => {
     expect(
       edgesTrimArgs({ input: 'in.mp3', output: 'out.mp3.part', container: containerForPath('x.mp3'), keep: { start: 13.0136, end: 109.082 }, startsAtKeyframe: false }),
-    ).toEqual(['-ss', '13.0136', '-i', 'in.mp3', '-t', '96.0684', '-map', '0', '-c', 'copy', '-avoid_negative_ts', 'make_zero', '-f', 'mp3', '-y', 'out.mp3.part'])
+    ).toEqual(['-v', 'error', '-ss', '13.0136', '-i', 'in.mp3', '-t', '96.0684', '-map', '0', '-c', 'copy', '-avoid_negative_ts', 'make_zero', '-f', 'mp3', '-y', 'out.mp3.part'])
+  })
+
+  it('reserves room for the MP4 index up front instead of rewriting the file afterwards', () => {
+    const args = edgesTrimArgs({ input: 'in.mp4', output: 'o.part', container: mp4, keep: { start: 2, end: 9 }, startsAtKeyframe: true, moovReserveBytes: 250_000 })
+    expect(args).toEqual(expect.arrayContaining(['-moov_size', '250000']))
+    expect(args).not.toContain('-movflags')
   })
 
   it('does not seek when the kept interval starts at zero', () => {
     const args = edgesTrimArgs({ input: 'a.m4a', output: 'b.part', container: containerForPath('b.m4a'), keep: { start: 0, end: 50 }, startsAtKeyframe: false })
-    expect(args.slice(0, 4)).toEqual(['-i', 'a.m4a', '-t', '50'])
+    expect(args.slice(0, 6)).toEqual(['-v', 'error', '-i', 'a.m4a', '-t', '50'])
     expect(args).toContain('ipod')
   })
 })
@@ -41,6 +48,7 @@ describe('pausesTrimArgs', () => {
     })
     expect(filterScript).toBeUndefined()
     expect(args).toEqual([
+      '-v', 'error',
       '-i', 'in.mp4',
       '-filter_complex',
       '[0:0]trim=start=13:end=61.87,setpts=PTS-STARTPTS[v0];[0:1]atrim=start=13:end=61.87,asetpts=PTS-STARTPTS[a0];' +
@@ -74,7 +82,7 @@ describe('pausesTrimArgs', () => {
     const { args, filterScript } = pausesTrimArgs({
       input: 'in.mp4', output: 'o.part', container: mp4, keep: many, videoStreamIndex: 0, audioStreamIndex: 1, filterScriptPath: '/tmp/o.filter',
     })
-    expect(args.slice(2, 4)).toEqual(['-filter_complex_script', '/tmp/o.filter'])
+    expect(args.slice(4, 6)).toEqual(['-filter_complex_script', '/tmp/o.filter'])
     expect(filterScript).toBe(pausesFilterGraph(many, 0, 1))
   })
 
