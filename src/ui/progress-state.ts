@@ -1,0 +1,253 @@
+import type { PipelineStage, RecflowEvent } from '../services/events.js'
+
+/**
+ * What a progress view shows, built by one pure reducer over RecflowEvents. The Ink view, the plain line printer
+ * and the final summary all read this state, so they never disagree about names, durations or ETAs.
+ */
+
+/** Display order of the stages; UPLOAD may occur once per output target. */
+export const STAGE_ORDER: readonly PipelineStage[] = [
+  'SYNC',
+  'DOWNLOAD',
+  'PROCESS',
+  'TRANSCRIBE',
+  'EXTRACT_TOPICS',
+  'GENERATE_SUBTITLES',
+  'UPLOAD',
+]
+
+/** The stages of a full pipeline run, for `initialProgressState({ plannedStages })`. */
+export const PIPELINE_STAGES: readonly PipelineStage[] = STAGE_ORDER.filter((s) => s !== 'SYNC')
+
+export type StageStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+
+export interface StageProgress {
+  /** `stage` or `stage:target`; unique within a recording. */
+  key: string
+  stage: PipelineStage
+  target?: string
+  status: StageStatus
+  /** 0-100; 100 once completed. */
+  percent: number
+  /** Seconds left: the event's etaS when it gave one, else estimated from the rate of progress. */
+  etaS?: number
+  message?: string
+  hint?: string
+  startedAtMs?: number
+  finishedAtMs?: number
+  durationMs?: number
+  /** Where the rate estimate starts measuring from (the stage start, or the first progress seen). */
+  rateBase?: { atMs: number; percent: number }
+}
+
+export interface RecordingProgress {
+  recordingId: number
+  /** Empty until a `recording` event names it (a stage event can arrive first). */
+  displayName: string
+  /** The recording status reported by the last `recording` event, if any. */
+  status?: string
+  /** In STAGE_ORDER, targets of one stage in order of appearance. */
+  stages: readonly StageProgress[]
+}
+
+export interface SyncSummary {
+  sourceId: number
+  sourceName: string
+  found: number
+  created: number
+  changed: number
+  vanished: number
+}
+
+export interface LogLine {
+  level: 'info' | 'warn'
+  message: string
+  recordingId?: number
+  atMs: number
+}
+
+export interface StageCounts {
+  pending: number
+  running: number
+  done: number
+  skipped: number
+  failed: number
+}
+
+export interface ProgressState {
+  plannedStages: readonly PipelineStage[]
+  /** In order of first appearance. */
+  recordings: readonly RecordingProgress[]
+  syncs: readonly SyncSummary[]
+  /** The last MAX_LOG_LINES log events. */
+  logs: readonly LogLine[]
+  /** Over every stage row of every recording. */
+  counts: StageCounts
+  firstEventAtMs?: number
+  lastEventAtMs?: number
+}
+
+export const MAX_LOG_LINES = 5
+
+// Rates measured over less than this are noise (the first percent of a download arrives in a burst).
+const MIN_RATE_WINDOW_MS = 1000
+const MIN_RATE_PERCENT = 1
+
+const EMPTY_COUNTS: StageCounts = { pending: 0, running: 0, done: 0, skipped: 0, failed: 0 }
+
+/**
+ * `plannedStages` are shown as pending for every recording as soon as it appears (a `run` knows its pipeline;
+ * a `sync` plans none). A targeted UPLOAD replaces the planned untargeted one.
+ */
+export function initialProgressState(opts: { plannedStages?: readonly PipelineStage[] } = {}): ProgressState {
+  return { plannedStages: sortStages(opts.plannedStages ?? []), recordings: [], syncs: [], logs: [], counts: EMPTY_COUNTS }
+}
+
+export function stageKey(stage: PipelineStage, target?: string): string {
+  return target ? `${stage}:${target}` : stage
+}
+
+export function reduce(state: ProgressState, event: RecflowEvent, nowMs: number): ProgressState {
+  const next = apply(state, event, nowMs)
+  return {
+    ...next,
+    counts: next.recordings === state.recordings ? state.counts : countStages(next.recordings),
+    firstEventAtMs: state.firstEventAtMs ?? nowMs,
+    lastEventAtMs: nowMs,
+  }
+}
+
+function apply(state: ProgressState, event: RecflowEvent, nowMs: number): ProgressState {
+  switch (event.type) {
+    case 'recording':
+      return withRecording(state, event.recordingId, (rec) => ({ ...rec, displayName: event.displayName, status: event.status }), event.displayName)
+    case 'stage-started':
+      return withStage(state, event.recordingId, event.stage, event.target, () => ({
+        status: 'running',
+        percent: 0,
+        startedAtMs: nowMs,
+        finishedAtMs: undefined,
+        durationMs: undefined,
+        etaS: undefined,
+        message: undefined,
+        hint: undefined,
+        rateBase: { atMs: nowMs, percent: 0 },
+      }))
+    case 'progress':
+      return withStage(state, event.recordingId, event.stage, event.target, (stage) => progressed(stage, event, nowMs))
+    case 'stage-finished':
+      return withStage(state, event.recordingId, event.stage, event.target, (stage) => ({
+        ...finished(stage, nowMs),
+        status: event.outcome === 'completed' ? 'done' : 'skipped',
+        percent: event.outcome === 'completed' ? 100 : stage.percent,
+        message: event.message,
+        hint: undefined,
+      }))
+    case 'stage-failed':
+      return withStage(state, event.recordingId, event.stage, event.target, (stage) => ({
+        ...finished(stage, nowMs),
+        status: 'failed',
+        message: event.message,
+        hint: event.hint,
+      }))
+    case 'sync': {
+      const { type: _type, ...summary } = event
+      const at = state.syncs.findIndex((s) => s.sourceId === event.sourceId)
+      return { ...state, syncs: at < 0 ? [...state.syncs, summary] : state.syncs.map((s, i) => (i === at ? summary : s)) }
+    }
+    case 'log': {
+      const line: LogLine = { level: event.level, message: event.message, atMs: nowMs }
+      if (event.recordingId !== undefined) line.recordingId = event.recordingId
+      return { ...state, logs: [...state.logs, line].slice(-MAX_LOG_LINES) }
+    }
+  }
+}
+
+function progressed(stage: StageProgress, event: Extract<RecflowEvent, { type: 'progress' }>, nowMs: number): Partial<StageProgress> {
+  // A late progress event after the stage ended must not reopen it.
+  if (stage.status === 'done' || stage.status === 'skipped' || stage.status === 'failed') return {}
+  if (!Number.isFinite(event.percent)) return event.message === undefined ? {} : { message: event.message }
+  const percent = Math.min(100, Math.max(0, event.percent))
+  // Progress that goes backwards (a retried request) restarts the rate measurement.
+  const rateBase = stage.rateBase && percent >= stage.percent ? stage.rateBase : { atMs: nowMs, percent }
+  const reported = event.etaS !== undefined && Number.isFinite(event.etaS) && event.etaS >= 0 ? event.etaS : undefined
+  return {
+    status: 'running',
+    percent,
+    startedAtMs: stage.startedAtMs ?? nowMs,
+    rateBase,
+    etaS: reported ?? estimateEtaS(rateBase, percent, nowMs),
+    message: event.message ?? stage.message,
+  }
+}
+
+/** Seconds left at the average rate since `base`; undefined until enough progress has been seen. */
+export function estimateEtaS(base: { atMs: number; percent: number }, percent: number, nowMs: number): number | undefined {
+  const elapsedMs = nowMs - base.atMs
+  const gained = percent - base.percent
+  if (percent >= 100 || elapsedMs < MIN_RATE_WINDOW_MS || gained < MIN_RATE_PERCENT) return undefined
+  return ((100 - percent) * elapsedMs) / gained / 1000
+}
+
+function finished(stage: StageProgress, nowMs: number): Partial<StageProgress> {
+  return {
+    finishedAtMs: nowMs,
+    durationMs: stage.startedAtMs === undefined ? undefined : nowMs - stage.startedAtMs,
+    etaS: undefined,
+    rateBase: undefined,
+  }
+}
+
+function withRecording(
+  state: ProgressState,
+  recordingId: number,
+  update: (rec: RecordingProgress) => RecordingProgress,
+  displayName = '',
+): ProgressState {
+  const at = state.recordings.findIndex((r) => r.recordingId === recordingId)
+  if (at < 0) {
+    const fresh: RecordingProgress = {
+      recordingId,
+      displayName,
+      stages: state.plannedStages.map((stage) => ({ key: stageKey(stage), stage, status: 'pending', percent: 0 })),
+    }
+    return { ...state, recordings: [...state.recordings, update(fresh)] }
+  }
+  return { ...state, recordings: state.recordings.map((r, i) => (i === at ? update(r) : r)) }
+}
+
+function withStage(
+  state: ProgressState,
+  recordingId: number,
+  stage: PipelineStage,
+  target: string | undefined,
+  update: (current: StageProgress) => Partial<StageProgress>,
+): ProgressState {
+  return withRecording(state, recordingId, (rec) => {
+    const key = stageKey(stage, target)
+    const existing = rec.stages.find((s) => s.key === key)
+    const current: StageProgress = existing ?? { key, stage, status: 'pending', percent: 0, ...(target ? { target } : {}) }
+    const updated = { ...current, ...update(current) }
+    if (existing) return { ...rec, stages: rec.stages.map((s) => (s === existing ? updated : s)) }
+    // The first targeted row of a stage takes the place of its planned, untargeted placeholder.
+    const others = rec.stages.filter((s) => !(target && s.stage === stage && s.target === undefined && s.status === 'pending'))
+    return { ...rec, stages: sortStageRows([...others, updated]) }
+  })
+}
+
+const rank = (stage: PipelineStage) => STAGE_ORDER.indexOf(stage)
+
+// Array.prototype.sort is stable, so targets of one stage keep their order of appearance.
+function sortStages(stages: readonly PipelineStage[]): PipelineStage[] {
+  return [...new Set(stages)].sort((a, b) => rank(a) - rank(b))
+}
+
+function sortStageRows(rows: readonly StageProgress[]): StageProgress[] {
+  return [...rows].sort((a, b) => rank(a.stage) - rank(b.stage))
+}
+
+export function countStages(recordings: readonly RecordingProgress[]): StageCounts {
+  const counts = { ...EMPTY_COUNTS }
+  for (const rec of recordings) for (const stage of rec.stages) counts[stage.status]++
+  return counts
+}
