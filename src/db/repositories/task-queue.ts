@@ -10,18 +10,29 @@ import { taskCodec, type Task } from './tasks.js'
  * WHERE clause), so a worker that lost its lease can no longer touch the task.
  */
 
-export interface ClaimOptions {
+/** Narrows which tasks a worker takes (all given conditions apply). */
+export interface QueueFilter {
+  /** Only these task types (the ones this worker has handlers for). */
+  types?: readonly string[]
+  /** Only these tasks (a CLI run that processes what it enqueued, not everybody's backlog). */
+  ids?: readonly number[]
+  /** Only this user's tasks. */
+  userId?: number
+}
+
+export interface ClaimOptions extends QueueFilter {
   /** Identifies the worker (host:pid:n); only the owner can heartbeat or finish the task. */
   owner: string
   leaseMs: number
   now?: Date
-  /** Only these task types (the ones this worker has handlers for). */
-  types?: readonly string[]
 }
 
 export type FinishedState = 'succeeded' | 'failed' | 'cancelled'
 
 const plusMs = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString()
+
+// An empty list matches nothing (not everything), so a worker without handlers never claims a task.
+const matchesNothing = (filter: QueueFilter) => filter.types?.length === 0 || filter.ids?.length === 0
 
 export function taskQueue(executor: Executor) {
   const transition = async (id: number, owner: string, values: Record<string, unknown>): Promise<Task | undefined> => {
@@ -52,7 +63,7 @@ export function taskQueue(executor: Executor) {
       inTransaction(executor, async (tx) => {
         const clock = opts.now ?? new Date()
         const now = clock.toISOString()
-        if (opts.types !== undefined && opts.types.length === 0) return undefined
+        if (matchesNothing(opts)) return undefined
         const candidate = await tx
           .selectFrom('tasks as t')
           .leftJoin('user_subscriptions as s', 's.user_id', 't.user_id')
@@ -61,6 +72,8 @@ export function taskQueue(executor: Executor) {
           .where('t.state', '=', 'pending')
           .where('t.run_at', '<=', now)
           .$if(opts.types !== undefined, (qb) => qb.where('t.type', 'in', [...(opts.types ?? [])]))
+          .$if(opts.ids !== undefined, (qb) => qb.where('t.id', 'in', [...(opts.ids ?? [])]))
+          .$if(opts.userId !== undefined, (qb) => qb.where('t.user_id', '=', opts.userId ?? 0))
           .where(({ eb, selectFrom }) => {
             const limit = sql<number | null>`coalesce(s.custom_max_concurrent_tasks, p.max_concurrent_tasks, case when s.id is null then 1 end)`
             const running = selectFrom('tasks as r')
@@ -118,6 +131,36 @@ export function taskQueue(executor: Executor) {
         finished_at: now,
         updated_at: now,
       })
+    },
+
+    /**
+     * Hands a running task back without counting the attempt (graceful shutdown: the work was interrupted, it did
+     * not fail). It stays due at its old run_at, so it is first in line for the next worker.
+     */
+    release: (id: number, owner: string, opts: { now?: Date } = {}) =>
+      transition(id, owner, {
+        state: 'pending',
+        attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end`,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: (opts.now ?? new Date()).toISOString(),
+      }),
+
+    /** Pending tasks matching `filter`, soonest first (what a worker that ran out of due work is waiting for). */
+    async listPending(filter: QueueFilter = {}, limit = 100): Promise<Task[]> {
+      if (matchesNothing(filter)) return []
+      const rows = await executor
+        .selectFrom('tasks')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .$if(filter.types !== undefined, (qb) => qb.where('type', 'in', [...(filter.types ?? [])]))
+        .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', [...(filter.ids ?? [])]))
+        .$if(filter.userId !== undefined, (qb) => qb.where('user_id', '=', filter.userId ?? 0))
+        .orderBy('run_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .execute()
+      return rows.map((raw) => taskCodec.decode(raw))
     },
 
     /** Puts a failed attempt back in the queue to run again at `runAt` (backoff is the caller's decision). */

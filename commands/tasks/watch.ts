@@ -1,0 +1,45 @@
+import { Args, Flags } from '@oclif/core'
+import { BaseCommand } from '../../src/cli/base-command.js'
+import { eventLine, taskStatusLine } from '../../src/cli/presenters/tasks.js'
+import { taskFailure } from '../../src/services/tasks.js'
+
+export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
+  static override summary = 'Follows a task until it ends; exits 0 if it succeeded, 130 if cancelled, its error code if it failed.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> 12',
+    '<%= config.bin %> <%= command.id %> 12 --json',
+    '<%= config.bin %> <%= command.id %> 12 | tee task-12.log',
+  ]
+  static override args = { id: Args.integer({ required: true, description: 'Task id.' }) }
+  static override flags = {
+    interval: Flags.integer({ summary: 'How often to check, in milliseconds.', default: 500, min: 100, max: 60_000, env: 'RECFLOW_WATCH_INTERVAL' }),
+  }
+
+  async run() {
+    const { args, flags } = await this.parse(TasksWatch)
+    const app = await this.app(flags)
+    const stop = new AbortController()
+    const onSigint = () => stop.abort()
+    process.once('SIGINT', onSigint)
+    let lastLine = ''
+    const print = (line: string) => {
+      if (!this.jsonEnabled()) process.stdout.write(line + '\n')
+    }
+    try {
+      const task = await app.services.tasks.watch(app.localUser, args.id, {
+        signal: stop.signal,
+        intervalMs: flags.interval,
+        onUpdate: ({ task: t, events }) => {
+          for (const e of events) print(eventLine(e))
+          const line = taskStatusLine(t)
+          if (line !== lastLine) print(line)
+          lastLine = line
+        },
+      })
+      if (task.state !== 'succeeded') throw taskFailure(task)
+      return task
+    } finally {
+      process.off('SIGINT', onSigint)
+    }
+  }
+}
