@@ -7,14 +7,48 @@ import { createLogger, type Logger } from './platform/logger.js'
 import { openSecretStore, type SecretStore } from './platform/secrets.js'
 import type { ServiceDeps, UserRef } from './services/context.js'
 import { doctorService } from './services/doctor.js'
+import { importRecordingService } from './services/import-recording.js'
 import { pipelineService } from './services/pipeline/index.js'
 import { presetsService } from './services/presets.js'
 import { recordingsService } from './services/recordings.js'
 import { sourcesService } from './services/sources.js'
+import { syncService } from './services/sync/sync-sources.js'
+import { tasksService } from './services/tasks.js'
 import { templatesService } from './services/templates.js'
 import { userConfigService } from './services/user-config.js'
+import { runService } from './services/run.js'
+import { overallProgress } from './services/pipeline/overall-progress.js'
+import { taskPayloadSchemas, taskRegistry, type TaskRegistry } from './jobs/index.js'
+
+/** One handler per task type (a missing one is a compile error); handlers call the same services as the CLI. */
+function buildTaskRegistry(deps: ServiceDeps, services: Pick<CoreServices, 'pipeline' | 'sync'>): TaskRegistry {
+  const userOf = async (id: number): Promise<UserRef> => {
+    const user = await systemScope(deps.database.db).users.get(id)
+    return { id, timezone: user?.timezone ?? 'UTC' }
+  }
+  return taskRegistry(taskPayloadSchemas, {
+    pipeline: async (ctx) =>
+      services.pipeline.run(await userOf(ctx.userId), { ...ctx.payload, force: ctx.payload.force as never, runOverride: ctx.payload.runOverride as never }, {
+        signal: ctx.signal,
+        onEvent: (event) => {
+          ctx.onEvent(event)
+          const overall = overallProgress(event)
+          if (overall) ctx.reportProgress(overall)
+        },
+      }),
+    sync: async (ctx) => services.sync.sync(await userOf(ctx.userId), ctx.payload, { signal: ctx.signal, onEvent: ctx.onEvent }),
+  })
+}
 
 function buildServices(deps: ServiceDeps) {
+  const core = buildCoreServices(deps)
+  return {
+    ...core,
+    run: runService({ deps, pipeline: core.pipeline, sync: core.sync, registry: () => buildTaskRegistry(deps, core) }),
+  }
+}
+
+function buildCoreServices(deps: ServiceDeps) {
   return {
     templates: templatesService(deps),
     presets: presetsService(deps),
@@ -22,11 +56,15 @@ function buildServices(deps: ServiceDeps) {
     recordings: recordingsService(deps),
     config: userConfigService(deps),
     doctor: doctorService(deps),
+    tasks: tasksService(deps),
+    sync: syncService(deps),
+    imports: importRecordingService(deps),
     pipeline: pipelineService(deps),
   }
 }
 
 export type Services = ReturnType<typeof buildServices>
+type CoreServices = ReturnType<typeof buildCoreServices>
 
 export interface App {
   readonly env: RuntimeEnv

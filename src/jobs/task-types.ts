@@ -15,6 +15,8 @@ export const pipelinePayloadSchema = z.strictObject({
   /** The run-override config layer; the pipeline validates it with the config schema. */
   runOverride: z.unknown().optional(),
   dryRun: z.boolean().optional(),
+  /** Stop after this stage (e.g. `recordings process` stops after PROCESS). */
+  stopAfter: z.enum(['DOWNLOAD', 'PROCESS', 'TRANSCRIBE', 'EXTRACT_TOPICS', 'GENERATE_SUBTITLES']).optional(),
 })
 
 export const syncPayloadSchema = z.strictObject({

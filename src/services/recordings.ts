@@ -1,5 +1,7 @@
 import { forUser, RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
-import { notFound, usageError } from '../domain/errors.js'
+import fs from 'node:fs/promises'
+import { conflict, notFound, usageError } from '../domain/errors.js'
+import { recordingDir } from './pipeline/recording-files.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 
@@ -45,7 +47,7 @@ function toFilters(q: RecordingQuery): RecordingFilters {
   return filters
 }
 
-export function recordingsService({ database }: ServiceDeps) {
+export function recordingsService({ database, env }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
   return {
@@ -66,6 +68,32 @@ export function recordingsService({ database }: ServiceDeps) {
         listAll((page) => s.targets.list({ recording_id: id }, page)),
       ])
       return { ...recording, stages, targets }
+    },
+
+    /**
+     * Back to the start: deletes the recording's artefacts (its own media folder only, never the source file or
+     * published copies), its stages and output targets; keeps the template binding. Refused while a task runs it.
+     */
+    async reset(user: UserRef, id: number) {
+      const s = scope(user)
+      const recording = await this.get(user, id)
+      const active = await s.tasks.list({ recording_id: id, state: ['pending', 'running'] }, { limit: 1 })
+      if (active.items.length > 0) {
+        throw conflict(`recording ${id} has a ${active.items[0]!.state} task (${active.items[0]!.id})`, `wait for it or cancel it: recflow tasks cancel ${active.items[0]!.id}`)
+      }
+      const dir = recordingDir(env.mediaDir, user.id, id)
+      await fs.rm(dir, { recursive: true, force: true })
+      const [stages, targets] = await Promise.all([
+        listAll((page) => s.stages.list({ recording_id: id }, page)),
+        listAll((page) => s.targets.list({ recording_id: id }, page)),
+      ])
+      await s.transaction(async (tx) => {
+        for (const st of stages) await tx.stages.remove(st.id)
+        for (const t of targets) await tx.targets.remove(t.id)
+        await tx.recordings.clearFailure(id)
+        await tx.recordings.update(id, { processed_file: null, status: recording.template_id === null ? 'SKIPPED' : 'INITIALIZED' })
+      })
+      return { id, status: recording.template_id === null ? 'SKIPPED' : 'INITIALIZED', removedStages: stages.length, removedTargets: targets.length, removedDir: dir }
     },
   }
 }

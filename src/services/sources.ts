@@ -1,11 +1,30 @@
-import { forUser, type Source } from '../db/index.js'
+import { forUser, type Source, type UserScope } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
 import { applyPatch, validateSourceInput, validateSourcePatch, type SourcePlatform } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
-import type { ListOptions } from './paging.js'
+import { listAll, type ListOptions } from './paging.js'
 
 function toInput(s: Source): Record<string, unknown> {
   return { name: s.name, platform: s.platform, credential_id: s.credential_id, config: s.config, is_active: s.is_active }
+}
+
+/** Every named source must exist before anything is synced. A number is an id first, then a name. */
+export async function resolveSourceRefs(scope: UserScope, input: { sourceIds?: number[]; sources?: string[] }): Promise<Source[]> {
+  const all = await listAll((page) => scope.sources.list({}, page))
+  const byId = new Map(all.map((s) => [s.id, s]))
+  const hint = 'run `recflow sources list` to see your sources'
+  const picked = new Map<number, Source>()
+  for (const id of input.sourceIds ?? []) {
+    const s = byId.get(id)
+    if (!s) throw notFound('source', id, hint)
+    picked.set(s.id, s)
+  }
+  for (const ref of input.sources ?? []) {
+    const s = (/^\d+$/.test(ref) ? byId.get(Number(ref)) : undefined) ?? all.find((x) => x.name === ref)
+    if (!s) throw notFound('source', JSON.stringify(ref), hint)
+    picked.set(s.id, s)
+  }
+  return [...picked.values()]
 }
 
 export function sourcesService({ database }: ServiceDeps) {
@@ -33,6 +52,10 @@ export function sourcesService({ database }: ServiceDeps) {
       if (!updated) throw notFound('source', id)
       return updated
     },
+
+    /** Source names or ids as typed on the command line -> ids; an unknown one is not_found. */
+    resolveIds: async (user: UserRef, refs: string[]): Promise<number[]> =>
+      (await resolveSourceRefs(scope(user), { sources: refs })).map((s) => s.id),
 
     async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
       if (!(await scope(user).sources.remove(id))) throw notFound('source', id)

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   dryRun?: boolean
   /** The highest config layer, for this run only. */
   runOverride?: PartialConfig | null
+  /** Stop after this stage: the later stages and the uploads wait for the next run. */
+  stopAfter?: StageType
 }
 
 export interface StageReport {
@@ -134,6 +136,9 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       throw e
     }
     if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
+    if (stage === opts.stopAfter) {
+      return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets: [] }
+    }
   }
 
   const ctx: StageContext = {

@@ -1,5 +1,6 @@
+import { resolveSourceRefs } from '../sources.js'
 import { forUser, type Source, type UserScope } from '../../db/index.js'
-import { isRecflowError, notFound, RecflowError } from '../../domain/errors.js'
+import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../events.js'
 import { listAll } from '../paging.js'
@@ -29,7 +30,7 @@ export function syncService(deps: ServiceDeps) {
       const scope = forUser(deps.database.db, user.id)
       const onEvent = control.onEvent ?? noopSink
       const explicit = (input.sourceIds?.length ?? 0) + (input.sources?.length ?? 0) > 0
-      const sources = explicit ? await resolveSources(scope, input) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))
+      const sources = explicit ? await resolveSourceRefs(scope, input) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))
       const match = await loadMatcher(scope)
 
       const results: SourceSyncSummary[] = []
@@ -75,25 +76,6 @@ async function syncOne(
     ctx.warn(`${source.name}: ${e.message}`)
     return { ...base, status: 'error', error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
   }
-}
-
-/** Every named source must exist before anything is synced. A number is an id first, then a name. */
-async function resolveSources(scope: UserScope, input: SyncInput): Promise<Source[]> {
-  const all = await listAll((page) => scope.sources.list({}, page))
-  const byId = new Map(all.map((s) => [s.id, s]))
-  const hint = 'run `recflow sources list` to see your sources'
-  const picked = new Map<number, Source>()
-  for (const id of input.sourceIds ?? []) {
-    const s = byId.get(id)
-    if (!s) throw notFound('source', id, hint)
-    picked.set(s.id, s)
-  }
-  for (const ref of input.sources ?? []) {
-    const s = (/^\d+$/.test(ref) ? byId.get(Number(ref)) : undefined) ?? all.find((x) => x.name === ref)
-    if (!s) throw notFound('source', JSON.stringify(ref), hint)
-    picked.set(s.id, s)
-  }
-  return [...picked.values()]
 }
 
 export type SyncService = ReturnType<typeof syncService>

@@ -1,0 +1,30 @@
+import type { PipelineResult } from '../../services/pipeline/index.js'
+import type { RunResult } from '../../services/run.js'
+
+/** Text for `recflow run` and `recflow recordings run|process`: one block per recording, then what to do next. */
+export function pipelineLines(r: PipelineResult): string[] {
+  const lines = [`recording ${r.recordingId} "${r.displayName}": ${r.dryRun ? 'plan (dry run, nothing written)' : r.status}${r.failed ? ' (failed)' : ''}`]
+  for (const s of r.stages) {
+    if (s.outcome === 'resumed') continue
+    lines.push(`  ${s.stage.toLowerCase().padEnd(18)} ${s.outcome}${s.message ? `: ${s.message}` : ''}`)
+  }
+  for (const t of r.targets) {
+    lines.push(`  ${`upload ${t.platform}`.padEnd(18)} ${t.status.toLowerCase()}${t.location ? `: ${t.location}` : ''}${t.reason ? `: ${t.reason}` : ''}`)
+  }
+  return lines
+}
+
+export function runLines(r: RunResult): string[] {
+  const lines: string[] = []
+  for (const s of r.sync?.sources ?? []) {
+    lines.push(`synced ${s.name}: ${s.found} found, ${s.created} new, ${s.changed} changed, ${s.vanished} vanished${s.status === 'synced' ? '' : ` (${s.status}${s.message ? `: ${s.message}` : ''})`}`)
+  }
+  if (r.recordings.length === 0) lines.push('Nothing to process: no recording is waiting. Add recordings with `recflow sync` or `recflow recordings add FILE`.')
+  for (const o of r.recordings) {
+    if (o.result) lines.push(...pipelineLines(o.result))
+    else lines.push(`recording ${o.recordingId} "${o.displayName}": ${o.state}${o.error ? `: ${o.error.message}` : ''}`, ...(o.error?.hint ? [`  hint: ${o.error.hint}`] : []))
+  }
+  const failed = r.recordings.filter((o) => o.state === 'failed').length
+  if (failed > 0) lines.push('', `${failed} recording(s) failed; see \`recflow recordings show ID\`, fix the cause and run \`recflow recordings run ID\`.`)
+  return lines
+}

@@ -1,0 +1,154 @@
+import { forUser, type Recording, type RecordingStatus, type Task } from '../db/index.js'
+import type { PartialConfig } from '../domain/config/index.js'
+import { RecflowError, isRecflowError, notFound } from '../domain/errors.js'
+import type { StageType } from '../domain/status/index.js'
+import { enqueue, ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
+import type { ServiceDeps, UserRef } from './context.js'
+import { noopSink, type RunControl } from './events.js'
+import { listAll } from './paging.js'
+import type { PipelineResult, PipelineService } from './pipeline/index.js'
+import type { SyncResult } from './sync/summary.js'
+
+/** Statuses a plain `recflow run` picks up: waiting, or interrupted part-way (a crash, a Ctrl-C). */
+const RESUMABLE: RecordingStatus[] = ['INITIALIZED', 'DOWNLOADING', 'DOWNLOADED', 'PROCESSING', 'PROCESSED', 'TRANSCRIBING', 'TRANSCRIBED', 'UPLOADING', 'UPLOADED']
+
+export interface RunInput {
+  /** Sync these sources first and run only their recordings (default: every active source, every recording). */
+  sourceIds?: number[]
+  /** Run exactly these recordings (no sync; failed and unmapped ones too). */
+  recordingIds?: number[]
+  dryRun?: boolean
+  force?: Array<StageType | 'UPLOAD'>
+  runOverride?: PartialConfig | null
+  stopAfter?: StageType
+}
+
+export interface RunOutcome {
+  recordingId: number
+  displayName: string
+  state: 'succeeded' | 'failed' | 'cancelled' | 'pending'
+  taskId?: number
+  result?: PipelineResult
+  error?: { code: string; message: string; hint?: string }
+}
+
+export interface RunResult {
+  sync: SyncResult | null
+  recordings: RunOutcome[]
+  cancelled: boolean
+  dryRun: boolean
+}
+
+export interface RunDeps {
+  deps: ServiceDeps
+  pipeline: PipelineService
+  sync: { sync(user: UserRef, input: { sourceIds?: number[] }, control?: RunControl): Promise<SyncResult> }
+  registry: () => TaskRegistry
+}
+
+async function selectRecordings(deps: ServiceDeps, user: UserRef, input: RunInput): Promise<Recording[]> {
+  const scope = forUser(deps.database.db, user.id)
+  if (input.recordingIds) {
+    const found: Recording[] = []
+    for (const id of input.recordingIds) {
+      const rec = await scope.recordings.get(id)
+      if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
+      found.push(rec)
+    }
+    return found
+  }
+  const sources = input.sourceIds ?? [undefined]
+  const all = await Promise.all(
+    sources.map((sourceId) => listAll((page) => scope.recordings.list({ status: RESUMABLE, failed: false, source_id: sourceId }, page))),
+  )
+  // Oldest first: lectures publish in the order they were given.
+  return all.flat().sort((a, b) => a.start_time.localeCompare(b.start_time) || a.id - b.id)
+}
+
+function outcomeOf(rec: Recording, task: Task | undefined): RunOutcome {
+  const base = { recordingId: rec.id, displayName: rec.display_name, taskId: task?.id }
+  if (!task || task.state === 'pending' || task.state === 'running') return { ...base, state: 'pending' }
+  if (task.state === 'succeeded') return { ...base, state: 'succeeded', result: task.result as PipelineResult }
+  const e = taskFailure(task)
+  return { ...base, state: task.state, error: { code: e.code, message: e.message, hint: e.hint } }
+}
+
+/**
+ * `recflow run`: sync, match, then the pipeline for every waiting recording, each as a durable task run by an
+ * in-process worker (so a crash or Ctrl-C leaves the queue consistent and the next run resumes). A dry run plans
+ * without the queue and writes nothing.
+ */
+export function runService({ deps, pipeline, sync, registry }: RunDeps) {
+  return {
+    async run(user: UserRef, input: RunInput, control: RunControl = {}): Promise<RunResult> {
+      const emit = control.onEvent ?? noopSink
+      const dryRun = input.dryRun === true
+      const synced = input.recordingIds || dryRun ? null : await sync.sync(user, { sourceIds: input.sourceIds }, control)
+      const recordings = await selectRecordings(deps, user, input)
+
+      if (dryRun) {
+        const outcomes: RunOutcome[] = []
+        for (const rec of recordings) {
+          try {
+            const result = await pipeline.run(user, { recordingId: rec.id, dryRun: true, force: input.force, runOverride: input.runOverride, stopAfter: input.stopAfter }, control)
+            outcomes.push({ recordingId: rec.id, displayName: rec.display_name, state: 'succeeded', result })
+          } catch (e) {
+            if (control.signal?.aborted) throw e
+            const err = isRecflowError(e) ? e : new RecflowError('internal', (e as Error).message)
+            outcomes.push({ recordingId: rec.id, displayName: rec.display_name, state: 'failed', error: { code: err.code, message: err.message, hint: err.hint } })
+          }
+        }
+        return { sync: synced, recordings: outcomes, cancelled: false, dryRun }
+      }
+
+      const tasks = new Map<number, number>() // task id -> recording id
+      for (const rec of recordings) {
+        const { task } = await enqueue(deps.database.db, user.id, {
+          type: 'pipeline',
+          payload: { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter },
+          dedupeKey: `pipeline:${rec.id}`,
+          recordingId: rec.id,
+        })
+        tasks.set(task.id, rec.id)
+      }
+      if (tasks.size === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
+
+      const bus = new ProgressBus()
+      const unsubscribe = bus.subscribe((u) => {
+        if (u.kind === 'event' && tasks.has(u.taskId)) emit(u.event)
+      })
+      const plan = await forUser(deps.database.db, user.id).subscription.getWithPlan()
+      const worker = new Worker({
+        db: deps.database.db,
+        registry: registry(),
+        bus,
+        clock: deps.clock,
+        logger: deps.logger,
+        concurrency: Math.max(1, Math.min(4, plan?.plan.max_concurrent_tasks ?? 1)),
+      })
+      const ids = [...tasks.keys()]
+      const cancelAll = async () => {
+        for (const id of ids) {
+          if (!worker.cancel(id)) await forUser(deps.database.db, user.id).tasks.requestCancel(id).catch(() => undefined)
+        }
+      }
+      const onAbort = () => void cancelAll()
+      control.signal?.addEventListener('abort', onAbort, { once: true })
+      try {
+        if (control.signal?.aborted) await cancelAll()
+        await worker.runUntilIdle({ filter: { ids, userId: user.id } })
+      } finally {
+        control.signal?.removeEventListener('abort', onAbort)
+        unsubscribe()
+      }
+      const scope = forUser(deps.database.db, user.id)
+      const outcomes = await Promise.all(recordings.map(async (rec) => {
+        const taskId = [...tasks.entries()].find(([, r]) => r === rec.id)?.[0]
+        return outcomeOf(rec, taskId === undefined ? undefined : await scope.tasks.get(taskId))
+      }))
+      return { sync: synced, recordings: outcomes, cancelled: control.signal?.aborted === true, dryRun }
+    },
+  }
+}
+
+export type RunService = ReturnType<typeof runService>
