@@ -17,6 +17,7 @@ import { tasksService } from './services/tasks.js'
 import { templatesService } from './services/templates.js'
 import { userConfigService } from './services/user-config.js'
 import { runService } from './services/run.js'
+import { demoService } from './services/demo.js'
 import { overallProgress } from './services/pipeline/overall-progress.js'
 import { taskPayloadSchemas, taskRegistry, type TaskRegistry } from './jobs/index.js'
 
@@ -42,10 +43,8 @@ function buildTaskRegistry(deps: ServiceDeps, services: Pick<CoreServices, 'pipe
 
 function buildServices(deps: ServiceDeps) {
   const core = buildCoreServices(deps)
-  return {
-    ...core,
-    run: runService({ deps, pipeline: core.pipeline, sync: core.sync, registry: () => buildTaskRegistry(deps, core) }),
-  }
+  const run = runService({ deps, pipeline: core.pipeline, sync: core.sync, registry: () => buildTaskRegistry(deps, core) })
+  return { ...core, run, demo: demoService(deps, { ...core, run }) }
 }
 
 function buildCoreServices(deps: ServiceDeps) {
