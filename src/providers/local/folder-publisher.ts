@@ -1,7 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { Transform } from 'node:stream'
 import { ProviderError, type PublishControl, type PublishInput, type PublishResult, type VideoPublisher } from '../types.js'
 
 const MAX_BASE_BYTES = 180
@@ -30,24 +28,21 @@ async function freeBase(dir: string, base: string, ext: string): Promise<string>
   }
 }
 
-async function copyWithProgress(from: string, to: string, control: PublishControl, done: number, total: number) {
+/**
+ * Copies one file as `*.part` then renames it. fs.copyFile lets the kernel copy (copy_file_range, or a reflink
+ * where the file system has them), several times faster than streaming the bytes through JavaScript.
+ */
+async function copyAtomically(from: string, to: string, signal: AbortSignal | undefined): Promise<void> {
   const part = `${to}.part`
-  let copied = 0
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      copied += chunk.length
-      if (total > 0) control.onProgress?.(Math.min(99, ((done + copied) / total) * 100))
-      cb(null, chunk)
-    },
-  })
   try {
-    await pipeline(fs.createReadStream(from), counter, fs.createWriteStream(part), { signal: control.signal })
+    signal?.throwIfAborted()
+    await fs.promises.copyFile(from, part, fs.constants.COPYFILE_FICLONE)
+    signal?.throwIfAborted()
     await fs.promises.rename(part, to)
   } catch (e) {
     await fs.promises.rm(part, { force: true })
     throw e
   }
-  return copied
 }
 
 /**
@@ -78,7 +73,11 @@ export function folderPublisher(destination: string): VideoPublisher {
       const total = sizes.reduce((a, b) => a + b, 0)
       let done = 0
       try {
-        for (const f of files) done += await copyWithProgress(f.from, f.to, control, done, total)
+        for (const [i, f] of files.entries()) {
+          await copyAtomically(f.from, f.to, control.signal)
+          done += sizes[i]!
+          if (total > 0) control.onProgress?.(Math.min(99, (done / total) * 100))
+        }
       } catch (e) {
         if (control.signal?.aborted) throw e
         const code = (e as NodeJS.ErrnoException).code
