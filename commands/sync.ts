@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../src/cli/base-command.js'
-import { chooseProgressMode, createProgressOutput } from '../src/cli/progress-output.js'
 import type { SourceSyncSummary, SyncResult } from '../src/services/sync/summary.js'
 
 export default class Sync extends BaseCommand<typeof Sync> {
@@ -18,25 +17,10 @@ export default class Sync extends BaseCommand<typeof Sync> {
   async run(): Promise<SyncResult> {
     const { argv, flags } = await this.parse(Sync)
     const app = await this.app(flags)
-    const controller = new AbortController()
-    const progress = createProgressOutput({
-      mode: chooseProgressMode({ json: this.jsonEnabled(), isTTY: process.stdout.isTTY, ci: app.env.isCi }),
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      onCancel: () => controller.abort(),
+    const result = await this.withProgress(app, (control) => app.services.sync.sync(app.localUser, { sources: argv as string[] }, control), {
+      summary: (r) => (r.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined),
     })
-    try {
-      const result = await app.services.sync.sync(
-        app.localUser,
-        { sources: argv as string[] },
-        { signal: controller.signal, onEvent: progress.onEvent },
-      )
-      await progress.finish(result.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined)
-      return this.present(result, (r) => r.sources.flatMap(describeSource))
-    } finally {
-      progress.dispose()
-    }
+    return this.present(result, (r) => r.sources.flatMap(describeSource))
   }
 }
 

@@ -13,7 +13,8 @@ export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
     '<%= config.bin %> <%= command.id %> Channel --platform youtube --credential 2 --title "{display_name} ({date})" --privacy unlisted',
     '<%= config.bin %> <%= command.id %> --file preset.yaml',
   ]
-  static override args = { name: Args.string({ description: 'Preset name (unique); may come from --file.' }) }
+  // ignoreStdin: oclif would fill a missing optional arg from stdin, swallowing the document of `--file -`.
+  static override args = { name: Args.string({ description: 'Preset name (unique); may come from --file.', ignoreStdin: true }) }
   static override flags = {
     file: fileFlag,
     platform: Flags.string({ summary: 'Where it publishes.', options: ['youtube', 'vk', 'local'] }),

@@ -12,9 +12,10 @@ export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
     '<%= config.bin %> <%= command.id %> zoom department --credential 1',
     '<%= config.bin %> <%= command.id %> --file source.yaml',
   ]
+  // ignoreStdin: oclif would fill a missing optional arg from stdin, swallowing the document of `--file -`.
   static override args = {
-    platform: Args.string({ description: 'Kind of source; may come from --file.', options: ['local', 'zoom'] }),
-    name: Args.string({ description: 'Source name (unique); may come from --file.' }),
+    platform: Args.string({ description: 'Kind of source; may come from --file.', options: ['local', 'zoom'], ignoreStdin: true }),
+    name: Args.string({ description: 'Source name (unique); may come from --file.', ignoreStdin: true }),
   }
   static override flags = { file: fileFlag, ...sourceFlags }
 

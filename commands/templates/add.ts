@@ -12,7 +12,8 @@ export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
     '<%= config.bin %> <%= command.id %> Math --pattern "^Math(s)? [0-9]+" --preset 1',
     '<%= config.bin %> <%= command.id %> --file template.yaml',
   ]
-  static override args = { name: Args.string({ description: 'Template name (unique); may come from --file.' }) }
+  // ignoreStdin: oclif would fill a missing optional arg from stdin, swallowing the document of `--file -`.
+  static override args = { name: Args.string({ description: 'Template name (unique); may come from --file.', ignoreStdin: true }) }
   static override flags = { file: fileFlag, ...templateFlags }
 
   async run() {

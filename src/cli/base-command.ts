@@ -2,7 +2,10 @@ import { Command, Flags, type Interfaces } from '@oclif/core'
 import type { App } from '../app.js'
 import { createApp } from '../app.js'
 import { debugEnabled, loadProcessRuntimeEnv } from '../platform/config.js'
-import { toErrorEnvelope } from './error-envelope.js'
+import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
+import type { PipelineStage, RunControl } from '../services/events.js'
+import { chooseProgressMode, createProgressOutput } from './progress-output.js'
+import { cleanOclifMessage, toErrorEnvelope, withCommandHint } from './error-envelope.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -32,6 +35,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.appInstance
   }
 
+  /** Every failure to parse argv (including an arg's own parse function) is a usage error, exit 2. */
+  protected override async parse<F extends Interfaces.OutputFlags<any>, B extends Interfaces.OutputFlags<any>, A extends Interfaces.OutputArgs<any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (e) {
+      if (isRecflowError(e) || (e as { parse?: unknown }).parse !== undefined) throw e
+      throw usageError(cleanOclifMessage((e as Error).message), 'see `recflow <command> --help` for the arguments and examples')
+    }
+  }
+
   /** Prints human text unless --json is on; returns the data for the JSON envelope. */
   protected present<R>(data: R, text: (data: R) => string | string[]): R {
     if (!this.jsonEnabled()) {
@@ -47,18 +63,54 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) process.stderr.write(message + '\n')
   }
 
+  /**
+   * Runs long work with the progress output that fits (Ink on a TTY, plain lines when piped, nothing under
+   * --json) and one AbortSignal that `q`/Ctrl-C trips; a cancelled run exits 130.
+   */
+  protected async withProgress<R>(
+    app: App,
+    work: (control: RunControl) => Promise<R>,
+    opts: { plannedStages?: readonly PipelineStage[]; summary?: (result: R) => string | undefined } = {},
+  ): Promise<R> {
+    const controller = new AbortController()
+    const progress = createProgressOutput({
+      mode: chooseProgressMode({ json: this.jsonEnabled(), isTTY: process.stdout.isTTY, ci: app.env.isCi }),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      onCancel: () => controller.abort(),
+      plannedStages: opts.plannedStages,
+    })
+    let result: R
+    try {
+      result = await work({ signal: controller.signal, onEvent: progress.onEvent })
+    } catch (e) {
+      await progress.finish()
+      progress.dispose()
+      throw e
+    }
+    await progress.finish(opts.summary?.(result))
+    progress.dispose()
+    if (controller.signal.aborted) {
+      // Its own hint, or the generic "see --help" one would be added: a cancel is not a usage problem.
+      throw new RecflowError('cancelled', 'cancelled', { hint: 'run the same command again to resume from the first unfinished stage' })
+    }
+    return result
+  }
+
   protected override toSuccessJson(result: unknown): unknown {
     return { ok: true, data: result ?? null }
   }
 
   protected override toErrorJson(err: unknown): unknown {
-    return toErrorEnvelope(err).envelope
+    return withCommandHint(toErrorEnvelope(err).envelope, this.id)
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<void> {
     // this.exit() inside a command throws an ExitError that must keep its code.
     if ((err as { oclif?: { exit?: number } }).oclif?.exit !== undefined && err.name === 'ExitError') throw err
-    const { envelope, exitCode, stack } = toErrorEnvelope(err)
+    const { envelope: bare, exitCode, stack } = toErrorEnvelope(err)
+    const envelope = withCommandHint(bare, this.id)
     process.exitCode = exitCode
     if (this.jsonEnabled()) {
       this.logJson(envelope)

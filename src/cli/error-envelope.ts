@@ -26,7 +26,7 @@ export function toErrorEnvelope(err: unknown): { envelope: ErrorEnvelope; exitCo
     return {
       envelope: {
         ok: false,
-        error: { code: 'usage', message: firstLine(e.message), hint: 'see `recflow <command> --help` for the flags and examples' },
+        error: { code: 'usage', message: cleanOclifMessage(e.message), hint: 'see `recflow <command> --help` for the flags and examples' },
       },
       exitCode: 2,
     }
@@ -37,7 +37,7 @@ export function toErrorEnvelope(err: unknown): { envelope: ErrorEnvelope; exitCo
       ok: false,
       error: {
         code: 'internal',
-        message: `unexpected error: ${firstLine(message)}`,
+        message: `unexpected error: ${cleanOclifMessage(message)}`,
         hint: 'rerun with RECFLOW_LOG_LEVEL=debug for details, and report it if it persists',
       },
     },
@@ -46,7 +46,22 @@ export function toErrorEnvelope(err: unknown): { envelope: ErrorEnvelope; exitCo
   }
 }
 
-function firstLine(s: string): string {
+export function cleanOclifMessage(s: string): string {
   // oclif messages carry "See more help with --help" on extra lines; keep the informative part.
-  return s.split('\n').filter((l) => l.trim() !== '' && !/See more help with/.test(l)).join('; ').trim()
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/See more help with/.test(l))
+    .join(': ')
+    .replace(/:\s*:/g, ':')
+}
+
+/**
+ * Names the command in the generic "see --help" hint, and gives every error that came without a hint one, so
+ * the user always gets a next step. `commandId` is oclif's id ("templates:add").
+ */
+export function withCommandHint(envelope: ErrorEnvelope, commandId: string | undefined): ErrorEnvelope {
+  const command = commandId ? `recflow ${commandId.replaceAll(':', ' ')}` : 'recflow <command>'
+  const hint = envelope.error.hint ?? `see \`${command} --help\` for the arguments, flags and examples`
+  return { ...envelope, error: { ...envelope.error, hint: hint.replaceAll('recflow <command>', command) } }
 }

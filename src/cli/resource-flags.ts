@@ -128,7 +128,9 @@ export function documentFrom(file: string | undefined, fromFlags: Record<string,
   if (file === undefined) return fromFlags
   const doc = readStructuredFile(file)
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw usageError(`${file} must hold one object (a mapping of fields), not ${Array.isArray(doc) ? 'a list' : typeof doc}`)
+    const got = doc === null || doc === undefined ? 'nothing (it is empty)' : Array.isArray(doc) ? 'a list' : `a ${typeof doc}`
+    const where = file === '-' ? 'stdin' : file
+    throw usageError(`${where} must hold one object (a mapping of fields), not ${got}`, 'write the fields as a YAML mapping or a JSON object, e.g. {"name": "Math"}')
   }
   return applyPatch(doc as Record<string, unknown>, fromFlags)
 }

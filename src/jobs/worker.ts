@@ -1,9 +1,8 @@
-import os from 'node:os'
-import { randomBytes } from 'node:crypto'
-import { systemScope, type Executor, type QueueFilter, type Task } from '../db/index.js'
+import { forUser, systemScope, type Executor, type QueueFilter, type Task } from '../db/index.js'
 import { conflict, usageError } from '../domain/errors.js'
 import { systemClock, type Clock } from '../platform/clock.js'
 import { silentLogger, type Logger } from '../platform/logger.js'
+import { isDeadLocalOwner, newLeaseOwner } from './lease-owner.js'
 import type { ProgressBus } from './progress-bus.js'
 import type { BackoffOptions } from './retry-policy.js'
 import { runTask, type RunningTask, type TaskRunDeps } from './run-task.js'
@@ -48,8 +47,6 @@ export interface IdleReport {
   pending: Task[]
 }
 
-const defaultOwner = () => `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-
 /**
  * Takes tasks from the durable queue and runs their handlers: a claim is a lease kept alive by heartbeats; a
  * handler's failure is retried or recorded (retry-policy.ts); `stop()` hands running tasks back to the queue
@@ -70,7 +67,7 @@ export class Worker {
   #wakers = new Set<() => void>()
 
   constructor(opts: WorkerOptions) {
-    this.owner = opts.owner ?? defaultOwner()
+    this.owner = opts.owner ?? newLeaseOwner()
     this.#pollMs = opts.pollMs ?? 1000
     this.#concurrency = opts.concurrency ?? 2
     this.#shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 10_000
@@ -127,7 +124,7 @@ export class Worker {
     const queue = systemScope(this.#deps.db).tasks
     const finished: Task[] = []
     try {
-      await this.#recover(true)
+      await this.#recover(true, filter)
       while (!this.#stopping) {
         await this.#fill(filter, finished)
         if (this.#running.size > 0) {
@@ -141,7 +138,7 @@ export class Worker {
         if (wait > waitForRetriesMs) return { finished, pending }
         // Due but held back (the user's plan limit is taken by tasks running elsewhere): poll; else sleep to run_at.
         await this.#sleep(wait > 0 ? Math.min(wait, this.#pollMs) : this.#pollMs)
-        await this.#recover(false)
+        await this.#recover(false, filter)
       }
       // Stopped from outside: what was handed back is pending again.
       return { finished, pending: await queue.listPending(this.#typed(filter)) }
@@ -219,17 +216,41 @@ export class Worker {
     }
   }
 
-  /** Returns tasks of dead workers to the queue: at start, then at most once per lease period. */
-  async #recover(force: boolean): Promise<void> {
+  /**
+   * Returns tasks of dead workers to the queue: at start, then at most once per lease period. Tasks of `filter.ids`
+   * (a CLI run's own tasks) held by a worker process of this host that no longer exists are recovered at once,
+   * without waiting for their lease to expire: a `recflow run` killed with SIGKILL is resumed by the next one.
+   */
+  async #recover(force: boolean, filter: QueueFilter = {}): Promise<void> {
     const now = this.#deps.clock.now()
     if (!force && now.getTime() - this.#lastRecovery < this.#deps.leaseMs) return
     this.#lastRecovery = now.getTime()
     try {
       const recovered = await systemScope(this.#deps.db).tasks.releaseExpiredLeases(now)
       if (recovered > 0) this.#deps.logger.info('recovered tasks of a worker that stopped responding', { count: recovered })
+      for (const id of filter.ids ?? []) await this.#recoverFromDeadLocalOwner(id, now)
     } catch (error) {
       this.#deps.logger.warn('could not recover expired leases', { error: (error as Error).message })
     }
+  }
+
+  /** The same outcome as an expired lease (cancelled, failed without attempts left, else pending again), only sooner. */
+  async #recoverFromDeadLocalOwner(id: number, now: Date): Promise<void> {
+    const queue = systemScope(this.#deps.db).tasks
+    const task = await queue.get(id)
+    const owner = task?.lease_owner
+    if (task?.state !== 'running' || !owner || owner === this.owner || !isDeadLocalOwner(owner)) return
+    const message = `the worker process that ran it (${owner}) ended without finishing it`
+    const row = task.cancel_requested
+      ? await queue.finish(id, owner, { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the user' }, now })
+      : task.attempts >= task.max_attempts
+        ? await queue.finish(id, owner, { state: 'failed', error: { code: 'internal', message: `${message}; no attempts left` }, now })
+        : await queue.retryLater(id, owner, { runAt: now, error: { code: 'internal', message, transient: true }, now })
+    if (row === undefined) return
+    this.#deps.logger.info('recovered a task whose worker process is gone', { taskId: id, owner, state: row.state })
+    await forUser(this.#deps.db, task.user_id)
+      .taskEvents.append(id, { kind: row.state === 'pending' ? 'recovered' : row.state, message, at: now })
+      .catch(() => undefined)
   }
 
   /** Sleeps until `ms` pass or something changes (a task ended, stop() was called). */

@@ -1,3 +1,4 @@
+import { isRecflowError } from '../domain/errors.js'
 import type { ServiceDeps } from './context.js'
 
 export interface DoctorCheck {
@@ -30,10 +31,13 @@ export function doctorService({ database, env, media, secrets }: ServiceDeps) {
         })
       } catch (e) {
         checks.push({
-          name: 'ffmpeg',
+          name: 'ffmpeg and ffprobe',
           ok: false,
           detail: (e as Error).message,
-          hint: 'install ffmpeg (e.g. `apt install ffmpeg` or `brew install ffmpeg`), or reinstall recflow to get the bundled one',
+          // The media layer knows why (e.g. a configured path that does not run); fall back to the generic advice.
+          hint:
+            (isRecflowError(e) ? e.hint : undefined) ??
+            'install ffmpeg (e.g. `apt install ffmpeg` or `brew install ffmpeg`), or reinstall recflow to get the bundled one',
         })
       }
 

@@ -1,6 +1,6 @@
 import { forUser, type Preset } from '../db/index.js'
 import { notFound, usageError } from '../domain/errors.js'
-import { renderPresetMetadata, type Platform, type RenderContext } from '../domain/metadata/index.js'
+import { parseInstant, renderPresetMetadata, type Platform, type RenderContext } from '../domain/metadata/index.js'
 import {
   applyPatch,
   effectivePresetMetadata,
@@ -84,6 +84,8 @@ export function presetsService({ database }: ServiceDeps) {
       const preset = await get(user, input.presetId)
       const platform = preset.platform as Platform
       const stored = validatePresetInput(toInput(preset))
+      // Checked up front: a title without a date would otherwise render and hide a typo in the sample time.
+      if (input.sample?.start_time !== undefined) parseInstant(input.sample.start_time)
       let ctx: RenderContext = { ...SAMPLE, timezone: user.timezone, ...input.sample }
       let metadata = stored.preset_metadata as PresetMetadata
       let recording: { id: number; display_name: string } | null = null

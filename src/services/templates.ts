@@ -3,6 +3,7 @@ import { notFound } from '../domain/errors.js'
 import { validatePartialConfig } from '../domain/config/index.js'
 import { previewMatch } from '../domain/matching/index.js'
 import { applyPatch, validateTemplateInput, validateTemplatePatch, type TemplateInput } from '../domain/resources/index.js'
+import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 
@@ -13,15 +14,19 @@ export interface FromRecordingInput {
   matchSourceId?: number
 }
 
+/** A config document stored empty (`{}`) stays unset on edit, so schema defaults do not appear in it unasked. */
+const unlessEmpty = (doc: unknown) =>
+  doc !== null && typeof doc === 'object' && Object.keys(doc).length === 0 ? undefined : doc
+
 /** The fields of a stored template that make up its input document (what `edit` patches and re-validates). */
 function toInput(t: Template): Record<string, unknown> {
   return {
     name: t.name,
     description: t.description,
     matching_rules: t.matching_rules ?? {},
-    processing_config: t.processing_config,
-    metadata_config: t.metadata_config,
-    output_config: t.output_config,
+    processing_config: unlessEmpty(t.processing_config),
+    metadata_config: unlessEmpty(t.metadata_config),
+    output_config: unlessEmpty(t.output_config),
     is_draft: t.is_draft,
     is_active: t.is_active,
   }
@@ -29,12 +34,21 @@ function toInput(t: Template): Record<string, unknown> {
 
 function validated(input: unknown): TemplateInput {
   const template = validateTemplateInput(input)
-  if (template.processing_config != null) validatePartialConfig(template.processing_config, 'processing_config')
+  if (template.processing_config != null) {
+    assertConfigTemplates(validatePartialConfig(template.processing_config, 'processing_config'), 'processing_config')
+  }
   return template
 }
 
 export function templatesService({ database }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
+
+  /** The preset ids in processing_config.upload are checked here; output_config's are checked by the repository. */
+  const checkedFor = async (user: UserRef, input: unknown): Promise<TemplateInput> => {
+    const template = validated(input)
+    await assertConfigPresets(scope(user), template.processing_config)
+    return template
+  }
 
   const get = async (user: UserRef, id: number): Promise<Template> => {
     const t = await scope(user).templates.get(id)
@@ -49,13 +63,13 @@ export function templatesService({ database }: ServiceDeps) {
       scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
 
     async create(user: UserRef, input: unknown): Promise<Template> {
-      return scope(user).templates.create(validated(input))
+      return scope(user).templates.create(await checkedFor(user, input))
     },
 
     async update(user: UserRef, id: number, patch: unknown): Promise<Template> {
       const parsed = validateTemplatePatch(patch)
       const current = await get(user, id)
-      const merged = validated(applyPatch(toInput(current), parsed))
+      const merged = await checkedFor(user, applyPatch(toInput(current), parsed))
       const updated = await scope(user).templates.update(id, merged)
       if (!updated) throw notFound('template', id)
       return updated
@@ -76,7 +90,7 @@ export function templatesService({ database }: ServiceDeps) {
       if (input.matchSourceId !== undefined) rules.source_ids = [input.matchSourceId]
       else if (rec.input_source_id !== null) rules.source_ids = [rec.input_source_id]
       return scope(user).templates.create(
-        validated({
+        await checkedFor(user, {
           name: input.name,
           description: `Created from recording ${rec.id} (${rec.display_name})`,
           matching_rules: rules,

@@ -1,4 +1,4 @@
-import { forUser } from '../db/index.js'
+import { forUser, type UserScope } from '../db/index.js'
 import {
   configPathInfo,
   getAtPath,
@@ -13,6 +13,7 @@ import {
   type PartialConfig,
   type PlainObject,
 } from '../domain/config/index.js'
+import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
 
 export interface ConfigValue {
@@ -25,20 +26,26 @@ export interface ConfigValue {
 export function userConfigService({ database }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
-  const stored = async (user: UserRef): Promise<PlainObject> => {
-    const row = await scope(user).configs.get()
+  const storedIn = async (s: UserScope): Promise<PlainObject> => {
+    const row = await s.configs.get()
     return isPlainObject(row?.config) ? row.config : {}
   }
+  const stored = (user: UserRef) => storedIn(scope(user))
 
   const resolve = async (user: UserRef) =>
     resolveConfig([{ name: 'user', config: (await stored(user)) as PartialConfig }])
 
-  const save = async (user: UserRef, next: PlainObject) => {
-    const checked = validatePartialConfig(next, 'user config')
-    // The cascade must still resolve: a value can be well-typed alone and wrong once merged.
-    resolveConfig([{ name: 'user', config: checked }])
-    await scope(user).configs.set(checked)
-  }
+  /** Read, change, validate and write in one (immediate) transaction, so concurrent sets never lose a value. */
+  const update = (user: UserRef, change: (current: PlainObject) => PlainObject) =>
+    scope(user).transaction(async (tx) => {
+      const current = await storedIn(tx)
+      const checked = validatePartialConfig(change(current), 'user config')
+      assertConfigTemplates(checked, '')
+      await assertConfigPresets(tx, checked, current as PartialConfig)
+      // The cascade must still resolve: a value can be well-typed alone and wrong once merged.
+      resolveConfig([{ name: 'user', config: checked }])
+      await tx.configs.set(checked)
+    })
 
   return {
     /** The effective config (defaults < user), optionally with the layer each value came from. */
@@ -55,13 +62,13 @@ export function userConfigService({ database }: ServiceDeps) {
 
     async set(user: UserRef, path: string, raw: string): Promise<ConfigValue> {
       const value = parseConfigValue(path, raw)
-      await save(user, setAtPath(await stored(user), path, value))
+      await update(user, (current) => setAtPath(current, path, value))
       return this.get(user, path)
     },
 
     async unset(user: UserRef, path: string): Promise<ConfigValue> {
       configPathInfo(path)
-      await save(user, unsetAtPath(await stored(user), path))
+      await update(user, (current) => unsetAtPath(current, path))
       return this.get(user, path)
     },
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 
 /**
@@ -23,3 +24,15 @@ export function recordingFiles(mediaDir: string, userId: number, recordingId: nu
 }
 
 export type RecordingFiles = ReturnType<typeof recordingFiles>
+
+/**
+ * Removes the `*.part` files a killed attempt (SIGKILL, power loss) left in a recording's folder. Unlinking
+ * matters even where the next write would overwrite the name: an orphaned ffmpeg of the dead process may still
+ * be writing to the old file, and must not write into the new one.
+ */
+export async function removeLeftoverParts(dir: string): Promise<string[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  const parts = names.filter((n) => n.endsWith('.part')).map((n) => path.join(dir, n))
+  await Promise.all(parts.map((p) => fs.rm(p, { force: true })))
+  return parts
+}

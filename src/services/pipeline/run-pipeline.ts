@@ -8,7 +8,7 @@ import { noopSink, type RunControl } from '../events.js'
 import { listAll } from '../paging.js'
 import { publishTargets, type TargetOutcome } from './publish-targets.js'
 import { persistDerivedStatus } from './recording-status.js'
-import { recordingFiles } from './recording-files.js'
+import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
 import { processStage } from './stage-process.js'
 import { subtitlesStage, topicsStage, transcribeStage } from './stage-transcription.js'
@@ -82,6 +82,8 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   const firstForced = STAGE_TYPES.findIndex((s) => opts.force?.includes(s))
   emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
 
+  // The queue runs one pipeline task per recording at a time, so a `.part` here is a killed attempt's leftover.
+  if (!dryRun) await removeLeftoverParts(files.dir)
   const existing = dryRun ? await listAll((page) => scope.stages.list({ recording_id: rec!.id }, page)) : []
   const previous: StageContext['previous'] = {}
   const reports: StageReport[] = []

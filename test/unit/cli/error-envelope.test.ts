@@ -22,7 +22,7 @@ describe('toErrorEnvelope', () => {
     const err = Object.assign(new Error('Missing 1 required arg:\nid\nSee more help with --help'), { parse: {}, oclif: { exit: 2 } })
     const r = toErrorEnvelope(err)
     expect(r.exitCode).toBe(2)
-    expect(r.envelope.error.message).toBe('Missing 1 required arg:; id')
+    expect(r.envelope.error.message).toBe('Missing 1 required arg: id')
   })
 
   it('hides the stack of unexpected errors behind a hint', () => {

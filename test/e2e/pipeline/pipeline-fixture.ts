@@ -1,0 +1,228 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { ffmpegSync, systemOrBundledTools, toneExpression } from '../../fixtures/media/generate.js'
+import { ROOT, runCli, type CliResult } from '../../support/cli.js'
+
+/*
+ * What the pipeline e2e tests share: a local source + folder preset + template set up through the CLI, a CLI
+ * process the test can watch and signal while it works, generated media of a chosen size, and read-only looks
+ * at the database and the file tree.
+ */
+
+const RUN = path.join(ROOT, 'bin', 'run.js')
+
+export const dbFile = (home: string) => path.join(home, 'data', 'recflow.db')
+export const mediaDir = (home: string, recordingId: number) => path.join(home, 'data', 'media', 'user_1', `rec_${recordingId}`)
+
+/** Runs `args --json` and returns `data`; any other outcome fails with everything the CLI printed. */
+export async function cliData(args: string[], home: string, timeoutMs = 120_000): Promise<any> {
+  const r = await runCli([...args, '--json'], { home, timeoutMs })
+  if (r.code !== 0 || r.json?.ok !== true) throw new Error(describeRun(args, r))
+  return r.json.data
+}
+
+export function describeRun(args: string[], r: CliResult): string {
+  return `recflow ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`
+}
+
+export interface PipelineSetup {
+  home: string
+  inbox: string
+  destination: string
+  sourceId: number
+  presetId: number
+  templateId: number
+}
+
+/**
+ * A local source on `inbox`, a folder preset publishing into `destination`, and a template matching `keyword`
+ * (given as a file, so it can carry processing settings such as `{processing: {trim_mode: 'pauses'}}`).
+ */
+export async function setupLocalPipeline(
+  home: string,
+  opts: { inbox: string; destination: string; keyword?: string; processing?: Record<string, unknown> },
+): Promise<PipelineSetup> {
+  fs.mkdirSync(home, { recursive: true })
+  const source = await cliData(['sources', 'add', 'local', 'lectures', '--path', opts.inbox], home)
+  const preset = await cliData(['presets', 'add', 'folder', '--platform', 'local', '--destination', opts.destination], home)
+  const templateFile = path.join(home, 'template.json')
+  fs.writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Lectures',
+      matching_rules: { keywords: [opts.keyword ?? 'Lecture'] },
+      output_config: { preset_ids: [preset.id] },
+      ...(opts.processing ? { processing_config: { processing: opts.processing } } : {}),
+    }),
+  )
+  const template = await cliData(['templates', 'add', '--file', templateFile], home)
+  return { home, inbox: opts.inbox, destination: opts.destination, sourceId: source.id, presetId: preset.id, templateId: template.id }
+}
+
+/** A CLI process the test watches line by line and can signal (SIGKILL, SIGINT) mid-run. */
+export interface LiveCli {
+  readonly child: ChildProcess
+  readonly pid: number
+  stdout(): string
+  stderr(): string
+  /** Resolves with the first stdout line matching `re`; rejects on `failOn`, on exit, or after `timeoutMs`. */
+  waitForLine(re: RegExp, opts?: { timeoutMs?: number; failOn?: RegExp }): Promise<string>
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Spawns bin/run.js like runCli does (temp home, CI=true so progress is plain lines), in its own process group
+ * so a test can send a signal to the whole group the way a terminal's Ctrl-C does.
+ */
+export function startCli(args: string[], opts: { home: string; env?: Record<string, string> }): LiveCli {
+  const child = spawn(process.execPath, [RUN, ...args], {
+    cwd: opts.home,
+    detached: true,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: opts.home,
+      RECFLOW_HOME: opts.home,
+      RECFLOW_SECRET_STORE: 'file',
+      NO_COLOR: '1',
+      CI: 'true',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  const listeners = new Set<() => void>()
+  child.stdout!.on('data', (d) => {
+    out += d
+    for (const l of [...listeners]) l()
+  })
+  child.stderr!.on('data', (d) => (err += d))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      for (const l of [...listeners]) l()
+      resolve({ code, signal })
+    }),
+  )
+  let closed = false
+  void exited.then(() => (closed = true))
+  return {
+    child,
+    pid: child.pid!,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForLine(re, { timeoutMs = 120_000, failOn } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const lines = out.split('\n')
+          const hit = lines.find((l) => re.test(l))
+          const bad = failOn && lines.find((l) => failOn.test(l))
+          if (hit === undefined && bad === undefined && !closed) return
+          listeners.delete(check)
+          clearTimeout(timer)
+          if (hit !== undefined) resolve(hit)
+          else reject(new Error(`${bad !== undefined ? `saw "${bad}"` : 'the CLI exited'} before a line matching ${re}\nstdout: ${out}\nstderr: ${err}`))
+        }
+        const timer = setTimeout(() => {
+          listeners.delete(check)
+          reject(new Error(`no line matching ${re} within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`))
+        }, timeoutMs)
+        listeners.add(check)
+        check()
+      })
+    },
+  }
+}
+
+/** A progress line of PROCESS past silence detection (0-35 %), i.e. while ffmpeg writes the trimmed file. */
+export const TRIM_PROGRESS = /process (3[6-9]|[4-8]\d)%/
+/** PROCESS ended before the test could interrupt it: the clip is too short for this machine. */
+export const PROCESS_ENDED = /process (done|failed)/
+
+/** Direct children of a process (Linux /proc), e.g. the ffmpeg a CLI is running. */
+export function childPids(pid: number): number[] {
+  const taskDir = `/proc/${pid}/task`
+  if (!fs.existsSync(taskDir)) return []
+  return fs
+    .readdirSync(taskDir)
+    .flatMap((tid) => fs.readFileSync(path.join(taskDir, tid, 'children'), 'utf8').trim().split(/\s+/))
+    .filter((s) => s !== '')
+    .map(Number)
+}
+
+/** The command line of a live process, or undefined once it is gone (or only a zombie is left). */
+export function commandLine(pid: number): string | undefined {
+  try {
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
+    return cmd === '' ? undefined : cmd
+  } catch {
+    return undefined
+  }
+}
+
+/** Kills a process this test started (directly or through the CLI), checked by a marker in its command line. */
+export function killIfStillOurs(pid: number, marker: string): void {
+  if (commandLine(pid)?.includes(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Rows from the home's database, read-only (what a second process would see). */
+export function query<T = Record<string, unknown>>(home: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbFile(home), { readonly: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+export function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+}
+
+/** Every file under `dir`, relative, sorted. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return []
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
+    .sort()
+}
+
+/** name -> sha256 of every file under `dir`. */
+export function hashesUnder(dir: string): Record<string, string> {
+  return Object.fromEntries(filesUnder(dir).map((rel) => [rel, sha256(path.join(dir, rel))]))
+}
+
+export function partFilesUnder(...dirs: string[]): string[] {
+  return dirs.flatMap((d) => filesUnder(d).filter((rel) => rel.endsWith('.part')).map((rel) => path.join(d, rel)))
+}
+
+/**
+ * A lecture-like clip: testsrc2 video of the given size and a tone that speaks in `speakS`-second bursts with
+ * `pauseS`-second pauses, after a silent lead-in and before a silent tail (both trimmed by `edges`; the pauses
+ * only by `pauses`, which re-encodes and so takes a while on a longer clip).
+ */
+export async function makeLectureClip(
+  file: string,
+  opts: { durationS: number; size?: string; fps?: number; leadS?: number; tailS?: number; speakS?: number; pauseS?: number },
+): Promise<string> {
+  const { durationS, size = '320x180', fps = 25, leadS = 8, tailS = 8, speakS = 10, pauseS = 5 } = opts
+  const tones: Array<{ start: number; end: number }> = []
+  for (let t = leadS; t < durationS - tailS; t += speakS + pauseS) tones.push({ start: t, end: Math.min(t + speakS, durationS - tailS) })
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  ffmpegSync(await systemOrBundledTools(), [
+    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}:d=${durationS}`,
+    '-f', 'lavfi', '-i', `aevalsrc='${toneExpression(tones)}':s=16000:d=${durationS}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-sc_threshold', '0',
+    '-c:a', 'aac', '-ac', '1', '-t', String(durationS), file,
+  ])
+  return file
+}
