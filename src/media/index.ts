@@ -4,7 +4,7 @@ export { locateMediaTools, locateTool, findOnPath, bundledToolPath, type LocateO
 export { probeCapabilities, requireCapabilities, type MediaCapabilities, type EncoderName, type FilterName } from './capabilities.js'
 export { MediaToolbox, type MediaToolsReport } from './toolbox.js'
 export { runFfmpeg, runFfprobe, assertToolSucceeded, type RunResult } from './runner.js'
-export { probeMedia, assertHasAudio, type ProbeOptions } from './probe.js'
+export { probeMedia, assertHasAudio, assertNotTruncated, type ProbeOptions } from './probe.js'
 export { detectSilence, silencedetectArgs, parseSilenceDetect, type SilenceOptions } from './silence.js'
 export { listKeyframes } from './keyframes.js'
 export {

@@ -170,6 +170,14 @@ export function isoTimestamp(text: string | undefined): string | undefined {
  * Containers with a sample index (MP4/MOV, Matroska) report their full duration even when the file was cut
  * short, because the index is often at the start. Reading the packets of the last seconds tells the truth.
  */
+/**
+ * The truncation check alone, for callers that probed with `checkTruncation: false` to run it alongside other
+ * work (the process stage overlaps it with silence detection). A no-op for containers without a sample index.
+ */
+export async function assertNotTruncated(tools: MediaTools, info: MediaInfo, signal?: AbortSignal): Promise<void> {
+  if (hasSampleIndex(info.formatName)) await assertMediaReachesEnd(tools, info, signal)
+}
+
 function hasSampleIndex(formatName: string): boolean {
   return /(^|,)(mov|mp4|matroska|webm)(,|$)/.test(formatName)
 }

@@ -3,7 +3,7 @@
  * trim, poster) through the real pipeline and queue-free service call, in its own process so its peak RSS is its
  * own. Prints one JSON line: {processS, pipelineS, maxRssMB, keptS}.
  *
- *   node --import tsx test/bench/process-once.ts FILE
+ *   node dist/test/bench/process-once.js FILE   (after `npx tsc -p tsconfig.json`)
  */
 import fs from 'node:fs'
 import os from 'node:os'

@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { locateMediaTools } from '../../src/media/binaries.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+// npm runs scripts from the package root; the bench runs compiled (dist/), as users do.
+const ROOT = process.cwd()
 const BENCH_DIR = process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench')
 const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const MAKE_LECTURE = path.resolve(ROOT, '../shared/media/make-lecture.sh')
@@ -47,7 +47,7 @@ interface RecflowRun {
   keepEnd: number
 }
 function recflowOnce(file: string): RecflowRun {
-  const r = timed(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/process-once.ts'), file])
+  const r = timed(process.execPath, [path.join(ROOT, 'dist/test/bench/process-once.js'), file])
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RecflowRun
 }
 
@@ -78,7 +78,7 @@ fs.rmSync(out, { force: true })
 
 // Queue, database and progress overhead: the whole `recflow run` path vs the same media work called directly.
 const overhead = (mode: 'recflow' | 'direct', file: string) =>
-  (JSON.parse(timed(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/overhead-once.ts'), mode, file]).stdout.trim().split('\n').pop()!) as { seconds: number }).seconds
+  (JSON.parse(timed(process.execPath, [path.join(ROOT, 'dist/test/bench/overhead-once.js'), mode, file]).stdout.trim().split('\n').pop()!) as { seconds: number }).seconds
 const viaQueue: number[] = []
 const direct: number[] = []
 for (let round = 0; round < ROUNDS; round++) {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { writeFileAtomicSync, ensureDir } from '../../platform/atomic-fs.js'
 import {
   assertHasAudio,
+  assertNotTruncated,
   describeTrimPlan,
   detectSilence,
   extractPoster,
@@ -11,6 +12,22 @@ import {
   type FfmpegProgress,
 } from '../../media/index.js'
 import { skipped, type StageContext, type StageHandler } from './stage-types.js'
+
+/**
+ * Runs independent ffmpeg jobs at once; when one fails, the others are aborted (their `.part` files removed)
+ * instead of running on unobserved.
+ */
+async function together<A, B>(signal: AbortSignal, a: (s: AbortSignal) => Promise<A>, b: (s: AbortSignal) => Promise<B>): Promise<[A, B]> {
+  const sibling = new AbortController()
+  const onAbort = () => sibling.abort()
+  signal.addEventListener('abort', onAbort, { once: true })
+  const guard = <T>(p: Promise<T>) => p.catch((e: unknown) => (sibling.abort(), Promise.reject(e)))
+  try {
+    return await Promise.all([guard(a(sibling.signal)), guard(b(sibling.signal))])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
 
 /** Maps an ffmpeg sub-step's progress into a slice [from, to] of the stage's 0-100, with an ETA from its speed. */
 function slice(ctx: StageContext, from: number, to: number, totalS: number) {
@@ -31,14 +48,20 @@ export const processStage: StageHandler = async (ctx) => {
   if (!cfg.enabled) return skipped('processing is disabled in the config (processing.enabled = false)')
   const source = String(ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
   const tools = await ctx.deps.media.tools()
-  const media = await probeMedia(tools, source, { signal: ctx.signal })
+  const media = await probeMedia(tools, source, { signal: ctx.signal, checkTruncation: false })
   assertHasAudio(media, 'trim silence')
 
-  const silences = await detectSilence(
-    tools,
-    media,
-    { thresholdDb: cfg.silence_threshold, minSilenceS: cfg.min_silence_duration },
-    { signal: ctx.signal, onProgress: slice(ctx, 0, 35, media.durationS) },
+  // The truncation check reads the file's tail while detection decodes the audio: both at once.
+  const [silences] = await together(
+    ctx.signal,
+    (signal) =>
+      detectSilence(
+        tools,
+        media,
+        { thresholdDb: cfg.silence_threshold, minSilenceS: cfg.min_silence_duration },
+        { signal, onProgress: slice(ctx, 0, 35, media.durationS) },
+      ),
+    (signal) => assertNotTruncated(tools, media, signal),
   )
   const plan = await planTrimForMedia(
     tools,
@@ -63,19 +86,18 @@ export const processStage: StageHandler = async (ctx) => {
     speech: plan.speech,
     plan: describeTrimPlan(plan),
   }
-  if (ctx.dryRun) return { status: 'COMPLETED', meta: { dry_run: true, ...summary }, message: summary.plan.join('; ') }
+  if (ctx.dryRun) return { status: 'COMPLETED', meta: { dry_run: true, ...summary }, message: summary.plan.map((l) => l.trim()).join('; ') }
 
   ensureDir(ctx.files.dir)
   const output = ctx.files.processed.replace(/\.[^./]+$/, path.extname(source).toLowerCase() || '.mp4')
-  const result = await trimMedia(tools, media, output, plan, { signal: ctx.signal, onProgress: slice(ctx, 35, 95, plan.keptS) })
+  // The poster is taken from the source at the same moment of the processed timeline, while the trim runs.
+  const atS = (plan.editList.keep[0]?.start ?? 0) + cfg.poster_time
+  const [result, poster] = await together(
+    ctx.signal,
+    (signal) => trimMedia(tools, media, output, plan, { signal, onProgress: slice(ctx, 35, 95, plan.keptS) }),
+    async (signal) => (media.video ? (await extractPoster(tools, media, { atS, output: ctx.files.poster }, { signal })).path : null),
+  )
   writeFileAtomicSync(ctx.files.editList, JSON.stringify(result.editList, null, 1) + '\n')
-
-  let poster: string | null = null
-  if (media.video) {
-    // Taken from the source at the same moment of the processed timeline: no second probe of the output.
-    const atS = (plan.editList.keep[0]?.start ?? 0) + cfg.poster_time
-    poster = (await extractPoster(tools, media, { atS, output: ctx.files.poster }, { signal: ctx.signal })).path
-  }
   ctx.progress(100)
   return {
     status: 'COMPLETED',
