@@ -85,7 +85,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       result = await work({ signal: controller.signal, onEvent: progress.onEvent })
     } catch (e) {
-      await progress.finish()
+      // A failure gets no summary line: the error (printed by catch) is the outcome, and a summary of a run that
+      // failed before any event would read "nothing to do". A cancelled run still says what it got through.
+      if (progress.cancelling) await progress.finish()
       progress.dispose()
       throw e
     }

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, writeFile } from '../support/cli.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
-import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, expectRefused, initHome, seedRecordings, withLocalUser, type ExpectedError } from './helpers.js'
+import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, expectRefused, initHome, removeTempHomes, seedRecordings, withLocalUser, type ExpectedError } from './helpers.js'
 
 /**
  * Every command, given malformed input, prints one clear error (what, where, how to fix), exits non-zero and
@@ -112,6 +112,8 @@ const COMMANDS = [
   'sync',
 ]
 
+
+afterAll(removeTempHomes)
 describe('bad input', { timeout: E2E_TIMEOUT }, () => {
   let home: string
   beforeAll(async () => {

@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { runCli as runCliUnqueued } from '../support/cli.js'
-import { cliData, E2E_TIMEOUT, initHome, runCli } from './helpers.js'
+import { cliData, E2E_TIMEOUT, initHome, removeTempHomes, runCli } from './helpers.js'
 
 /** `config show | get | set | unset | reset`: every value written is visible, with its layer, in show and get. */
 
 const set = (home: string, path: string, value: string) => cliData(home, ['config', 'set', path, value])
 
+
+afterAll(removeTempHomes)
 describe.concurrent('config through the CLI', { timeout: E2E_TIMEOUT }, () => {
   it('shows the built-in defaults, as text, as JSON and with the layer of every value', async () => {
     const home = await initHome()

@@ -32,12 +32,26 @@ export async function runCli(...args: Parameters<typeof spawnCli>): Promise<CliR
 
 export const dbFileOf = (home: string) => path.join(home, 'data', 'recflow.db')
 
+const homes = new Set<string>()
+
+/** A temp RECFLOW_HOME that `removeTempHomes` deletes (call it in the file's afterAll). */
+export function newHome(): string {
+  const home = tempHome()
+  homes.add(home)
+  return home
+}
+
+export function removeTempHomes(): void {
+  for (const home of homes) fs.rmSync(home, { recursive: true, force: true })
+  homes.clear()
+}
+
 /**
  * A temp RECFLOW_HOME with the database and the local user (id 1), made in this process the way `recflow init`
  * makes them: a spawn costs about a second of CPU, and init itself is tested in init-doctor.test.ts.
  */
 export async function initHome(): Promise<string> {
-  const home = tempHome()
+  const home = newHome()
   fs.mkdirSync(path.dirname(dbFileOf(home)), { recursive: true })
   const database = await openDatabase(dbFileOf(home))
   try {
@@ -51,7 +65,7 @@ export async function initHome(): Promise<string> {
 
 /** A copy of a prepared home, so a test can change it without touching the others. */
 export function cloneHome(home: string): string {
-  const copy = tempHome()
+  const copy = newHome()
   fs.cpSync(home, copy, { recursive: true })
   return copy
 }

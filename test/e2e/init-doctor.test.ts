@@ -1,14 +1,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Config, Help, settings, type Command } from '@oclif/core'
-import { describe, expect, it } from 'vitest'
-import { ROOT, tempHome } from '../support/cli.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ROOT } from '../support/cli.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
-import { cliData, dbFileOf, E2E_TIMEOUT, runCli } from './helpers.js'
+import { cliData, dbFileOf, E2E_TIMEOUT, newHome, removeTempHomes, runCli } from './helpers.js'
 
+
+afterAll(removeTempHomes)
 describe.concurrent('init and doctor', { timeout: E2E_TIMEOUT }, () => {
   it('sets up once; a second init changes nothing and keeps the same local user', async () => {
-    const home = tempHome()
+    const home = newHome()
     const first = await cliData(home, ['init'])
     expect(first).toMatchObject({
       configDir: path.join(home, 'config'),
@@ -28,7 +30,7 @@ describe.concurrent('init and doctor', { timeout: E2E_TIMEOUT }, () => {
   })
 
   it('reports ffmpeg and ffprobe with versions, the database and its schema, and the encrypted-file secret store', async () => {
-    const home = tempHome()
+    const home = newHome()
     const [report, text] = await Promise.all([
       cliData(home, ['doctor'], { env: { RECFLOW_SECRET_STORE: 'file' } }),
       runCli(['doctor'], { home, env: { RECFLOW_SECRET_STORE: 'file' } }),
@@ -47,7 +49,7 @@ describe.concurrent('init and doctor', { timeout: E2E_TIMEOUT }, () => {
   })
 
   it('finds the bundled ffmpeg and ffprobe when none is on PATH', async () => {
-    const home = tempHome()
+    const home = newHome()
     const report = await cliData(home, ['doctor'], { env: { PATH: path.join(home, 'empty-bin') } })
     expect(report.ok).toBe(true)
     for (const tool of ['ffmpeg', 'ffprobe'] as const) {
@@ -57,7 +59,7 @@ describe.concurrent('init and doctor', { timeout: E2E_TIMEOUT }, () => {
   })
 
   it('fails the check of a configured ffprobe that does not run, says how to fix it, and exits 1', async () => {
-    const home = tempHome()
+    const home = newHome()
     const env = { RECFLOW_FFPROBE_PATH: path.join(home, 'no-such-ffprobe') }
     const [text, json] = await Promise.all([runCli(['doctor'], { home, env }), runCli(['doctor', '--json'], { home, env })])
     expect(text.code).toBe(1)
@@ -105,7 +107,7 @@ describe('help', { timeout: E2E_TIMEOUT }, () => {
   })
 
   it('prints the examples with --help', async () => {
-    const r = await runCli(['templates', 'from-recording', '--help'], { home: tempHome() })
+    const r = await runCli(['templates', 'from-recording', '--help'], { home: newHome() })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^EXAMPLES\n\s+\$ recflow templates from-recording 42 --name/m)
   })

@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NewRecording } from '../../src/db/index.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
-import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, initHome, runCli, withLocalUser } from './helpers.js'
+import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, initHome, removeTempHomes, runCli, withLocalUser } from './helpers.js'
 
 /**
  * Recordings come from sync, which is not built yet, so they are seeded through the db layer; everything else
@@ -60,6 +60,8 @@ async function seed(): Promise<Seeded> {
 
 const ids = (page: { items: Array<{ id: number }> }) => page.items.map((i) => i.id)
 
+
+afterAll(removeTempHomes)
 describe.concurrent('recordings through the CLI', { timeout: E2E_TIMEOUT }, () => {
   let w: Seeded
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { writeFile } from '../support/cli.js'
-import { cliData, E2E_TIMEOUT, initHome, runCli, seedRecordings, withLocalUser } from './helpers.js'
+import { cliData, E2E_TIMEOUT, initHome, removeTempHomes, runCli, seedRecordings, withLocalUser } from './helpers.js'
 
 /**
  * The foundation's "done when": a template, a preset and a source each go in through the CLI (flags and a
@@ -36,6 +36,8 @@ const seedCredential = (home: string, platform: string) =>
     (await s.credentials.create({ platform, account_name: `${platform}-account`, encrypted_data: 'sealed', key_id: 'k1' })).id,
   )
 
+
+afterAll(removeTempHomes)
 describe.concurrent('templates round-trip through the CLI', { timeout: E2E_TIMEOUT }, () => {
   it('adds from flags and from a YAML file, shows, lists, edits with flags and a file, and removes', async () => {
     const home = await initHome()

@@ -10,8 +10,15 @@ const cell = (v: unknown): string => {
   if (Array.isArray(v)) return v.length === 0 ? '-' : v.join(', ')
   if (typeof v === 'boolean') return v ? 'yes' : 'no'
   if (typeof v === 'object') return JSON.stringify(v)
-  return String(v).replace(/\s+/g, ' ')
+  return visible(String(v).replace(/\s+/g, ' '))
 }
+
+/**
+ * File names and failure reasons can hold escape or control characters (a file named with `\x1b[2J` clears the
+ * screen): print them as visible escapes, never raw, so the cell stays one honest line of text.
+ */
+const visible = (s: string): string =>
+  s.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 
 const cut = (s: string, max: number) => ([...s].length > max ? [...s].slice(0, max - 1).join('') + '…' : s)
 
