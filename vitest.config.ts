@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Ink draws only the last frame when it believes it runs in CI (is-in-ci reads CI); the view's tests
+    // simulate a real terminal, so the test processes say they are not in CI. Spawned CLIs get their own env.
+    env: { CI: 'false' },
   },
 })
