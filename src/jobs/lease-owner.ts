@@ -1,5 +1,7 @@
 import os from 'node:os'
 import { randomBytes } from 'node:crypto'
+import { forUser, systemScope, type Executor, type Task } from '../db/index.js'
+import type { Logger } from '../platform/logger.js'
 
 /*
  * A lease owner names the worker that holds a task: `host:pid:random`. A worker process that is killed
@@ -40,4 +42,29 @@ export function isDeadLocalOwner(
 ): boolean {
   const parsed = parseLeaseOwner(owner)
   return parsed !== undefined && parsed.hostname === probe.hostname && !probe.exists(parsed.pid)
+}
+
+/**
+ * Takes a task back from a worker process of this host that no longer exists, with the outcome an expired lease
+ * would have had (cancelled if asked, failed without attempts left, else pending again), only without waiting
+ * for the lease to run out. Returns the task's new row, or undefined when there was nothing to recover.
+ */
+export async function recoverFromDeadLocalOwner(db: Executor, taskId: number, opts: { now: Date; logger?: Logger }): Promise<Task | undefined> {
+  const queue = systemScope(db).tasks
+  const task = await queue.get(taskId)
+  const owner = task?.lease_owner
+  if (task?.state !== 'running' || !owner || !isDeadLocalOwner(owner)) return undefined
+  const { now } = opts
+  const message = `the worker process that ran it (${owner}) ended without finishing it`
+  const row = task.cancel_requested
+    ? await queue.finish(taskId, owner, { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the user' }, now })
+    : task.attempts >= task.max_attempts
+      ? await queue.finish(taskId, owner, { state: 'failed', error: { code: 'internal', message: `${message}; no attempts left` }, now })
+      : await queue.retryLater(taskId, owner, { runAt: now, error: { code: 'internal', message, transient: true }, now })
+  if (row === undefined) return undefined
+  opts.logger?.info('recovered a task whose worker process is gone', { taskId, owner, state: row.state })
+  await forUser(db, task.user_id)
+    .taskEvents.append(taskId, { kind: row.state === 'pending' ? 'recovered' : row.state, message, at: now })
+    .catch(() => undefined)
+  return row
 }

@@ -1,8 +1,8 @@
-import { forUser, systemScope, type Executor, type QueueFilter, type Task } from '../db/index.js'
+import { systemScope, type Executor, type QueueFilter, type Task } from '../db/index.js'
 import { conflict, usageError } from '../domain/errors.js'
 import { systemClock, type Clock } from '../platform/clock.js'
 import { silentLogger, type Logger } from '../platform/logger.js'
-import { isDeadLocalOwner, newLeaseOwner } from './lease-owner.js'
+import { newLeaseOwner, recoverFromDeadLocalOwner } from './lease-owner.js'
 import type { ProgressBus } from './progress-bus.js'
 import type { BackoffOptions } from './retry-policy.js'
 import { runTask, type RunningTask, type TaskRunDeps } from './run-task.js'
@@ -228,29 +228,10 @@ export class Worker {
     try {
       const recovered = await systemScope(this.#deps.db).tasks.releaseExpiredLeases(now)
       if (recovered > 0) this.#deps.logger.info('recovered tasks of a worker that stopped responding', { count: recovered })
-      for (const id of filter.ids ?? []) await this.#recoverFromDeadLocalOwner(id, now)
+      for (const id of filter.ids ?? []) await recoverFromDeadLocalOwner(this.#deps.db, id, { now, logger: this.#deps.logger })
     } catch (error) {
       this.#deps.logger.warn('could not recover expired leases', { error: (error as Error).message })
     }
-  }
-
-  /** The same outcome as an expired lease (cancelled, failed without attempts left, else pending again), only sooner. */
-  async #recoverFromDeadLocalOwner(id: number, now: Date): Promise<void> {
-    const queue = systemScope(this.#deps.db).tasks
-    const task = await queue.get(id)
-    const owner = task?.lease_owner
-    if (task?.state !== 'running' || !owner || owner === this.owner || !isDeadLocalOwner(owner)) return
-    const message = `the worker process that ran it (${owner}) ended without finishing it`
-    const row = task.cancel_requested
-      ? await queue.finish(id, owner, { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the user' }, now })
-      : task.attempts >= task.max_attempts
-        ? await queue.finish(id, owner, { state: 'failed', error: { code: 'internal', message: `${message}; no attempts left` }, now })
-        : await queue.retryLater(id, owner, { runAt: now, error: { code: 'internal', message, transient: true }, now })
-    if (row === undefined) return
-    this.#deps.logger.info('recovered a task whose worker process is gone', { taskId: id, owner, state: row.state })
-    await forUser(this.#deps.db, task.user_id)
-      .taskEvents.append(id, { kind: row.state === 'pending' ? 'recovered' : row.state, message, at: now })
-      .catch(() => undefined)
   }
 
   /** Sleeps until `ms` pass or something changes (a task ended, stop() was called). */

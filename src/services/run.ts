@@ -2,8 +2,9 @@ import { forUser, type Recording, type RecordingStatus, type Task } from '../db/
 import type { PartialConfig } from '../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound } from '../domain/errors.js'
 import type { StageType } from '../domain/status/index.js'
-import { enqueue, ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
+import { ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
+import { enqueuePipeline } from './enqueue-pipeline.js'
 import { noopSink, type RunControl } from './events.js'
 import { listAll } from './paging.js'
 import type { PipelineResult, PipelineService } from './pipeline/index.js'
@@ -103,12 +104,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
 
       const tasks = new Map<number, number>() // task id -> recording id
       for (const rec of recordings) {
-        const { task } = await enqueue(deps.database.db, user.id, {
-          type: 'pipeline',
-          payload: { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter },
-          dedupeKey: `pipeline:${rec.id}`,
-          recordingId: rec.id,
-        })
+        const payload = { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter }
+        const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
         tasks.set(task.id, rec.id)
       }
       if (tasks.size === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }

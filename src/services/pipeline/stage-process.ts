@@ -32,7 +32,8 @@ async function together<A, B>(signal: AbortSignal, a: (s: AbortSignal) => Promis
 /** Maps an ffmpeg sub-step's progress into a slice [from, to] of the stage's 0-100, with an ETA from its speed. */
 function slice(ctx: StageContext, from: number, to: number, totalS: number) {
   return (p: FfmpegProgress) => {
-    if (p.percent === undefined) return
+    // A cancelled ffmpeg still reports its last block ("progress=end"), which would show the step as finished.
+    if (p.percent === undefined || ctx.signal.aborted) return
     const etaS = p.speed && p.speed > 0 ? Math.max(0, (totalS - p.outTimeS) / p.speed) : undefined
     ctx.progress(from + ((to - from) * p.percent) / 100, { etaS })
   }

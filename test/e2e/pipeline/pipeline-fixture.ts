@@ -4,12 +4,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { ffmpegSync, systemOrBundledTools, toneExpression } from '../../fixtures/media/generate.js'
+import { createApp } from '../../../src/app.js'
+import { openDatabase } from '../../../src/db/index.js'
+import { enqueue } from '../../../src/jobs/index.js'
+import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { ROOT, runCli, type CliResult } from '../../support/cli.js'
 
 /*
- * What the pipeline e2e tests share: a local source + folder preset + template set up through the CLI, a CLI
- * process the test can watch and signal while it works, generated media of a chosen size, and read-only looks
- * at the database and the file tree.
+ * What the pipeline e2e tests share: a home with a local source, a folder preset and a template, a CLI process
+ * the test can watch and signal while it works, generated media of a chosen size, and read-only looks at the
+ * database and the file tree.
  */
 
 const RUN = path.join(ROOT, 'bin', 'run.js')
@@ -32,34 +36,51 @@ export interface PipelineSetup {
   home: string
   inbox: string
   destination: string
-  sourceId: number
+  /** Undefined when set up without a source (recordings then come from `recordings add`). */
+  sourceId: number | undefined
   presetId: number
   templateId: number
 }
 
 /**
- * A local source on `inbox`, a folder preset publishing into `destination`, and a template matching `keyword`
- * (given as a file, so it can carry processing settings such as `{processing: {trim_mode: 'pauses'}}`).
+ * A local source on `inbox` (unless `inbox` is null), a folder preset publishing into `destination`, and a
+ * template matching `keyword` that may carry processing settings such as `{trim_mode: 'pauses'}`.
+ *
+ * Made in this process through the same services the `sources|presets|templates add` commands call: a CLI
+ * spawn costs more than a second of CPU, these commands have their own e2e tests, and what these tests are
+ * about (sync, run, process, cancel) always goes through bin/run.js.
  */
 export async function setupLocalPipeline(
   home: string,
-  opts: { inbox: string; destination: string; keyword?: string; processing?: Record<string, unknown> },
+  opts: { inbox: string | null; destination: string; keyword?: string; processing?: Record<string, unknown> },
 ): Promise<PipelineSetup> {
   fs.mkdirSync(home, { recursive: true })
-  const source = await cliData(['sources', 'add', 'local', 'lectures', '--path', opts.inbox], home)
-  const preset = await cliData(['presets', 'add', 'folder', '--platform', 'local', '--destination', opts.destination], home)
-  const templateFile = path.join(home, 'template.json')
-  fs.writeFileSync(
-    templateFile,
-    JSON.stringify({
+  const app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, HOME: home, PATH: process.env.PATH ?? '', RECFLOW_SECRET_STORE: 'file' }))
+  try {
+    const user = app.localUser
+    const source = opts.inbox === null ? undefined : await app.services.sources.create(user, { name: 'lectures', platform: 'local', config: { path: opts.inbox } })
+    const preset = await app.services.presets.create(user, { name: 'folder', platform: 'local', preset_metadata: { destination: opts.destination } })
+    const template = await app.services.templates.create(user, {
       name: 'Lectures',
       matching_rules: { keywords: [opts.keyword ?? 'Lecture'] },
       output_config: { preset_ids: [preset.id] },
       ...(opts.processing ? { processing_config: { processing: opts.processing } } : {}),
-    }),
-  )
-  const template = await cliData(['templates', 'add', '--file', templateFile], home)
-  return { home, inbox: opts.inbox, destination: opts.destination, sourceId: source.id, presetId: preset.id, templateId: template.id }
+    })
+    return { home, inbox: opts.inbox ?? '', destination: opts.destination, sourceId: source?.id, presetId: preset.id, templateId: template.id }
+  } finally {
+    await app.close()
+  }
+}
+
+/** A pipeline task for the recording that waits (like a retry after a transient failure) until `runAt`. */
+export async function enqueueWaitingTask(home: string, recordingId: number, runAt: Date): Promise<number> {
+  const database = await openDatabase(dbFile(home))
+  try {
+    const { task } = await enqueue(database.db, 1, { type: 'pipeline', payload: { recordingId }, dedupeKey: `pipeline:${recordingId}`, recordingId, runAt })
+    return task.id
+  } finally {
+    await database.close()
+  }
 }
 
 /** A CLI process the test watches line by line and can signal (SIGKILL, SIGINT) mid-run. */
@@ -206,22 +227,24 @@ export function partFilesUnder(...dirs: string[]): string[] {
 }
 
 /**
- * A lecture-like clip: testsrc2 video of the given size and a tone that speaks in `speakS`-second bursts with
- * `pauseS`-second pauses, after a silent lead-in and before a silent tail (both trimmed by `edges`; the pauses
- * only by `pauses`, which re-encodes and so takes a while on a longer clip).
+ * A lecture-like clip: a tone that speaks in `speakS`-second bursts with `pauseS`-second pauses, after a silent
+ * lead-in and before a silent tail (both trimmed by `edges`; the pauses only by `pauses`, which re-encodes and so
+ * takes a while on a longer clip), with testsrc2 video of the given size unless `video` is false (an .m4a).
  */
 export async function makeLectureClip(
   file: string,
-  opts: { durationS: number; size?: string; fps?: number; leadS?: number; tailS?: number; speakS?: number; pauseS?: number },
+  opts: { durationS: number; video?: boolean; size?: string; fps?: number; leadS?: number; tailS?: number; speakS?: number; pauseS?: number },
 ): Promise<string> {
-  const { durationS, size = '320x180', fps = 25, leadS = 8, tailS = 8, speakS = 10, pauseS = 5 } = opts
+  const { durationS, video = true, size = '320x180', fps = 25, leadS = 8, tailS = 8, speakS = 10, pauseS = 5 } = opts
   const tones: Array<{ start: number; end: number }> = []
   for (let t = leadS; t < durationS - tailS; t += speakS + pauseS) tones.push({ start: t, end: Math.min(t + speakS, durationS - tailS) })
   fs.mkdirSync(path.dirname(file), { recursive: true })
+  const videoIn = video ? ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}:d=${durationS}`] : []
+  const videoOut = video ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-sc_threshold', '0'] : []
   ffmpegSync(await systemOrBundledTools(), [
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}:d=${durationS}`,
+    ...videoIn,
     '-f', 'lavfi', '-i', `aevalsrc='${toneExpression(tones)}':s=16000:d=${durationS}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-sc_threshold', '0',
+    ...videoOut,
     '-c:a', 'aac', '-ac', '1', '-t', String(durationS), file,
   ])
   return file

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempHome } from '../../support/cli.js'
 import {
   childPids,
+  commandLine,
   describeRun,
   hashesUnder,
+  killIfStillOurs,
   makeLectureClip,
   mediaDir,
   partFilesUnder,
@@ -19,11 +21,33 @@ import {
 
 /*
  * "Kill the process (SIGKILL) in the middle of processing, run again: it resumes and the result is identical."
- * The killed run's ffmpeg is orphaned and may still be writing its `.part` while the second run starts: that is
- * the hard case, and the reason this test does not kill it early.
+ *
+ * A SIGKILLed recflow cannot stop its ffmpeg: the orphan keeps writing the killed attempt's `.part`. The test
+ * makes the worst case happen for sure: it holds the orphan (SIGSTOP) while the second run starts, and lets it
+ * go on (SIGCONT) while the second run's own ffmpeg writes, then waits for the orphan to finish. The files must
+ * still be exactly those of a run that was never killed.
+ *
+ * The recording is audio only (an .m4a, like Zoom's audio-only files) in `pauses` mode: the AAC re-encode is
+ * slow enough to be hit mid-way and byte-reproducible. A video re-encode is not: libx264's frame threads make
+ * two clean runs of the same input differ on a multi-core machine (see the media layer's pauses encoder).
  */
 
 const LEASE_MS = 30_000
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (pids.some((p) => commandLine(p) !== undefined) && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
+}
 
 describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
   let work: string
@@ -34,23 +58,18 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
   beforeAll(async () => {
     work = tempHome('recflow-sigkill-')
     const inbox = path.join(work, 'inbox')
-    // 90 s at 320x180, re-encoded by `pauses`: PROCESS takes a few seconds, a window the test hits reliably.
-    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.mp4'), { durationS: 90 })
+    // 4 minutes re-encoded by `pauses`: PROCESS takes a few seconds, a window the test hits reliably.
+    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.m4a'), { durationS: 240, video: false })
     // Both homes read the very same file, so even its mtime (the start time) is shared.
     const setup = (name: string) =>
       setupLocalPipeline(path.join(work, name), { inbox, destination: path.join(work, name, 'published'), processing: { trim_mode: 'pauses' } })
-    ;[killed, reference] = await Promise.all([setup('killed'), setup('reference')])
+    killed = await setup('killed')
+    reference = await setup('reference')
   })
 
   afterAll(() => {
-    // The orphaned ffmpeg writes into an unlinked file by now; stop it if it still runs.
-    for (const pid of orphans) {
-      try {
-        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(work)) process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
+    signal(orphans, 'SIGCONT')
+    for (const pid of orphans) killIfStillOurs(pid, work)
     fs.rmSync(work, { recursive: true, force: true })
   })
 
@@ -59,10 +78,13 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
 
     const live = startCli(['run'], { home: killed.home })
     await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
-    orphans.push(...childPids(live.pid))
+    orphans.push(...childPids(live.pid).filter((pid) => commandLine(pid)?.includes('ffmpeg')))
+    expect(orphans).toHaveLength(1)
     const killedAt = Date.now()
     live.child.kill('SIGKILL')
+    signal(orphans, 'SIGSTOP')
     expect(await live.exited).toEqual({ code: null, signal: 'SIGKILL' })
+    expect(commandLine(orphans[0]!), 'the orphaned ffmpeg').toContain('processed.m4a.part')
 
     // Consistent after the kill: the task still leased to the dead worker, PROCESS in progress, nothing published.
     const [task] = query<{ id: number; state: string; lease_owner: string; lease_expires_at: string; attempts: number }>(
@@ -80,23 +102,31 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     expect(query(killed.home, 'SELECT status, failed FROM recordings WHERE id = 1')).toEqual([{ status: 'PROCESSING', failed: 0 }])
     expect(fs.existsSync(killed.destination) ? fs.readdirSync(killed.destination) : []).toEqual([])
 
-    const resumed = await runCli(['run', '--json'], { home: killed.home, timeoutMs: 240_000 })
-    expect(resumed.code, describeRun(['run', '--json'], resumed)).toBe(0)
-    expect(resumed.json.data.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', taskId: task!.id, result: { status: 'READY' } }])
+    // The second run, with the orphan writing again while the run's own ffmpeg writes.
+    const resumed = startCli(['run'], { home: killed.home })
+    await Promise.race([resumed.waitForLine(TRIM_PROGRESS).catch(() => undefined), resumed.exited])
+    signal(orphans, 'SIGCONT')
+    const resumedExit = await resumed.exited
+    expect(resumedExit, `stdout: ${resumed.stdout()}\nstderr: ${resumed.stderr()}`).toEqual({ code: 0, signal: null })
+    expect(resumed.stdout()).toMatch(/^recording 1 "Lecture 07 Consensus": READY$/m)
+    await waitUntilGone(orphans, 60_000)
+    expect(orphans.map(commandLine), 'the orphaned ffmpeg ran to its end').toEqual([undefined])
+
     // The dead worker's lease did not have to run out: this host saw its pid gone and took the task back at once.
-    const secondStart = query<{ at: string }>(killed.home, "SELECT at FROM task_events WHERE task_id = ? AND kind = 'started' ORDER BY id", task!.id)[1]
-    expect(Date.parse(secondStart!.at)).toBeLessThan(leaseEnds)
+    const starts = query<{ at: string }>(killed.home, "SELECT at FROM task_events WHERE task_id = ? AND kind = 'started' ORDER BY id", task!.id)
+    expect(starts).toHaveLength(2)
+    expect(Date.parse(starts[1]!.at)).toBeLessThan(leaseEnds)
 
     const ref = await referenceRun
     expect(ref.code, describeRun(['run', '--json'], ref)).toBe(0)
     expect(ref.json.data.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', result: { status: 'READY' } }])
 
-    // Byte-identical artefacts (processed media, edit list, poster) and published files (media, poster, metadata).
+    // Byte-identical artefacts (processed media, edit list) and published files (media, metadata).
     const artefacts = hashesUnder(mediaDir(killed.home, 1))
-    expect(Object.keys(artefacts)).toEqual(['edit-list.json', 'poster.jpg', 'processed.mp4'])
+    expect(Object.keys(artefacts)).toEqual(['edit-list.json', 'processed.m4a'])
     expect(artefacts).toEqual(hashesUnder(mediaDir(reference.home, 1)))
     const published = hashesUnder(killed.destination)
-    expect(Object.keys(published).map((n) => path.extname(n)).sort()).toEqual(['.jpg', '.json', '.mp4'])
+    expect(Object.keys(published).map((n) => path.extname(n)).sort()).toEqual(['.json', '.m4a'])
     expect(Object.keys(published).filter((n) => n.includes('(2)'))).toEqual([])
     expect(published).toEqual(hashesUnder(reference.destination))
 

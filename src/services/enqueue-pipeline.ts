@@ -1,0 +1,50 @@
+import { forUser, type Task } from '../db/index.js'
+import { conflict } from '../domain/errors.js'
+import { enqueue, recoverFromDeadLocalOwner, type TaskPayload } from '../jobs/index.js'
+import type { ServiceDeps, UserRef } from './context.js'
+import type { EventSink } from './events.js'
+
+/** Key order does not matter: the stored payload went through JSON and the schema. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  )
+}
+
+/**
+ * Enqueues a recording's pipeline task. One unfinished task per recording (the dedupe key) keeps two runs from
+ * working on the same files; but when the task holding the key was asked for other settings (a trim mode, a
+ * forced stage, stop after PROCESS), running it instead would silently ignore this command's. So a waiting one
+ * (pending, or left running by a worker process of this host that died) is cancelled and replaced; one that
+ * another live process is running is a conflict for a command about this recording (`exclusive`), and is
+ * joined by a bulk `recflow run`.
+ */
+export async function enqueuePipeline(
+  deps: ServiceDeps,
+  user: UserRef,
+  payload: TaskPayload<'pipeline'>,
+  opts: { exclusive: boolean; emit: EventSink },
+): Promise<Task> {
+  const input = { type: 'pipeline' as const, payload, dedupeKey: `pipeline:${payload.recordingId}`, recordingId: payload.recordingId }
+  const first = await enqueue(deps.database.db, user.id, input)
+  if (first.created || canonical(first.task.payload) === canonical(JSON.parse(JSON.stringify(payload)))) return first.task
+
+  const held = (await recoverFromDeadLocalOwner(deps.database.db, first.task.id, { now: deps.clock.now(), logger: deps.logger })) ?? first.task
+  if (held.state === 'running') {
+    if (!opts.exclusive) return held
+    throw conflict(
+      `recording ${payload.recordingId} is being processed by task ${held.id}, with other settings, in another recflow process`,
+      `wait for it to finish (\`recflow tasks watch ${held.id}\`) or cancel it (\`recflow tasks cancel ${held.id}\`), then run this again`,
+    )
+  }
+  if (held.state === 'pending') await forUser(deps.database.db, user.id).tasks.requestCancel(held.id)
+  const again = await enqueue(deps.database.db, user.id, input)
+  if (!again.created) throw conflict(`recording ${payload.recordingId} was just queued by another recflow process (task ${again.task.id})`)
+  opts.emit({
+    type: 'log',
+    level: 'info',
+    recordingId: payload.recordingId,
+    message: `task ${held.id}, queued with other settings, was replaced by task ${again.task.id}`,
+  })
+  return again.task
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, tempHome } from '../../support/cli.js'
+import {
+  childPids,
+  commandLine,
+  describeRun,
+  filesUnder,
+  killIfStillOurs,
+  makeLectureClip,
+  partFilesUnder,
+  PROCESS_ENDED,
+  query,
+  setupLocalPipeline,
+  startCli,
+  TRIM_PROGRESS,
+  type PipelineSetup,
+} from './pipeline-fixture.js'
+
+/*
+ * Ctrl-C during `recflow run`: the terminal sends SIGINT to the whole foreground process group (recflow and its
+ * ffmpeg), so the test does the same. The run must stop ffmpeg, leave no `.part`, mark the task cancelled (not
+ * failed), put PROCESS back to PENDING, exit 130, and let the next run finish the recording.
+ */
+
+describe('Ctrl-C (SIGINT) during recflow run', () => {
+  let work: string
+  let setup: PipelineSetup
+  const children: number[] = []
+
+  beforeAll(async () => {
+    work = tempHome('recflow-cancel-')
+    const inbox = path.join(work, 'inbox')
+    // 90 s of 320x180 video re-encoded by `pauses`: PROCESS runs long enough to be interrupted mid-way.
+    await makeLectureClip(path.join(inbox, 'Lecture 12 Paxos.mp4'), { durationS: 90 })
+    setup = await setupLocalPipeline(path.join(work, 'home'), {
+      inbox,
+      destination: path.join(work, 'published'),
+      processing: { trim_mode: 'pauses' },
+    })
+  })
+
+  afterAll(() => {
+    for (const pid of children) killIfStillOurs(pid, work)
+    fs.rmSync(work, { recursive: true, force: true })
+  })
+
+  it('cancels cleanly with exit 130 and the next run finishes the recording', async () => {
+    const { home } = setup
+    const live = startCli(['run'], { home })
+    await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
+    children.push(...childPids(live.pid))
+    expect(children.map(commandLine).some((c) => c?.includes('ffmpeg') && c.includes('Lecture 12 Paxos.mp4'))).toBe(true)
+    process.kill(-live.pid, 'SIGINT')
+    const exit = await live.exited
+
+    expect(exit, `stdout: ${live.stdout()}\nstderr: ${live.stderr()}`).toEqual({ code: 130, signal: null })
+    expect(live.stderr()).toContain('cancelling…')
+    // The interrupted trim never looks finished (95 % is where PROCESS's trim step ends).
+    expect(live.stdout()).toMatch(/process .*cancelled/)
+    expect(live.stdout()).not.toMatch(/process 95%/)
+    expect(live.stderr()).toMatch(/^Error: cancelled\nHint: run the same command again to resume/m)
+    // ffmpeg is gone with it (it was stopped, not orphaned), and left nothing half-written.
+    for (const pid of children) expect(commandLine(pid), `ffmpeg ${pid} still running`).toBeUndefined()
+    expect(partFilesUnder(home, setup.destination)).toEqual([])
+    expect(filesUnder(setup.destination)).toEqual([])
+
+    const [task] = query<{ id: number; state: string; error: string }>(home, 'SELECT id, state, error FROM tasks WHERE recording_id = 1')
+    expect(task).toMatchObject({ state: 'cancelled' })
+    expect(JSON.parse(task!.error)).toMatchObject({ code: 'cancelled' })
+    expect(query(home, 'SELECT stage_type, status FROM processing_stages WHERE recording_id = 1 ORDER BY id')).toEqual([
+      { stage_type: 'DOWNLOAD', status: 'COMPLETED' },
+      { stage_type: 'PROCESS', status: 'PENDING' },
+    ])
+    expect(query(home, 'SELECT status, failed, failed_reason FROM recordings WHERE id = 1')).toEqual([
+      { status: 'DOWNLOADED', failed: 0, failed_reason: null },
+    ])
+
+    const again = await runCli(['run', '--json'], { home, timeoutMs: 180_000 })
+    expect(again.code, describeRun(['run', '--json'], again)).toBe(0)
+    expect(again.json.data.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', result: { status: 'READY' } }])
+    expect(query(home, 'SELECT id, state FROM tasks WHERE recording_id = 1 ORDER BY id')).toEqual([
+      { id: task!.id, state: 'cancelled' },
+      { id: task!.id + 1, state: 'succeeded' },
+    ])
+    expect(filesUnder(setup.destination)).toHaveLength(3)
+    expect(partFilesUnder(home, setup.destination)).toEqual([])
+  }, 240_000)
+})
