@@ -24,14 +24,22 @@ export async function planTrimForMedia(
   media: MediaInfo,
   silences: readonly Interval[],
   settings: TrimSettings,
-  opts: { signal?: AbortSignal } = {},
+  opts: {
+    signal?: AbortSignal
+    /** Keyframes already read for `span` (e.g. the opening minutes, read while silence detection ran). */
+    prefetched?: { span: Interval; keyframes: readonly number[] | undefined }
+  } = {},
 ): Promise<TrimPlan> {
   const base = { durationS: media.durationS, silences, paddingBefore: settings.paddingBefore, paddingAfter: settings.paddingAfter }
   if (settings.mode === 'pauses') {
     return planPausesTrim({ ...base, minPause: settings.minPause, margin: settings.margin, maxCutRatio: settings.maxCutRatio })
   }
   const window = edgesKeyframeWindow(base)
-  const keyframes =
-    media.video && window ? await listKeyframes(tools, media, { windows: [window], signal: opts.signal }) : undefined
+  const covered = window && opts.prefetched && opts.prefetched.span.start <= window.start && window.end <= opts.prefetched.span.end
+  const keyframes = covered
+    ? opts.prefetched!.keyframes?.filter((t) => t >= window.start - 1 && t <= window.end + 1)
+    : media.video && window
+      ? await listKeyframes(tools, media, { windows: [window], signal: opts.signal })
+      : undefined
   return planEdgesTrim({ ...base, keyframes })
 }

@@ -6,12 +6,16 @@ import {
   describeTrimPlan,
   detectSilence,
   extractPoster,
+  listKeyframes,
   planTrimForMedia,
   probeMedia,
   trimMedia,
   type FfmpegProgress,
 } from '../../media/index.js'
 import { skipped, type StageContext, type StageHandler } from './stage-types.js'
+
+/** How much of the start is scanned for keyframes during detection (a longer lead-in falls back to a second read). */
+const HEAD_KEYFRAMES_S = 600
 
 /**
  * Runs independent ffmpeg jobs at once; when one fails, the others are aborted (their `.part` files removed)
@@ -52,8 +56,10 @@ export const processStage: StageHandler = async (ctx) => {
   const media = await probeMedia(tools, source, { signal: ctx.signal, checkTruncation: false })
   assertHasAudio(media, 'trim silence')
 
-  // The truncation check reads the file's tail while detection decodes the audio: both at once.
-  const [silences] = await together(
+  // While detection decodes the audio: the truncation check reads the file's tail, and the keyframes of the
+  // opening minutes (where the first speech almost always is) are read for the cut point.
+  const head = { start: 0, end: Math.min(media.durationS, HEAD_KEYFRAMES_S) }
+  const [silences, headKeyframes] = await together(
     ctx.signal,
     (signal) =>
       detectSilence(
@@ -62,7 +68,10 @@ export const processStage: StageHandler = async (ctx) => {
         { thresholdDb: cfg.silence_threshold, minSilenceS: cfg.min_silence_duration },
         { signal, onProgress: slice(ctx, 0, 35, media.durationS) },
       ),
-    (signal) => assertNotTruncated(tools, media, signal),
+    async (signal) => {
+      await assertNotTruncated(tools, media, signal)
+      return cfg.trim_mode === 'edges' ? listKeyframes(tools, media, { windows: [head], signal }) : undefined
+    },
   )
   const plan = await planTrimForMedia(
     tools,
@@ -76,7 +85,7 @@ export const processStage: StageHandler = async (ctx) => {
       margin: cfg.pause_margin,
       maxCutRatio: cfg.max_cut_ratio,
     },
-    { signal: ctx.signal },
+    { signal: ctx.signal, prefetched: headKeyframes === undefined ? undefined : { span: head, keyframes: headKeyframes } },
   )
   const summary = {
     mode: plan.mode,
