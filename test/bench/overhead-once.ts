@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createApp } from '../../src/app.js'
 import { forUser } from '../../src/db/index.js'
-import { detectSilence, extractPoster, locateMediaTools, planTrimForMedia, probeMedia, trimMedia } from '../../src/media/index.js'
+import { assertNotTruncated, detectSilence, extractPoster, listKeyframes, locateMediaTools, planTrimForMedia, probeMedia, trimMedia } from '../../src/media/index.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
 
@@ -35,12 +35,21 @@ try {
     if (result.recordings[0]?.state !== 'succeeded') throw new Error(JSON.stringify(result.recordings[0]))
   } else {
     const tools = await locateMediaTools({ pathEnv: process.env.PATH ?? '' })
-    const media = await probeMedia(tools, file)
-    const silences = await detectSilence(tools, media, { thresholdDb: -40, minSilenceS: 2 })
-    const plan = await planTrimForMedia(tools, media, silences, { mode: 'edges', paddingBefore: 5, paddingAfter: 5, minPause: 3, margin: 0.5, maxCutRatio: 0.5 })
+    // The same work with the same overlaps as the PROCESS stage, minus the queue, the database and progress.
+    const media = await probeMedia(tools, file, { checkTruncation: false })
+    const head = { start: 0, end: Math.min(media.durationS, 600) }
+    const [silences, keyframes] = await Promise.all([
+      detectSilence(tools, media, { thresholdDb: -40, minSilenceS: 2 }),
+      assertNotTruncated(tools, media).then(() => listKeyframes(tools, media, { windows: [head] })),
+    ])
+    const plan = await planTrimForMedia(tools, media, silences, { mode: 'edges', paddingBefore: 5, paddingAfter: 5, minPause: 3, margin: 0.5, maxCutRatio: 0.5 }, {
+      prefetched: { span: head, keyframes },
+    })
     fs.mkdirSync(out, { recursive: true })
-    const trimmed = await trimMedia(tools, media, path.join(home, 'processed.mp4'), plan)
-    await extractPoster(tools, media, { atS: plan.editList.keep[0]!.start + 10, output: path.join(home, 'poster.jpg') })
+    const [trimmed] = await Promise.all([
+      trimMedia(tools, media, path.join(home, 'processed.mp4'), plan),
+      extractPoster(tools, media, { atS: plan.editList.keep[0]!.start + 10, output: path.join(home, 'poster.jpg') }),
+    ])
     fs.copyFileSync(trimmed.output, path.join(out, 'bench.mp4'))
     fs.copyFileSync(path.join(home, 'poster.jpg'), path.join(out, 'bench.jpg'))
   }
