@@ -76,7 +76,9 @@ describe.concurrent('templates round-trip through the CLI', { timeout: E2E_TIMEO
       metadata_config: { tags: ['physics', '{start_time:YYYY}'] },
     })
     const list = await expectRoundTrip(home, 'templates', [math, physics])
-    expect(list.items.map((t: { id: number }) => t.id)).toEqual([math.id, physics.id]) // matching order: oldest first
+    // Matching order: oldest first (the two were added concurrently, so either may be older).
+    const byCreation = [math, physics].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id)
+    expect(list.items.map((t: { id: number }) => t.id)).toEqual(byCreation.map((t) => t.id))
 
     const patch = writeFile(home, 'patch.json', { description: 'Mechanics, 2026', processing_config: { processing: { padding_before: 4 } } })
     const [mathEdited, physicsEdited] = await Promise.all([
