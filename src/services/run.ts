@@ -102,17 +102,19 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         return { sync: synced, recordings: outcomes, cancelled: false, dryRun }
       }
 
-      const tasks = new Map<number, number>() // task id -> recording id
+      const tasks = new Map<number, number>() // recording id -> task id
       for (const rec of recordings) {
         const payload = { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter }
         const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
-        tasks.set(task.id, rec.id)
+        tasks.set(rec.id, task.id)
       }
-      if (tasks.size === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
+      const ids = [...tasks.values()]
+      if (ids.length === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
 
+      const ours = new Set(ids)
       const bus = new ProgressBus()
       const unsubscribe = bus.subscribe((u) => {
-        if (u.kind === 'event' && tasks.has(u.taskId)) emit(u.event)
+        if (u.kind === 'event' && ours.has(u.taskId)) emit(u.event)
       })
       const plan = await forUser(deps.database.db, user.id).subscription.getWithPlan()
       const worker = new Worker({
@@ -123,7 +125,6 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         logger: deps.logger,
         concurrency: Math.max(1, Math.min(4, plan?.plan.max_concurrent_tasks ?? 1)),
       })
-      const ids = [...tasks.keys()]
       const cancelAll = async () => {
         for (const id of ids) {
           if (!worker.cancel(id)) await forUser(deps.database.db, user.id).tasks.requestCancel(id).catch(() => undefined)
@@ -140,7 +141,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       }
       const scope = forUser(deps.database.db, user.id)
       const outcomes = await Promise.all(recordings.map(async (rec) => {
-        const taskId = [...tasks.entries()].find(([, r]) => r === rec.id)?.[0]
+        const taskId = tasks.get(rec.id)
         return outcomeOf(rec, taskId === undefined ? undefined : await scope.tasks.get(taskId))
       }))
       return { sync: synced, recordings: outcomes, cancelled: control.signal?.aborted === true, dryRun }
