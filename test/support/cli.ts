@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
-const RUN = path.join(ROOT, 'bin', 'run.js')
+export const RUN = path.join(ROOT, 'bin', 'run.js')
 
 export interface CliResult {
   code: number
@@ -18,6 +18,11 @@ export function tempHome(prefix = 'recflow-e2e-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
+/** The environment a spawned CLI gets: its own home, the encrypted-file secret store, plain output (CI=true). */
+export function cliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: home, RECFLOW_HOME: home, RECFLOW_SECRET_STORE: 'file', NO_COLOR: '1', CI: 'true', ...extra }
+}
+
 /** Runs the built CLI (bin/run.js -> dist) as a user would, with its own RECFLOW_HOME. */
 export function runCli(
   args: string[],
@@ -26,15 +31,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN, ...args], {
       cwd: opts.cwd ?? opts.home,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: opts.home,
-        RECFLOW_HOME: opts.home,
-        RECFLOW_SECRET_STORE: 'file',
-        NO_COLOR: '1',
-        CI: 'true',
-        ...opts.env,
-      },
+      env: cliEnv(opts.home, opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -8,7 +8,7 @@ import { createApp } from '../../../src/app.js'
 import { openDatabase } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
-import { ROOT, runCli, type CliResult } from '../../support/cli.js'
+import { cliEnv, RUN, runCli, type CliResult } from '../../support/cli.js'
 
 /*
  * What the pipeline e2e tests share: a home with a local source, a folder preset and a template, a CLI process
@@ -16,7 +16,6 @@ import { ROOT, runCli, type CliResult } from '../../support/cli.js'
  * database and the file tree.
  */
 
-const RUN = path.join(ROOT, 'bin', 'run.js')
 
 export const dbFile = (home: string) => path.join(home, 'data', 'recflow.db')
 export const mediaDir = (home: string, recordingId: number) => path.join(home, 'data', 'media', 'user_1', `rec_${recordingId}`)
@@ -102,15 +101,7 @@ export function startCli(args: string[], opts: { home: string; env?: Record<stri
   const child = spawn(process.execPath, [RUN, ...args], {
     cwd: opts.home,
     detached: true,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: opts.home,
-      RECFLOW_HOME: opts.home,
-      RECFLOW_SECRET_STORE: 'file',
-      NO_COLOR: '1',
-      CI: 'true',
-      ...opts.env,
-    },
+    env: cliEnv(opts.home, opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
