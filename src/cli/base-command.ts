@@ -3,7 +3,7 @@ import type { App } from '../app.js'
 import { createApp } from '../app.js'
 import { debugEnabled, loadProcessRuntimeEnv } from '../platform/config.js'
 import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
-import type { PipelineStage, RunControl } from '../services/events.js'
+import type { PipelineStage, RunControl } from '../domain/events.js'
 import { chooseProgressMode, createProgressOutput } from './progress-output.js'
 import { cleanOclifMessage, toErrorEnvelope, withCommandHint } from './error-envelope.js'
 

@@ -1,4 +1,4 @@
-import type { EventSink, PipelineStage, RecflowEvent } from '../services/events.js'
+import type { EventSink, PipelineStage, RecflowEvent } from '../domain/events.js'
 import { emptyPrinted, formatEventLine } from '../ui/plain-lines.js'
 import { initialProgressState, reduce, type ProgressState } from '../ui/progress-state.js'
 import { summarize } from '../ui/progress-summary.js'

@@ -1,5 +1,5 @@
 import type { TaskState } from '../db/index.js'
-import type { RecflowEvent } from '../services/events.js'
+import type { RecflowEvent } from '../domain/events.js'
 import type { StoredTaskError } from './task-error.js'
 
 /** Everything that happens to a running task, as in-process listeners (the Ink view, SSE) see it. */

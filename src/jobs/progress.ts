@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { forUser, type Executor, type NewTaskEvent } from '../db/index.js'
 import { systemClock, type Clock } from '../platform/clock.js'
 import { silentLogger, type Logger } from '../platform/logger.js'
-import type { RecflowEvent } from '../services/events.js'
+import type { RecflowEvent } from '../domain/events.js'
 import type { ProgressBus } from './progress-bus.js'
 
 /** A handler's report of its task's overall progress; absent fields keep their value, null clears. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { EventSink } from '../services/events.js'
+import type { EventSink } from '../domain/events.js'
 import type { ProgressUpdate } from './progress.js'
 
 /*

@@ -2,7 +2,7 @@ import { forUser, type Task } from '../db/index.js'
 import { conflict } from '../domain/errors.js'
 import { enqueue, recoverFromDeadLocalOwner, type TaskPayload } from '../jobs/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
-import type { EventSink } from './events.js'
+import type { EventSink } from '../domain/events.js'
 
 /** Key order does not matter: the stored payload went through JSON and the schema. */
 function canonical(value: unknown): string {

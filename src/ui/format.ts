@@ -1,7 +1,6 @@
 import { formatDuration } from '../domain/metadata/duration.js'
-import type { PipelineStage } from '../services/events.js'
-import type { StageStatus } from './progress-state.js'
-import type { RecordingOutcome } from './progress-summary.js'
+import type { PipelineStage } from '../domain/events.js'
+import type { RecordingOutcome, StageStatus } from './progress-state.js'
 
 /** Short, lower-case stage names shared by the Ink view and the plain lines (one word per stage everywhere). */
 const STAGE_LABELS: Record<PipelineStage, string> = {

@@ -1,4 +1,4 @@
-import type { PipelineStage, RecflowEvent } from '../services/events.js'
+import type { PipelineStage, RecflowEvent } from '../domain/events.js'
 import { formatPercent, formatSecondsShort, oneLine, recordingTitle, stageLabel } from './format.js'
 import { stageKey, type ProgressState, type StageProgress } from './progress-state.js'
 

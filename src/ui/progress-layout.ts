@@ -1,6 +1,6 @@
 import { formatPercent, formatSecondsShort, stageLabel, STATUS_ICONS } from './format.js'
-import type { LogLine, ProgressState, RecordingProgress, StageProgress, StageStatus, SyncSummary } from './progress-state.js'
-import { recordingOutcome, type RecordingOutcome } from './progress-summary.js'
+import type { LogLine, ProgressState, RecordingOutcome, RecordingProgress, StageProgress, StageStatus, SyncSummary } from './progress-state.js'
+import { recordingOutcome } from './progress-summary.js'
 
 /**
  * Which parts of the progress state fit on the screen. Ink clears the whole terminal on every frame once its

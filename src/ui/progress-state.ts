@@ -1,4 +1,4 @@
-import type { PipelineStage, RecflowEvent } from '../services/events.js'
+import type { PipelineStage, RecflowEvent } from '../domain/events.js'
 
 /**
  * What a progress view shows, built by one pure reducer over RecflowEvents. The Ink view, the plain line printer
@@ -20,6 +20,9 @@ export const STAGE_ORDER: readonly PipelineStage[] = [
 export const PIPELINE_STAGES: readonly PipelineStage[] = STAGE_ORDER.filter((s) => s !== 'SYNC')
 
 export type StageStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+
+/** One word for a whole recording in the view (see recordingOutcome in progress-summary.ts). */
+export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'skipped' | 'failed'
 
 export interface StageProgress {
   /** `stage` or `stage:target`; unique within a recording. */

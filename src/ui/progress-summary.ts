@@ -1,7 +1,5 @@
 import { formatSecondsShort } from './format.js'
-import type { ProgressState, RecordingProgress, StageProgress, StageStatus } from './progress-state.js'
-
-export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'skipped' | 'failed'
+import type { ProgressState, RecordingOutcome, RecordingProgress, StageProgress, StageStatus } from './progress-state.js'
 
 /**
  * One word for a recording: failed as soon as a stage failed; running while a stage runs or while planned stages

@@ -73,6 +73,8 @@ export function checkImportRules(files: SourceFile[]): Violation[] {
         if (within(target, 'src/providers') && other !== own && !/^types(\.js|\.ts)?$/.test(other ?? '') && own !== 'types.ts')
           add('providers-isolated', `imports another provider: ${spec}`)
       }
+      if ((within(f.path, 'src/ui') || within(f.path, 'src/jobs')) && target && within(target, 'src/services'))
+        add('below-services', `imports ${spec}`)
       if ((within(f.path, 'commands') || within(f.path, 'daemon')) && target) {
         for (const forbidden of ['src/db', 'src/media', 'src/providers'])
           if (within(target, forbidden)) add('edges-thin', `imports ${spec}`)
@@ -82,4 +84,32 @@ export function checkImportRules(files: SourceFile[]): Violation[] {
       add('env-in-config-only', 'reads process.env')
   }
   return violations
+}
+
+/** Import cycles among the given files (relative imports only), each as the list of files around the loop. */
+export function importCycles(files: SourceFile[]): string[][] {
+  const known = new Set(files.map((f) => f.path))
+  const edges = new Map<string, string[]>()
+  for (const f of files) {
+    const targets = importsOf(f.source)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => resolveRelative(f.path, spec).replace(/\.js$/, ''))
+      .flatMap((t) => [`${t}.ts`, `${t}.tsx`].filter((c) => known.has(c)))
+    edges.set(f.path, targets)
+  }
+  const cycles: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const stack: string[] = []
+  const visit = (node: string) => {
+    state.set(node, 'open')
+    stack.push(node)
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === 'open') cycles.push(stack.slice(stack.indexOf(next)))
+      else if (!state.has(next)) visit(next)
+    }
+    stack.pop()
+    state.set(node, 'done')
+  }
+  for (const f of [...known].sort()) if (!state.has(f)) visit(f)
+  return cycles
 }

@@ -1,5 +1,5 @@
 import type { ServiceDeps, UserRef } from '../context.js'
-import type { RunControl } from '../events.js'
+import type { RunControl } from '../../domain/events.js'
 import { runPipeline, type PipelineOptions } from './run-pipeline.js'
 
 export type { PipelineOptions, PipelineResult, StageReport } from './run-pipeline.js'

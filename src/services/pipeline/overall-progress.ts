@@ -1,4 +1,4 @@
-import type { PipelineStage, RecflowEvent } from '../events.js'
+import type { PipelineStage, RecflowEvent } from '../../domain/events.js'
 
 /** Rough share of a run's wall time per stage (trimming dominates until transcription lands). */
 const WEIGHTS: Record<PipelineStage, number> = {

@@ -4,7 +4,7 @@ import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../
 import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
 import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
-import { noopSink, type RunControl } from '../events.js'
+import { noopSink, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
 import { publishTargets, type TargetOutcome } from './publish-targets.js'
 import { persistDerivedStatus } from './recording-status.js'

@@ -2,7 +2,7 @@ import type { Recording, UserScope } from '../../db/index.js'
 import type { ProcessingConfig } from '../../domain/config/index.js'
 import type { StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
-import type { PipelineStage, RecflowEvent } from '../events.js'
+import type { PipelineStage, RecflowEvent } from '../../domain/events.js'
 import type { RecordingFiles } from './recording-files.js'
 
 /** Everything one stage needs; built by the runner for each stage from fresh rows (never held across stages). */

@@ -5,7 +5,7 @@ import { createApp, type App } from '../../../src/app.js'
 import { forUser } from '../../../src/db/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
 
 let home: string

@@ -6,7 +6,7 @@ import { forUser, type UserScope } from '../../../src/db/index.js'
 import type { MediaTools } from '../../../src/media/types.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { ffmpegSync, systemOrBundledTools } from '../../fixtures/media/generate.js'
 
 /** Small real media, made once per test file with ffmpeg (lavfi) and copied into each test's folder. */

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Recording } from '../../../src/db/index.js'
 import { RecflowError } from '../../../src/domain/errors.js'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { formatFingerprint, fingerprintFile } from '../../../src/services/sync/fingerprint.js'
 import { addLocalSource, folderSnapshot, makeStock, openTestApp, put, setMtime, type Stock, type TestApp } from './support.js'
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checkImportRules, importsOf, type SourceFile } from '../../support/import-rules.js'
+import { checkImportRules, importCycles, importsOf, type SourceFile } from '../../support/import-rules.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 
@@ -42,6 +42,8 @@ describe('layer import rules (DESIGN.md §1)', () => {
     ['a provider importing another provider', { path: 'src/providers/zoom/c.ts', source: `import { y } from '../youtube/client.js'` }, 'providers-isolated'],
     ['a command importing the db', { path: 'commands/templates/list.ts', source: `import { forUser } from '../../src/db/scope.js'` }, 'edges-thin'],
     ['a daemon route importing media', { path: 'daemon/routes/r.ts', source: `import { probe } from '../../src/media/probe.js'` }, 'edges-thin'],
+    ['the ui importing services', { path: 'src/ui/a.ts', source: `import type { E } from '../services/events.js'` }, 'below-services'],
+    ['the job layer importing services', { path: 'src/jobs/a.ts', source: `import type { E } from '../services/run.js'` }, 'below-services'],
     ['process.env outside platform/config', { path: 'src/services/a.ts', source: `const x = process.env.HOME` }, 'env-in-config-only'],
   ]
   it.each(cases)('reports %s', (_name, file, rule) => {
@@ -50,5 +52,17 @@ describe('layer import rules (DESIGN.md §1)', () => {
 
   it('allows a provider to import the shared provider types', () => {
     expect(checkImportRules([{ path: 'src/providers/zoom/c.ts', source: `import type { T } from '../types.js'` }])).toEqual([])
+  })
+
+  it('has no import cycle in src (src/ui/format.ts and progress-summary.ts once formed one)', () => {
+    expect(importCycles(collect('src'))).toEqual([])
+  })
+
+  it('finds an import cycle', () => {
+    const files = [
+      { path: 'src/ui/a.ts', source: `import type { B } from './b.js'` },
+      { path: 'src/ui/b.ts', source: `import { a } from './a.js'` },
+    ]
+    expect(importCycles(files)).toEqual([['src/ui/a.ts', 'src/ui/b.ts']])
   })
 })

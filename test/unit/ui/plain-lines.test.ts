@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { emptyPrinted, formatEventLine } from '../../../src/ui/plain-lines.js'
 import { initialProgressState, reduce } from '../../../src/ui/progress-state.js'
 

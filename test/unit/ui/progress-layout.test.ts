@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { planLayout, stageChips } from '../../../src/ui/progress-layout.js'
 import { initialProgressState, reduce, type ProgressState } from '../../../src/ui/progress-state.js'
 

@@ -7,7 +7,7 @@ import {
   installInterruptHandler,
   type ProgressOutput,
 } from '../../../src/cli/progress-output.js'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { PIPELINE_STAGES } from '../../../src/ui/progress-state.js'
 import { fakeTerminal, settle, visible } from './fake-terminal.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { initialProgressState, PIPELINE_STAGES, reduce, type ProgressState, type RecordingProgress } from '../../../src/ui/progress-state.js'
 import { currentStage, recordingElapsedMs, recordingOutcome, summarize, tallyRecordings } from '../../../src/ui/progress-summary.js'
 

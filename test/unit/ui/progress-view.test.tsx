@@ -1,7 +1,7 @@
 import { render as inkRender } from 'ink'
 import { cleanup, render } from 'ink-testing-library'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { RecflowEvent } from '../../../src/services/events.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { initialProgressState, PIPELINE_STAGES, reduce, type ProgressState } from '../../../src/ui/progress-state.js'
 import { BAR_WIDTH, ProgressView } from '../../../src/ui/progress-view.js'
 import { fakeTerminal, settle, visible } from './fake-terminal.js'
