@@ -5,6 +5,7 @@ import { debugEnabled, loadProcessRuntimeEnv } from '../platform/config.js'
 import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
 import type { PipelineStage, RunControl } from '../domain/events.js'
 import { chooseProgressMode, createProgressOutput } from './progress-output.js'
+import { printError } from './print-error.js'
 import { cleanOclifMessage, toErrorEnvelope, withCommandHint } from './error-envelope.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -114,14 +115,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const { envelope: bare, exitCode, stack } = toErrorEnvelope(err)
     const envelope = withCommandHint(bare, this.id)
     process.exitCode = exitCode
-    if (this.jsonEnabled()) {
-      this.logJson(envelope)
-      return
-    }
-    const lines = [`Error: ${envelope.error.message}`]
-    if (envelope.error.hint) lines.push(`Hint: ${envelope.error.hint}`)
-    if (stack && debugEnabled()) lines.push(stack)
-    process.stderr.write(lines.join('\n') + '\n')
+    printError(envelope, { json: this.jsonEnabled(), stack: stack && debugEnabled() ? stack : undefined })
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {
