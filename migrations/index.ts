@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
+import * as m0002 from './0002_published_path.js'
 
 /**
  * Every migration, keyed by its name (names sort in application order). A static registry rather than a folder
@@ -7,4 +8,5 @@ import * as m0001 from './0001_initial.js'
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_published_path': m0002,
 }

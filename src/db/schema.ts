@@ -190,6 +190,8 @@ export interface OutputTargetsTable extends Timestamps {
   target_meta: JsonText | null
   failed_reason: string | null
   uploaded_at: IsoTime | null
+  /** The file this target reserved in a folder destination; unique across all targets. */
+  published_path: string | null
 }
 
 export interface ProcessingStagesTable extends Timestamps {

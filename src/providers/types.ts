@@ -46,6 +46,11 @@ export interface PublishControl {
   onProgress?: (percent: number) => void
   /** Called with the planned location before any byte is written, so it can be persisted first. */
   onPlanned?: (planned: { id?: string; path?: string }) => Promise<void>
+  /**
+   * Folder publishers: claims a destination path for this target (false when another target holds it), or
+   * releases the claim (null). The claim is durable, so a retry knows which existing file is its own.
+   */
+  reserve?: (path: string | null) => Promise<boolean>
 }
 
 export interface VideoPublisher {

@@ -60,7 +60,12 @@ async function selectRecordings(deps: ServiceDeps, user: UserRef, input: RunInpu
   }
   const sources = input.sourceIds ?? [undefined]
   const all = await Promise.all(
-    sources.map((sourceId) => listAll((page) => scope.recordings.list({ status: RESUMABLE, failed: false, source_id: sourceId }, page))),
+    sources.map(async (sourceId) => [
+      ...(await listAll((page) => scope.recordings.list({ status: RESUMABLE, failed: false, source_id: sourceId }, page))),
+      // A publication that failed (a full disk, a folder not writable) is retried: the user fixes the cause and runs
+      // again. A failed stage is left alone (`recflow recordings run ID` retries it).
+      ...(await listAll((page) => scope.recordings.list({ failed: true, source_id: sourceId }, page))).filter((r) => r.failed_stage === 'UPLOAD'),
+    ]),
   )
   // Oldest first: lectures publish in the order they were given.
   return all.flat().sort((a, b) => a.start_time.localeCompare(b.start_time) || a.id - b.id)

@@ -155,6 +155,7 @@ const CASES: Record<string, Case> = {
   },
   'targets.update': async ({ as, b }) => nothing(await as.targets.update(b.target, { status: 'FAILED' })),
   'targets.remove': async ({ as, b }) => nothing(await as.targets.remove(b.target)),
+  'targets.reservePath': async ({ as, b }) => nothing(await as.targets.reservePath(b.target, '/tmp/taken-by-a.mp4')),
 
   'stages.get': async ({ as, b }) => nothing(await as.stages.get(b.stage)),
   'stages.list': async ({ as, b }) => noItems(await as.stages.list({ recording_id: b.recording })),

@@ -1,6 +1,6 @@
 import { assertOwned } from '../assert-owned.js'
 import { codec, type Decoded } from '../codec.js'
-import { guardWrite } from '../constraint-errors.js'
+import { guardWrite, violationOf } from '../constraint-errors.js'
 import type { PageRequest } from '../cursor.js'
 import { ownedTable } from '../owned-table.js'
 import type { RawRow, TargetStatus } from '../schema.js'
@@ -88,6 +88,26 @@ export function targetRepository(executor: Executor, userId: number) {
 
     update: (id: number, patch: OutputTargetPatch) =>
       table.update(id, Object.fromEntries(patchColumns.map((k) => [k, patch[k]]))),
+
+    /**
+     * Reserves `path` (a published file) for this target, releasing the one it held; null releases. False when
+     * another target (of any user) holds the path: the UNIQUE column makes the check and the claim one statement.
+     */
+    async reservePath(id: number, path: string | null): Promise<boolean> {
+      try {
+        const row = await executor
+          .updateTable('output_targets')
+          .set({ published_path: path, updated_at: nowIso() })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .returning('id')
+          .executeTakeFirst()
+        return row !== undefined
+      } catch (error) {
+        if (violationOf(error) === 'unique') return false
+        throw error
+      }
+    },
 
     remove: table.remove,
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import type { OutputTarget, Preset } from '../../db/index.js'
-import { isRecflowError } from '../../domain/errors.js'
+import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import { renderPresetMetadata, renderTemplateString, type Platform } from '../../domain/metadata/index.js'
 import { effectivePresetMetadata, validatePresetInput, validateTemplateInput, type LocalMetadata } from '../../domain/resources/index.js'
 import { folderPublisher } from '../../providers/local/folder-publisher.js'
@@ -14,6 +14,29 @@ export interface TargetOutcome {
   status: 'UPLOADED' | 'FAILED' | 'LEFT_OUT'
   location?: string
   reason?: string
+  hint?: string
+}
+
+const causeCode = (e: unknown): string | undefined => ((e as { cause?: { code?: unknown } } | null)?.cause?.code as string | undefined) ?? undefined
+
+/** What the user can do about a folder that could not be written. */
+function publishHint(e: unknown, destination: string, presetId: number): string {
+  if (causeCode(e) === 'ENOSPC') return `free some space on the disk holding ${destination}, then run \`recflow run\` again`
+  return `check that ${destination} is a writable folder (or change it with \`recflow presets edit ${presetId} --destination DIR\`), then run \`recflow run\` again`
+}
+
+/**
+ * A target that failed fails the task too (and so the run): the recording stays flagged as failed at UPLOAD and
+ * the next `recflow run` publishes it again. Undefined when every target is uploaded or left out.
+ */
+export function targetsFailure(recordingId: number, outcomes: readonly TargetOutcome[]): RecflowError | undefined {
+  const failed = outcomes.filter((o) => o.status === 'FAILED')
+  if (failed.length === 0) return undefined
+  const reasons = failed.map((o) => o.reason ?? 'failed').join('; ')
+  return new RecflowError('internal', `recording ${recordingId} could not be published: ${reasons}`, {
+    hint: failed.find((o) => o.hint !== undefined)?.hint,
+    details: { targets: failed },
+  })
 }
 
 /** The presets a recording publishes to: its template's output_config, else the config's upload.preset_ids. */
@@ -62,7 +85,9 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   const rendered = renderPresetMetadata('local' as Platform, metadata, null, renderCtx)
   const baseName = renderTemplateString(metadata.name_template, renderCtx, { mode: 'line', field: 'name_template' })
   const mediaFile = String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
-  const previous = (target.target_meta ?? undefined) as { path?: string } | undefined
+  // The path this target reserved (a retry, a forced republish); rows written before reservations existed
+  // carry it in target_meta only, and the reservation then checks that no other target took it since.
+  const previous = { path: target.published_path ?? (target.target_meta as { path?: string } | null)?.path }
 
   await targets.update(target.id, { status: 'UPLOADING', failed_reason: null })
   await persistDerivedStatus(ctx.scope, ctx.recording)
@@ -79,7 +104,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
       {
         signal: ctx.signal,
         onProgress: (p) => ctx.emit({ type: 'progress', recordingId: ctx.recording.id, stage: 'UPLOAD', percent: p, target: preset.name }),
-        onPlanned: async (planned) => void (await targets.update(target.id, { target_meta: planned })),
+        reserve: (p) => targets.reservePath(target.id, p),
       },
     )
     await targets.update(target.id, { status: 'UPLOADED', target_meta: { path: result.id, files: result.files }, uploaded_at: new Date() })
@@ -91,9 +116,10 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
       throw e
     }
     const reason = e instanceof ProviderError || isRecflowError(e) ? e.message : `unexpected: ${(e as Error).message}`
+    const hint = publishHint(e, metadata.destination, preset.id)
     await targets.update(target.id, { status: 'FAILED', failed_reason: reason })
-    ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, target: preset.name })
-    return { ...base, status: 'FAILED', reason }
+    ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, hint, target: preset.name })
+    return { ...base, status: 'FAILED', reason, hint }
   }
 }
 

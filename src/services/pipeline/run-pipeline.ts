@@ -6,7 +6,7 @@ import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
-import { publishTargets, type TargetOutcome } from './publish-targets.js'
+import { publishTargets, targetsFailure, type TargetOutcome } from './publish-targets.js'
 import { persistDerivedStatus } from './recording-status.js'
 import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
@@ -149,5 +149,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   }
   const targets = dryRun ? [] : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1 })
   if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
+  const failedTargets = targetsFailure(rec.id, targets)
+  if (failedTargets) throw failedTargets
   return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets }
 }

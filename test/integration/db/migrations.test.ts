@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrations } from '../../../migrations/index.js'
 import { openDatabase } from '../../../src/db/connection.js'
+import { latestSchemaVersion } from '../../../src/db/migrate.js'
 import { systemScope } from '../../../src/db/scope.js'
 import { tempDatabase, type TempDatabase } from './temp-db.js'
 
@@ -47,7 +48,7 @@ describe('opening a fresh database file', () => {
 
   it('reports the schema version as the last migration applied', async () => {
     current = await tempDatabase()
-    expect(current.database.schemaVersion).toBe('0001_initial')
+    expect(current.database.schemaVersion).toBe(latestSchemaVersion())
     expect(Object.keys(migrations).sort().at(-1)).toBe(current.database.schemaVersion)
   })
 
@@ -92,9 +93,9 @@ describe('re-opening a database', () => {
 
     const again = await openDatabase(current.file)
     try {
-      expect(again.schemaVersion).toBe('0001_initial')
+      expect(again.schemaVersion).toBe(latestSchemaVersion())
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(again.db)
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial'])
+      expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort())
       expect(await again.db.selectFrom('subscription_plans').selectAll().orderBy('id').execute()).toEqual(before)
     } finally {
       await again.close()
@@ -105,7 +106,7 @@ describe('re-opening a database', () => {
     current = await tempDatabase()
     const reader = await openDatabase(current.file, { readonly: true })
     try {
-      expect(reader.schemaVersion).toBe('0001_initial')
+      expect(reader.schemaVersion).toBe(latestSchemaVersion())
       await expect(systemScope(reader.db).users.create({ email: 'a@example.com' })).rejects.toThrow(/readonly/i)
     } finally {
       await reader.close()
