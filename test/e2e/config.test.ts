@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli as runCliUnqueued } from '../support/cli.js'
 import { cliData, E2E_TIMEOUT, initHome, removeTempHomes, runCli } from './helpers.js'
 
 /** `config show | get | set | unset | reset`: every value written is visible, with its layer, in show and get. */
@@ -8,7 +7,7 @@ const set = (home: string, path: string, value: string) => cliData(home, ['confi
 
 
 afterAll(removeTempHomes)
-describe.concurrent('config through the CLI', { timeout: E2E_TIMEOUT }, () => {
+describe('config through the CLI', { timeout: E2E_TIMEOUT }, () => {
   it('shows the built-in defaults, as text, as JSON and with the layer of every value', async () => {
     const home = await initHome()
     const [text, json, layers] = await Promise.all([
@@ -73,18 +72,6 @@ describe.concurrent('config through the CLI', { timeout: E2E_TIMEOUT }, () => {
     const home = await initHome()
     const preset = await cliData(home, ['presets', 'add', 'Archive', '--platform', 'local', '--destination', home])
     expect(await set(home, 'upload.preset_ids', String(preset.id))).toMatchObject({ value: [preset.id], source: 'user' })
-  })
-
-  it('keeps every value when several sets run at once', async () => {
-    const home = await initHome()
-    const values = { padding_before: 1, padding_after: 2, min_silence_duration: 3, min_pause: 4, poster_time: 7, pause_margin: 0.25 }
-    // Not queued like the other spawns: the point is that they overlap.
-    const results = await Promise.all(
-      Object.entries(values).map(([key, value]) => runCliUnqueued(['config', 'set', `processing.${key}`, String(value)], { home })),
-    )
-    expect(results.map((r) => r.code)).toEqual(results.map(() => 0))
-    const layers = await cliData(home, ['config', 'show', '--layers'])
-    expect(layers.stored).toEqual({ processing: values })
   })
 
   it('unsets a value so the default applies again, and leaves the others', async () => {

@@ -1,33 +1,23 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { expect } from 'vitest'
 import { forUser, openDatabase, systemScope, type NewRecording, type UserScope } from '../../src/db/index.js'
-import { runCli as spawnCli, tempHome, type CliResult } from '../support/cli.js'
+import { tempHome, type CliResult } from '../support/cli.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
+import { runCommandInProcess } from '../support/run-in-process.js'
 
-/** Spawning the CLI costs about a second of CPU; these tests wait for several in a row on a shared machine. */
+/** Generous: a test runs many commands in a row on a shared machine. */
 export const E2E_TIMEOUT = 180_000
 
 /**
- * At most this many CLI processes per test file at once: the tests start many concurrently, and more processes
- * than cores only makes each one slower (and, on a busy machine, hit the spawn timeout).
+ * Runs `recflow ...args` in this process (test/support/run-in-process.ts): what the command prints and its exit
+ * code, as the spawned CLI would show them, in milliseconds instead of a second of CPU. Calls run one at a time,
+ * so files using it run their tests sequentially (no describe.concurrent). Tests about the process itself
+ * (stdin, signals, several processes at once) spawn bin/run.js and live in test/e2e/process/.
  */
-const MAX_SPAWNS = Math.max(2, os.availableParallelism())
-let running = 0
-const waiting: Array<() => void> = []
-
-/** `runCli` of test/support/cli.ts, queued so that at most MAX_SPAWNS run at once. */
-export async function runCli(...args: Parameters<typeof spawnCli>): Promise<CliResult> {
-  if (running < MAX_SPAWNS) running++
-  else await new Promise<void>((resolve) => waiting.push(resolve)) // the slot is handed over, still counted
-  try {
-    return await spawnCli(args[0], { timeoutMs: 120_000, ...args[1] })
-  } finally {
-    const next = waiting.shift()
-    if (next) next()
-    else running--
-  }
+export async function runCli(args: string[], opts: { home: string; env?: Record<string, string>; cwd?: string }): Promise<CliResult> {
+  if ('stdin' in opts) throw new Error('stdin needs a real process: use runCli of test/support/cli.js in test/e2e/process/')
+  return runCommandInProcess(args, opts)
 }
 
 export const dbFileOf = (home: string) => path.join(home, 'data', 'recflow.db')
@@ -47,8 +37,8 @@ export function removeTempHomes(): void {
 }
 
 /**
- * A temp RECFLOW_HOME with the database and the local user (id 1), made in this process the way `recflow init`
- * makes them: a spawn costs about a second of CPU, and init itself is tested in init-doctor.test.ts.
+ * A temp RECFLOW_HOME with the database and the local user (id 1), made the way `recflow init` makes them (init
+ * itself is tested in init-doctor.test.ts).
  */
 export async function initHome(): Promise<string> {
   const home = newHome()
@@ -71,7 +61,7 @@ export function cloneHome(home: string): string {
 }
 
 /** Runs `recflow ...args --json`, expects exit 0, and returns the envelope's data. */
-export async function cliData(home: string, args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<any> {
+export async function cliData(home: string, args: string[], opts: { env?: Record<string, string> } = {}): Promise<any> {
   const r = await runCli([...args, '--json'], { home, ...opts })
   expect(r.code, `recflow ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0)
   expect(r.json?.ok, r.stdout).toBe(true)
@@ -107,13 +97,20 @@ export interface ExpectedError {
  * Runs a malformed command twice (text, then --json) on a fresh copy of `home` and checks the error contract:
  * exit code; on stderr exactly one `Error:` line that names the problem, a `Hint:` line, no stack trace and
  * nothing on stdout; under --json one error envelope with the right code; the database unchanged by either run.
+ * `run` is the in-process runner unless given (a spawned CLI, for input that needs a real process).
  */
-export async function expectRefused(home: string, args: string[], expected: ExpectedError, opts: { stdin?: string } = {}) {
+export async function expectRefused(
+  home: string,
+  args: string[],
+  expected: ExpectedError,
+  opts: { run?: (args: string[], opts: { home: string }) => Promise<CliResult> } = {},
+) {
+  const run = opts.run ?? runCli
   const own = cloneHome(home)
   const before = dbSnapshot(dbFileOf(own))
   const label = `recflow ${args.join(' ')}`
 
-  const text = await runCli(args, { home: own, stdin: opts.stdin })
+  const text = await run(args, { home: own })
   expect(text.code, `${label}\n${text.stdout}${text.stderr}`).toBe(expected.exit)
   const lines = text.stderr.split('\n').filter((l) => l.trim() !== '')
   const errors = lines.filter((l) => l.includes('Error:'))
@@ -125,7 +122,7 @@ export async function expectRefused(home: string, args: string[], expected: Expe
   expect(text.stdout, label).toBe('')
   expect(dbSnapshot(dbFileOf(own)), `${label} changed the database`).toBe(before)
 
-  const json = await runCli([...args, '--json'], { home: own, stdin: opts.stdin })
+  const json = await run([...args, '--json'], { home: own })
   expect(json.code, `${label} --json\n${json.stdout}${json.stderr}`).toBe(expected.exit)
   expect(json.json, `${label} --json: stdout was\n${json.stdout}`).toMatchObject({ ok: false, error: { code: expected.code } })
   expect(json.json.error.message, label).toMatch(expected.message)

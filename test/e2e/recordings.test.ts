@@ -62,7 +62,7 @@ const ids = (page: { items: Array<{ id: number }> }) => page.items.map((i) => i.
 
 
 afterAll(removeTempHomes)
-describe.concurrent('recordings through the CLI', { timeout: E2E_TIMEOUT }, () => {
+describe('recordings through the CLI', { timeout: E2E_TIMEOUT }, () => {
   let w: Seeded
   beforeAll(async () => {
     w = await seed()

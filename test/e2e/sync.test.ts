@@ -1,10 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../support/cli.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
 import { makeStock, put, type Stock } from '../integration/sync/support.js'
-import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, expectRefused, initHome, withLocalUser } from './helpers.js'
+import { cliData, cloneHome, dbFileOf, E2E_TIMEOUT, expectRefused, initHome, runCli, withLocalUser } from './helpers.js'
 
 /** `recflow sync` and `recflow recordings add` as a user runs them (build first: npx tsc -p tsconfig.json). */
 
@@ -15,7 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => fs.rmSync(stock.dir, { recursive: true, force: true }))
 
-/** An initialised home with a local source on its own folder and an "algebra" template (seeded directly: spawning is slow). */
+/** An initialised home with a local source on its own folder and an "algebra" template (seeded directly). */
 async function homeWithSource(): Promise<{ home: string; folder: string }> {
   const home = cloneHome(initialised)
   const folder = path.join(home, 'Recordings')
@@ -27,7 +26,7 @@ async function homeWithSource(): Promise<{ home: string; folder: string }> {
   return { home, folder }
 }
 
-describe.concurrent('recflow sync', { timeout: E2E_TIMEOUT }, () => {
+describe('recflow sync', { timeout: E2E_TIMEOUT }, () => {
   it('syncs a folder, matches new recordings, and creates nothing on a second run', async () => {
     const { home, folder } = await homeWithSource()
     put(stock.mp4, folder, 'Linear_Algebra_01.mp4')
@@ -62,7 +61,7 @@ describe.concurrent('recflow sync', { timeout: E2E_TIMEOUT }, () => {
   })
 })
 
-describe.concurrent('recflow recordings add', { timeout: E2E_TIMEOUT }, () => {
+describe('recflow recordings add', { timeout: E2E_TIMEOUT }, () => {
   it('imports one file, matched, and returns the same recording when the file is added again', async () => {
     const { home, folder } = await homeWithSource()
     const file = put(stock.m4a, folder, 'algebra-07.m4a')

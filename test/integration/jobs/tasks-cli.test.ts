@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../src/db/connection.js'
 import { forUser, LOCAL_USER_EMAIL, systemScope, type Task } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/queue.js'
-import { runCli, tempHome } from '../../support/cli.js'
+import { tempHome } from '../../support/cli.js'
 import { dbSnapshot } from '../../support/db-snapshot.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
 
-// End to end through bin/run.js -> dist: build first (`npx tsc -p tsconfig.json`; `npm test` does).
+// Through oclif in-process on dist/ (test/support/run-in-process.ts): build first (`npm test` does).
 
 let home: string
 let dbFile: string
@@ -18,7 +19,7 @@ let failedProvider: Task
 let failedInternal: Task
 let cancelled: Task
 
-const cli = (...args: string[]) => runCli(args, { home })
+const cli = (...args: string[]) => runCommandInProcess(args, { home })
 
 /** Finishes a task as a worker would (claim it alone by id, then record the outcome). */
 async function finishedTask(
