@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ffmpegSync, systemOrBundledTools } from '../../fixtures/media/generate.js'
-import { runCli, tempHome } from '../../support/cli.js'
+import { tempHome } from '../../support/cli.js'
+import { runCommandInProcess as runCli } from '../../support/run-in-process.js'
 import { cliData, describeRun, filesUnder, hashesUnder, makeLectureClip, mediaDir, setupLocalPipeline, type PipelineSetup } from './pipeline-fixture.js'
 
 /*
@@ -69,7 +70,7 @@ describe('bad media next to good media in one source', () => {
     const pathNamed = await cliData(['recordings', 'add', path.join(outside, 'upload.mp4'), '--name', 'Lecture 09 ../../escape/attempt'], home)
     expect(pathNamed.recording).toMatchObject({ failed: false, template_id: setup.templateId })
 
-    const run = await runCli(['run', '--json'], { home, timeoutMs: 180_000 })
+    const run = await runCli(['run', '--json'], { home })
     expect(run.code, describeRun(['run', '--json'], run)).toBe(0)
     const outcomes: Array<{ recordingId: number; displayName: string; state: string; result: { status: string } }> = run.json.data.recordings
     expect(outcomes.map((o) => [o.state, o.result.status])).toEqual([

@@ -9,6 +9,7 @@ import { openDatabase } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { cliEnv, RUN, runCli, type CliResult } from '../../support/cli.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
 
 /*
  * What the pipeline e2e tests share: a home with a local source, a folder preset and a template, a CLI process
@@ -20,9 +21,17 @@ import { cliEnv, RUN, runCli, type CliResult } from '../../support/cli.js'
 export const dbFile = (home: string) => path.join(home, 'data', 'recflow.db')
 export const mediaDir = (home: string, recordingId: number) => path.join(home, 'data', 'media', 'user_1', `rec_${recordingId}`)
 
-/** Runs `args --json` and returns `data`; any other outcome fails with everything the CLI printed. */
-export async function cliData(args: string[], home: string, timeoutMs = 120_000): Promise<any> {
-  const r = await runCli([...args, '--json'], { home, timeoutMs })
+/** Runs `args --json` in-process (test/support/run-in-process.ts) and returns `data`; any other outcome fails with everything it printed. */
+export async function cliData(args: string[], home: string): Promise<any> {
+  return dataOf(args, await runCommandInProcess([...args, '--json'], { home }))
+}
+
+/** cliData through a spawned bin/run.js, for tests about the process as a user runs it. */
+export async function spawnedCliData(args: string[], home: string, timeoutMs = 120_000): Promise<any> {
+  return dataOf(args, await runCli([...args, '--json'], { home, timeoutMs }))
+}
+
+function dataOf(args: string[], r: CliResult): any {
   if (r.code !== 0 || r.json?.ok !== true) throw new Error(describeRun(args, r))
   return r.json.data
 }

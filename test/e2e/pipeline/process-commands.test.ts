@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dbSnapshot } from '../../support/db-snapshot.js'
-import { runCli, tempHome } from '../../support/cli.js'
+import { tempHome } from '../../support/cli.js'
+import { runCommandInProcess as runCli } from '../../support/run-in-process.js'
 import { cliData, dbFile, describeRun, enqueueWaitingTask, hashesUnder, makeLectureClip, mediaDir, query, sha256, setupLocalPipeline, type PipelineSetup } from './pipeline-fixture.js'
 
 /*
