@@ -13,6 +13,8 @@ export type RecflowEvent =
   | { type: 'progress'; recordingId: number; stage: PipelineStage; percent: number; etaS?: number; message?: string; target?: string }
   | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string }
   | { type: 'stage-failed'; recordingId: number; stage: PipelineStage; message: string; hint?: string; target?: string }
+  /** Stopped by Ctrl-C or `tasks cancel`: not a failure, the next run starts the stage afresh. */
+  | { type: 'stage-cancelled'; recordingId: number; stage: PipelineStage; target?: string }
   /** Sync of one source. */
   | { type: 'sync'; sourceId: number; sourceName: string; found: number; created: number; changed: number; vanished: number }
   | { type: 'log'; level: 'info' | 'warn'; message: string; recordingId?: number }

@@ -30,7 +30,7 @@ export interface TaskProgressOptions {
 export const clampPercent = (value: number): number => Math.min(100, Math.max(0, Number.isFinite(value) ? value : 0))
 
 // Service events kept in the task's history; progress ticks and per-recording rows are only streamed.
-const PERSISTED_EVENTS = new Set<RecflowEvent['type']>(['stage-started', 'stage-finished', 'stage-failed', 'sync'])
+const PERSISTED_EVENTS = new Set<RecflowEvent['type']>(['stage-started', 'stage-finished', 'stage-failed', 'stage-cancelled', 'sync'])
 
 /**
  * Progress of one running task. Every report reaches the bus at once; the database sees the latest value at most
@@ -148,6 +148,7 @@ function eventRecord(event: RecflowEvent): NewTaskEvent {
     case 'stage-started':
     case 'stage-finished':
     case 'stage-failed':
+    case 'stage-cancelled':
       return { kind: event.type, stage: event.stage, message: 'message' in event ? (event.message ?? null) : null, data: event }
     case 'sync':
       return {

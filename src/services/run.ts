@@ -129,6 +129,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         clock: deps.clock,
         logger: deps.logger,
         concurrency: Math.max(1, Math.min(4, plan?.plan.max_concurrent_tasks ?? 1)),
+        // The heartbeat is also when `tasks cancel` from another terminal is noticed: someone waits at that terminal.
+        heartbeatMs: 2_000,
       })
       const cancelAll = async () => {
         for (const id of ids) {

@@ -60,4 +60,5 @@ export const STATUS_ICONS: Record<StageStatus | RecordingOutcome, string> = {
   done: '✓',
   skipped: '↷',
   failed: '✗',
+  cancelled: '⊘',
 }

@@ -64,6 +64,8 @@ export function formatEventLine(event: RecflowEvent, context: PlainLineContext):
         printed,
       }
     }
+    case 'stage-cancelled':
+      return { line: `${recordingPrefix(state, event.recordingId)}: ${stageLabel(event.stage, event.target)} cancelled`, printed }
     case 'sync':
       return {
         line: `sync ${oneLine(event.sourceName)}: ${event.found} found, ${event.created} new, ${event.changed} changed, ${event.vanished} vanished`,

@@ -19,10 +19,10 @@ export const STAGE_ORDER: readonly PipelineStage[] = [
 /** The stages of a full pipeline run, for `initialProgressState({ plannedStages })`. */
 export const PIPELINE_STAGES: readonly PipelineStage[] = STAGE_ORDER.filter((s) => s !== 'SYNC')
 
-export type StageStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+export type StageStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled'
 
 /** One word for a whole recording in the view (see recordingOutcome in progress-summary.ts). */
-export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'skipped' | 'failed'
+export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled'
 
 export interface StageProgress {
   /** `stage` or `stage:target`; unique within a recording. */
@@ -75,6 +75,7 @@ export interface StageCounts {
   done: number
   skipped: number
   failed: number
+  cancelled: number
 }
 
 export interface ProgressState {
@@ -96,7 +97,7 @@ export const MAX_LOG_LINES = 5
 const MIN_RATE_WINDOW_MS = 1000
 const MIN_RATE_PERCENT = 1
 
-const EMPTY_COUNTS: StageCounts = { pending: 0, running: 0, done: 0, skipped: 0, failed: 0 }
+const EMPTY_COUNTS: StageCounts = { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 }
 
 /**
  * `plannedStages` are shown as pending for every recording as soon as it appears (a `run` knows its pipeline;
@@ -153,6 +154,13 @@ function apply(state: ProgressState, event: RecflowEvent, nowMs: number): Progre
         message: event.message,
         hint: event.hint,
       }))
+    case 'stage-cancelled':
+      return withStage(state, event.recordingId, event.stage, event.target, (stage) => ({
+        ...finished(stage, nowMs),
+        status: 'cancelled',
+        message: 'cancelled',
+        hint: undefined,
+      }))
     case 'sync': {
       const { type: _type, ...summary } = event
       const at = state.syncs.findIndex((s) => s.sourceId === event.sourceId)
@@ -168,7 +176,7 @@ function apply(state: ProgressState, event: RecflowEvent, nowMs: number): Progre
 
 function progressed(stage: StageProgress, event: Extract<RecflowEvent, { type: 'progress' }>, nowMs: number): Partial<StageProgress> {
   // A late progress event after the stage ended must not reopen it.
-  if (stage.status === 'done' || stage.status === 'skipped' || stage.status === 'failed') return {}
+  if (stage.status === 'done' || stage.status === 'skipped' || stage.status === 'failed' || stage.status === 'cancelled') return {}
   if (!Number.isFinite(event.percent)) return event.message === undefined ? {} : { message: event.message }
   const percent = Math.min(100, Math.max(0, event.percent))
   // Progress that goes backwards (a retried request) restarts the rate measurement.

@@ -2,13 +2,14 @@ import { formatSecondsShort } from './format.js'
 import type { ProgressState, RecordingOutcome, RecordingProgress, StageProgress, StageStatus } from './progress-state.js'
 
 /**
- * One word for a recording: failed as soon as a stage failed; running while a stage runs or while planned stages
+ * One word for a recording: failed as soon as a stage failed, cancelled when one was stopped; running while a stage runs or while planned stages
  * are still pending after others finished; waiting before anything happened; else done (skipped when every
  * stage was skipped).
  */
 export function recordingOutcome(rec: RecordingProgress): RecordingOutcome {
   const has = (status: StageStatus) => rec.stages.some((s) => s.status === status)
   if (has('failed')) return 'failed'
+  if (has('cancelled')) return 'cancelled'
   if (has('running')) return 'running'
   const ended = rec.stages.filter(hasEnded)
   if (ended.length === 0) return 'waiting'
@@ -20,7 +21,7 @@ export function recordingOutcome(rec: RecordingProgress): RecordingOutcome {
 export function currentStage(rec: RecordingProgress): StageProgress | undefined {
   const running = rec.stages.filter((s) => s.status === 'running')
   if (running.length > 0) return latestBy(running, (s) => s.startedAtMs)
-  const failed = rec.stages.find((s) => s.status === 'failed')
+  const failed = rec.stages.find((s) => s.status === 'failed') ?? rec.stages.find((s) => s.status === 'cancelled')
   if (failed) return failed
   return latestBy(rec.stages.filter(hasEnded), (s) => s.finishedAtMs)
 }
@@ -34,7 +35,7 @@ export function recordingElapsedMs(rec: RecordingProgress): number | undefined {
 }
 
 export function tallyRecordings(state: ProgressState): Record<RecordingOutcome, number> {
-  const tally: Record<RecordingOutcome, number> = { waiting: 0, running: 0, done: 0, skipped: 0, failed: 0 }
+  const tally: Record<RecordingOutcome, number> = { waiting: 0, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 }
   for (const rec of state.recordings) tally[recordingOutcome(rec)]++
   return tally
 }
@@ -53,11 +54,11 @@ export function summarize(state: ProgressState): string {
   }
   if (state.recordings.length > 0) {
     const tally = tallyRecordings(state)
-    const outcomes = (['done', 'skipped', 'failed', 'running', 'waiting'] as const)
+    const outcomes = (['done', 'skipped', 'failed', 'cancelled', 'running', 'waiting'] as const)
       .filter((k) => tally[k] > 0)
       .map((k) => `${tally[k]} ${OUTCOME_WORDS[k]}`)
     const c = state.counts
-    const stages = (['done', 'skipped', 'failed'] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`)
+    const stages = (['done', 'skipped', 'failed', 'cancelled'] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`)
     parts.push(`${plural(state.recordings.length, 'recording')}: ${outcomes.join(', ')}${stages.length > 0 ? ` (stages: ${stages.join(', ')})` : ''}`)
   }
   if (parts.length === 0) return 'nothing to do'
@@ -78,6 +79,7 @@ const OUTCOME_WORDS: Record<RecordingOutcome, string> = {
   done: 'done',
   skipped: 'skipped',
   failed: 'failed',
+  cancelled: 'cancelled',
   running: 'unfinished',
   waiting: 'not started',
 }

@@ -173,6 +173,9 @@ function RowDetail(props: {
       </Text>
     )
   }
+  if (outcome === 'cancelled' && stage) {
+    return <Text color="yellow" wrap="truncate-end">{`${stageLabel(stage.stage, stage.target)} cancelled`}</Text>
+  }
   if (outcome === 'running' && next) return <Text dimColor>{`${stageLabel(next.stage, next.target)} next`}</Text>
   if (outcome === 'waiting') return <Text dimColor>waiting</Text>
   const took = outcome === 'done' && elapsedMs !== undefined ? ` in ${formatSecondsShort(elapsedMs / 1000)}` : ''
@@ -227,7 +230,7 @@ function footerHeight(summary: string | undefined, width: number): number {
 }
 
 function hiddenLine(hidden: ProgressLayout['hidden']): string {
-  const parts = (['running', 'failed', 'waiting', 'done', 'skipped'] as const).filter((k) => hidden[k] > 0).map((k) => `${hidden[k]} ${k}`)
+  const parts = (['running', 'failed', 'cancelled', 'waiting', 'done', 'skipped'] as const).filter((k) => hidden[k] > 0).map((k) => `${hidden[k]} ${k}`)
   return `… ${hidden.total} more: ${parts.join(', ')}`
 }
 
@@ -238,6 +241,7 @@ const COLORS: Record<StageStatus | VisibleRecording['outcome'], string | undefin
   done: 'green',
   skipped: undefined,
   failed: 'red',
+  cancelled: 'yellow',
 }
 
 /** The terminal's size, re-read when it is resized (Ink re-lays out on resize but does not re-render us). */

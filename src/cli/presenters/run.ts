@@ -25,6 +25,9 @@ export function runLines(r: RunResult): string[] {
     else lines.push(`recording ${o.recordingId} "${o.displayName}": ${o.state}${o.error ? `: ${o.error.message}` : ''}`, ...(o.error?.hint ? [`  hint: ${o.error.hint}`] : []))
   }
   const failed = r.recordings.filter((o) => o.state === 'failed').length
-  if (failed > 0) lines.push('', `${failed} recording(s) failed; see \`recflow recordings show ID\`, fix the cause and run \`recflow recordings run ID\`.`)
+  const cancelled = r.recordings.filter((o) => o.state === 'cancelled').length
+  if (failed > 0 || cancelled > 0) lines.push('')
+  if (failed > 0) lines.push(`${failed} recording(s) failed; see \`recflow recordings show ID\`, fix the cause and run \`recflow recordings run ID\`.`)
+  if (cancelled > 0) lines.push(`${cancelled} recording(s) cancelled; run the same command again to resume them from their first unfinished stage.`)
   return lines
 }

@@ -133,7 +133,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
         await scope.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
         await persistDerivedStatus(scope, rec, cancelled ? undefined : { stage, reason: message })
       }
-      emit({ type: 'stage-failed', recordingId: rec.id, stage, message: cancelled ? 'cancelled' : message, hint: isRecflowError(e) ? e.hint : undefined })
+      emit(cancelled ? { type: 'stage-cancelled', recordingId: rec.id, stage } : { type: 'stage-failed', recordingId: rec.id, stage, message, hint: isRecflowError(e) ? e.hint : undefined })
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })
       throw e
     }

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../../src/app.js'
+import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { runCli, tempHome } from '../../support/cli.js'
 import {
   childPids,
@@ -86,5 +88,46 @@ describe('Ctrl-C (SIGINT) during recflow run', () => {
     ])
     expect(filesUnder(setup.destination)).toHaveLength(3)
     expect(partFilesUnder(home, setup.destination)).toEqual([])
+  }, 240_000)
+})
+
+describe('`tasks cancel` from another terminal during recflow run', () => {
+  let work: string
+  let setup: PipelineSetup
+  const children: number[] = []
+
+  beforeAll(async () => {
+    work = tempHome('recflow-cancel-other-')
+    const inbox = path.join(work, 'inbox')
+    await makeLectureClip(path.join(inbox, 'Lecture 13 Raft.mp4'), { durationS: 90 })
+    setup = await setupLocalPipeline(path.join(work, 'home'), { inbox, destination: path.join(work, 'published'), processing: { trim_mode: 'pauses' } })
+  })
+
+  afterAll(() => {
+    for (const pid of children) killIfStillOurs(pid, work)
+    fs.rmSync(work, { recursive: true, force: true })
+  })
+
+  it('exits 130 like Ctrl-C and counts the recording as cancelled, not failed', async () => {
+    const { home } = setup
+    const live = startCli(['run'], { home })
+    await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
+    children.push(...childPids(live.pid))
+    // What `recflow tasks cancel 1` does, from another process (a spawned one takes seconds to start on a busy
+    // machine: the trim could finish first).
+    const other = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, HOME: home, RECFLOW_SECRET_STORE: 'file' }))
+    try {
+      expect(await other.services.tasks.cancel(other.localUser, 1)).toMatchObject({ outcome: 'cancel_requested' })
+    } finally {
+      await other.close()
+    }
+    const exit = await live.exited
+
+    const out = `stdout: ${live.stdout()}\nstderr: ${live.stderr()}`
+    expect(exit, out).toEqual({ code: 130, signal: null })
+    expect(live.stdout(), out).toMatch(/recording 1 "Lecture 13 Raft": cancelled/)
+    expect(live.stdout() + live.stderr(), out).toMatch(/1 cancelled/)
+    expect(live.stdout() + live.stderr(), out).not.toMatch(/failed/)
+    expect(query(home, 'SELECT state FROM tasks WHERE id = 1')).toEqual([{ state: 'cancelled' }])
   }, 240_000)
 })

@@ -42,7 +42,7 @@ describe('progress reducer', () => {
       ['TRANSCRIBE', 'pending'],
       ['UPLOAD', 'pending'],
     ])
-    expect(s.counts).toEqual({ pending: 3, running: 0, done: 0, skipped: 0, failed: 0 })
+    expect(s.counts).toEqual({ pending: 3, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 })
   })
 
   it('orders stages by pipeline order even when they are seen out of order', () => {

@@ -115,6 +115,21 @@ describe('summarize', () => {
     expect(summarize(s)).toBe('2 recordings: 1 done, 1 failed (stages: 2 done, 1 skipped, 1 failed) in 1:05')
   })
 
+  it('counts a cancelled recording as cancelled, never as failed', () => {
+    const s = run(
+      [
+        [0, { type: 'stage-started', recordingId: 1, stage: 'DOWNLOAD' }],
+        [1_000, { type: 'stage-finished', recordingId: 1, stage: 'DOWNLOAD', outcome: 'completed' }],
+        [1_000, { type: 'stage-started', recordingId: 1, stage: 'PROCESS' }],
+        [9_000, { type: 'stage-cancelled', recordingId: 1, stage: 'PROCESS' }],
+      ],
+      planned(),
+    )
+    expect(recordingOutcome(only(s))).toBe('cancelled')
+    expect(currentStage(only(s))).toMatchObject({ stage: 'PROCESS', status: 'cancelled' })
+    expect(summarize(s)).toBe('1 recording: 1 cancelled (stages: 1 done, 1 cancelled) in 0:09')
+  })
+
   it('calls recordings a stopped run left behind unfinished or not started', () => {
     const s = run(
       [
@@ -125,7 +140,7 @@ describe('summarize', () => {
       initialProgressState({ plannedStages: PIPELINE_STAGES }),
     )
     expect(summarize(s)).toBe('2 recordings: 1 unfinished, 1 not started')
-    expect(tallyRecordings(s)).toEqual({ waiting: 1, running: 1, done: 0, skipped: 0, failed: 0 })
+    expect(tallyRecordings(s)).toEqual({ waiting: 1, running: 1, done: 0, skipped: 0, failed: 0, cancelled: 0 })
   })
 
   it('joins sync and recording parts', () => {
