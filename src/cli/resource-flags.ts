@@ -134,3 +134,36 @@ export function documentFrom(file: string | undefined, fromFlags: Record<string,
   }
   return applyPatch(doc as Record<string, unknown>, fromFlags)
 }
+
+/** A number flag taking what the config schema takes (`--threshold -40.5`); ranges are the schema's to check. */
+const numberFlag = Flags.custom<number>({
+  parse: async (input) => {
+    const n = Number(input)
+    if (input.trim() === '' || !Number.isFinite(n)) throw new Error(`expected a number, got "${input}"`)
+    return n
+  },
+})
+
+/** Trim settings for one run (`recordings process`), each a key of the config's `processing` section. */
+export const trimFlags = {
+  mode: Flags.string({ summary: 'edges: cut leading/trailing silence; pauses: also inner pauses.', options: ['edges', 'pauses'], env: 'RECFLOW_TRIM_MODE' }),
+  threshold: numberFlag({ summary: 'Silence below this level, in dB (-100 to 0, e.g. -40.5).' }),
+  'min-silence': numberFlag({ summary: 'Shortest silence that counts, in seconds.' }),
+  'padding-before': numberFlag({ summary: 'Seconds of silence kept before the first speech.' }),
+  'padding-after': numberFlag({ summary: 'Seconds of silence kept after the last speech.' }),
+  'min-pause': numberFlag({ summary: 'pauses mode: inner silences longer than this are removed (seconds).' }),
+}
+
+type TrimFlagValues = { [K in keyof typeof trimFlags]?: unknown }
+
+/** The run override the trim flags give (`{processing: {...}}`), or null when none is set. */
+export function runOverrideFromFlags(f: TrimFlagValues): { processing: Record<string, unknown> } | null {
+  const processing: Record<string, unknown> = {}
+  set(processing, 'trim_mode', f.mode)
+  set(processing, 'silence_threshold', f.threshold)
+  set(processing, 'min_silence_duration', f['min-silence'])
+  set(processing, 'padding_before', f['padding-before'])
+  set(processing, 'padding_after', f['padding-after'])
+  set(processing, 'min_pause', f['min-pause'])
+  return Object.keys(processing).length > 0 ? { processing } : null
+}

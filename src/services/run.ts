@@ -1,5 +1,5 @@
 import { forUser, type Recording, type RecordingStatus, type Task } from '../db/index.js'
-import type { PartialConfig } from '../domain/config/index.js'
+import { validatePartialConfig, type PartialConfig } from '../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound } from '../domain/errors.js'
 import type { StageType } from '../domain/status/index.js'
 import { ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
@@ -89,6 +89,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
     async run(user: UserRef, input: RunInput, control: RunControl = {}): Promise<RunResult> {
       const emit = control.onEvent ?? noopSink
       const dryRun = input.dryRun === true
+      // Bad settings are bad input: refused before anything is synced or queued, not a task that fails later.
+      if (input.runOverride) input = { ...input, runOverride: validatePartialConfig(input.runOverride, 'run settings') }
       const synced = input.recordingIds || dryRun ? null : await sync.sync(user, { sourceIds: input.sourceIds }, control)
       const recordings = await selectRecordings(deps, user, input)
 

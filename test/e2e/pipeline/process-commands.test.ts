@@ -51,6 +51,19 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
     expect(dbSnapshot(dbFile(home))).toBe(untouched)
     expect(fs.existsSync(path.join(home, 'data', 'media', 'user_1'))).toBe(false)
 
+    // Run settings are checked like `config set` checks them: a bad one is bad input (exit 2, no task), a
+    // fractional threshold is a good one.
+    const negative = await runCli(['recordings', 'process', String(id), '--padding-before', '-3', '--json'], { home })
+    expect(negative.code, describeRun(['recordings', 'process', '--padding-before', '-3'], negative)).toBe(2)
+    expect(negative.json.error).toMatchObject({ code: 'validation', message: expect.stringContaining('processing.padding_before: must be >= 0') })
+    const notANumber = await runCli(['recordings', 'process', String(id), '--min-pause', 'two'], { home })
+    expect(notANumber.code).toBe(2)
+    expect(notANumber.stderr).toContain('expected a number, got "two"')
+    expect(dbSnapshot(dbFile(home))).toBe(untouched)
+    const fractional = await runCli(['recordings', 'process', String(id), '--dry-run', '--threshold', '-40.5'], { home })
+    expect(fractional.code, describeRun(['recordings', 'process', '--threshold', '-40.5'], fractional)).toBe(0)
+    expect(dbSnapshot(dbFile(home))).toBe(untouched)
+
     // process --mode pauses: trims, then stops (later stages wait for `recordings run`), even though a task of an
     // earlier command (full pipeline, default settings) is waiting for its retry: that one is replaced, not run.
     const waiting = await enqueueWaitingTask(home, id, new Date(Date.now() + 3_600_000))
@@ -110,7 +123,7 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
     const cases: Array<{ args: string[]; code: number; error: string }> = [
       { args: ['recordings', 'process', '999'], code: 3, error: 'not_found' },
       { args: ['recordings', 'run', '1', '--force', 'NOPE'], code: 2, error: 'usage' },
-      { args: ['recordings', 'process', '1', '--threshold', '5'], code: 2, error: 'usage' },
+      { args: ['recordings', 'process', '1', '--threshold', '5'], code: 2, error: 'validation' },
     ]
     const results = await Promise.all(cases.map((c) => runCli([...c.args, '--json'], { home })))
     results.forEach((r, i) => {
