@@ -16,7 +16,8 @@ export type RecflowEvent =
   /** Stopped by Ctrl-C or `tasks cancel`: not a failure, the next run starts the stage afresh. */
   | { type: 'stage-cancelled'; recordingId: number; stage: PipelineStage; target?: string }
   /** Sync of one source. */
-  | { type: 'sync'; sourceId: number; sourceName: string; found: number; created: number; changed: number; vanished: number }
+  /** `found` counts the files handled so far, of `total` the folder offers ("synced 2000 of 10000"). */
+  | { type: 'sync'; sourceId: number; sourceName: string; found: number; total?: number; created: number; changed: number; vanished: number }
   | { type: 'log'; level: 'info' | 'warn'; message: string; recordingId?: number }
 
 export type EventSink = (event: RecflowEvent) => void

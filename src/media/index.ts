@@ -5,6 +5,7 @@ export { probeCapabilities, requireCapabilities, type MediaCapabilities, type En
 export { MediaToolbox, type MediaToolsReport } from './toolbox.js'
 export { runFfmpeg, runFfprobe, assertToolSucceeded, type RunResult } from './runner.js'
 export { probeMedia, assertHasAudio, assertNotTruncated, type ProbeOptions } from './probe.js'
+export { containerFromSignature } from './container-signature.js'
 export { detectSilence, silencedetectArgs, parseSilenceDetect, type SilenceOptions } from './silence.js'
 export { listKeyframes } from './keyframes.js'
 export {

@@ -1,5 +1,5 @@
 import type { PipelineStage, RecflowEvent } from '../domain/events.js'
-import { formatPercent, formatSecondsShort, oneLine, recordingTitle, stageLabel } from './format.js'
+import { formatPercent, formatSecondsShort, oneLine, recordingTitle, stageLabel, syncedCount } from './format.js'
 import { stageKey, type ProgressState, type StageProgress } from './progress-state.js'
 
 /**
@@ -68,7 +68,7 @@ export function formatEventLine(event: RecflowEvent, context: PlainLineContext):
       return { line: `${recordingPrefix(state, event.recordingId)}: ${stageLabel(event.stage, event.target)} cancelled`, printed }
     case 'sync':
       return {
-        line: `sync ${oneLine(event.sourceName)}: ${event.found} found, ${event.created} new, ${event.changed} changed, ${event.vanished} vanished`,
+        line: `sync ${oneLine(event.sourceName)}: ${syncedCount(event)}, ${event.created} new, ${event.changed} changed, ${event.vanished} vanished`,
         printed,
       }
     case 'log': {

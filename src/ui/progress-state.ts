@@ -57,6 +57,8 @@ export interface SyncSummary {
   sourceId: number
   sourceName: string
   found: number
+  /** Files the folder offers; `found` counts up to it while the sync runs. */
+  total?: number
   created: number
   changed: number
   vanished: number

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { Box, Text, useInput, useStdin, useStdout } from 'ink'
-import { formatPercent, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS } from './format.js'
+import { formatPercent, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
 import { CHIP_SEPARATOR, planLayout, stageChips, type ProgressLayout, type VisibleRecording } from './progress-layout.js'
 import type { LogLine, ProgressState, StageProgress, StageStatus, SyncSummary } from './progress-state.js'
 import { currentStage, recordingElapsedMs } from './progress-summary.js'
@@ -190,7 +190,7 @@ function RowDetail(props: {
 function SyncLine({ sync }: { sync: SyncSummary }) {
   return (
     <Text dimColor wrap="truncate-end">
-      sync {oneLine(sync.sourceName)}: {sync.found} found, {sync.created} new, {sync.changed} changed, {sync.vanished} vanished
+      sync {oneLine(sync.sourceName)}: {syncedCount(sync)}, {sync.created} new, {sync.changed} changed, {sync.vanished} vanished
     </Text>
   )
 }

@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises'
 import { RecflowError } from '../../domain/errors.js'
+import { probeSyncedFile } from '../sync/probe-synced-file.js'
 import type { StageHandler } from './stage-types.js'
 
 /**
  * Makes the recording's source media available. Local recordings are used where they are (no copy): the stage
- * checks the file is still there and unchanged in size. Cloud sources download here once their issue lands.
+ * checks the file is still there and unchanged in size, and probes a synced file that sync left unprobed (see
+ * probe-synced-file.ts). Cloud sources download here once their issue lands.
  */
 export const downloadStage: StageHandler = async (ctx) => {
   const file = ctx.recording.original_file
@@ -24,6 +26,10 @@ export const downloadStage: StageHandler = async (ctx) => {
       hint: 'run `recflow sync` to pick up the new version, then run the recording again',
     })
   }
+  const probed = await probeSyncedFile({ scope: ctx.scope, recording: ctx.recording, file, tools: () => ctx.deps.media.tools(), signal: ctx.signal })
   ctx.progress(100)
-  return { status: 'COMPLETED', meta: { source_file: file, size_bytes: stat.size, local: true } }
+  return {
+    status: 'COMPLETED',
+    meta: { source_file: file, size_bytes: stat.size, local: true, ...(probed ? { duration_s: probed.durationS } : {}) },
+  }
 }

@@ -12,11 +12,19 @@ export interface FileFingerprint {
   hash: string
 }
 
+/** How many leading bytes `fingerprintWithHead` hands back, enough to recognise a container by its signature. */
+export const HEAD_BYTES = 1024
+
+export async function fingerprintFile(file: string): Promise<FileFingerprint> {
+  return (await fingerprintWithHead(file)).fingerprint
+}
+
 /**
  * Reads at most 2 MiB however large the file is (two positioned reads on one handle). Size and mtime come from
- * the same handle, so they describe the bytes that were hashed.
+ * the same handle, so they describe the bytes that were hashed. The first bytes come back too (`head`), so a
+ * sync can tell a media container from anything else without reading the file again.
  */
-export async function fingerprintFile(file: string): Promise<FileFingerprint> {
+export async function fingerprintWithHead(file: string): Promise<{ fingerprint: FileFingerprint; head: Buffer }> {
   const handle = await open(file, 'r')
   try {
     const st = await handle.stat()
@@ -24,6 +32,7 @@ export async function fingerprintFile(file: string): Promise<FileFingerprint> {
     const hash = createHash('sha256')
     const edge = FINGERPRINT_EDGE_BYTES
     const ranges = size <= 2 * edge ? [[0, size]] : [[0, edge], [size - edge, edge]]
+    let head = Buffer.alloc(0)
     for (const [position, length] of ranges as Array<[number, number]>) {
       const buffer = Buffer.alloc(length)
       let read = 0
@@ -33,8 +42,9 @@ export async function fingerprintFile(file: string): Promise<FileFingerprint> {
         read += bytesRead
       }
       hash.update(buffer.subarray(0, read))
+      if (position === 0) head = Buffer.from(buffer.subarray(0, Math.min(read, HEAD_BYTES)))
     }
-    return { size, mtimeMs: Math.trunc(st.mtimeMs), hash: hash.digest('hex') }
+    return { fingerprint: { size, mtimeMs: Math.trunc(st.mtimeMs), hash: hash.digest('hex') }, head }
   } finally {
     await handle.close()
   }

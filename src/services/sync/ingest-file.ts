@@ -5,12 +5,13 @@ import type { MatchableRecording, TemplateMatch } from '../../domain/matching/in
 import type { MediaTools } from '../../media/index.js'
 import { chooseStartTime, displayNameFromFileName, readNamePattern } from './file-naming.js'
 import { formatFingerprint, parseFingerprint, sameContent, sameStat } from './fingerprint.js'
-import { baseMetadata, fileMetadata, inspectFile, probeFile, readFingerprint, type Inspection, type LocalFileMetadata } from './inspect-file.js'
+import { baseMetadata, fileMetadata, inspectFile, inspectReading, readFingerprint, type Inspection, type LocalFileMetadata } from './inspect-file.js'
 
 /**
  * Turning one file into a recording (new) or bringing a recording up to date with its file (known). Shared by
- * source sync and single-file import. File IO and ffprobe happen first; the writes that follow are one short
- * transaction per file, never held across IO.
+ * source sync and single-file import. Each is two steps: `prepare…` does the file IO and ffprobe and returns the
+ * writes to make; the caller applies them inside a transaction, never held across IO (an import: one per file;
+ * a sync: one per chunk of files, see sync-local-source.ts).
  *
  * A file that is not a usable recording still gets its row, marked failed at stage DOWNLOAD (the stage that
  * takes a file in; retrying it re-reads the file) with the reason, status SKIPPED and no template, so no
@@ -32,6 +33,16 @@ export interface IngestContext {
   now: () => Date
   signal?: AbortSignal
   warn: (message: string, recordingId?: number) => void
+  /** Leave ffprobe for the recording's first processing when the file's signature is a known container. */
+  deferProbe?: boolean
+}
+
+/** A file read and judged: either nothing to write, or the writes to apply inside the caller's transaction. */
+export type PreparedIngest = { outcome: IngestOutcome } | { apply: (tx: UserScope) => Promise<IngestOutcome> }
+
+/** Applies one prepared file in its own short transaction (an import; a sync batches them). */
+export function commitIngest(scope: UserScope, prepared: PreparedIngest): Promise<IngestOutcome> {
+  return 'outcome' in prepared ? Promise.resolve(prepared.outcome) : scope.transaction(prepared.apply)
 }
 
 export interface FileRef {
@@ -86,10 +97,14 @@ function fileFields(file: FileRef, inspection: Exclude<Inspection, { kind: 'gone
 }
 
 export async function ingestNewFile(ctx: IngestContext, file: FileRef, opts: { displayName?: string } = {}): Promise<IngestOutcome> {
-  const inspection = await inspectFile(file.path, ctx.tools, ctx.signal)
-  if (inspection.kind === 'gone') return inspection
+  return commitIngest(ctx.scope, await prepareNewFile(ctx, file, opts))
+}
+
+export async function prepareNewFile(ctx: IngestContext, file: FileRef, opts: { displayName?: string } = {}): Promise<PreparedIngest> {
+  const inspection = await inspectFile(file.path, ctx.tools, ctx.signal, { deferProbe: ctx.deferProbe })
+  if (inspection.kind === 'gone') return { outcome: inspection }
   const described = describe(ctx, file, inspection, opts.displayName)
-  const match = inspection.kind === 'media' ? ctx.match({ display_name: described.display_name, input_source_id: file.inputSourceId }) : null
+  const match = inspection.kind !== 'unusable' ? ctx.match({ display_name: described.display_name, input_source_id: file.inputSourceId }) : null
   const now = ctx.now()
   const fields: NewRecording = {
     ...fileFields(file, inspection),
@@ -102,7 +117,7 @@ export async function ingestNewFile(ctx: IngestContext, file: FileRef, opts: { d
     template_id: match?.templateId ?? null,
   }
   const metadata = fileMetadata(file, inspection, { start_time_from: described.start_time_from })
-  return ctx.scope.transaction(async (tx) => {
+  const apply = async (tx: UserScope): Promise<IngestOutcome> => {
     let recording: Recording
     if (file.inputSourceId !== null) {
       const upserted = await tx.recordings.upsertFromSource({ ...fields, input_source_id: file.inputSourceId, source_key: file.sourceKey })
@@ -119,7 +134,8 @@ export async function ingestNewFile(ctx: IngestContext, file: FileRef, opts: { d
     if (match) await tx.templates.markUsed(match.templateId, now)
     await tx.sourceMetadata.set(recording.id, { input_source_id: file.inputSourceId, metadata })
     return { kind: 'created', recording, match, ...(failure !== undefined ? { failure } : {}) }
-  })
+  }
+  return { apply }
 }
 
 /**
@@ -133,15 +149,26 @@ export async function refreshKnownFile(
   file: FileRef,
   stored: LocalFileMetadata | undefined,
 ): Promise<IngestOutcome> {
+  return commitIngest(ctx.scope, await prepareKnownFile(ctx, recording, file, stored))
+}
+
+export async function prepareKnownFile(
+  ctx: IngestContext,
+  recording: Recording,
+  file: FileRef,
+  stored: LocalFileMetadata | undefined,
+): Promise<PreparedIngest> {
   const previous = parseFingerprint(recording.source_fingerprint)
-  if (sameStat(previous, file)) return { kind: 'unchanged', recording }
+  if (sameStat(previous, file)) return { outcome: { kind: 'unchanged', recording } }
   const read = await readFingerprint(file.path)
-  if (read.kind === 'gone') return read
+  if (read.kind === 'gone') return { outcome: read }
   // Unreadable before and still unreadable: nothing new to say.
-  if (read.kind === 'unreadable' && previous === undefined) return { kind: 'unchanged', recording }
+  if (read.kind === 'unreadable' && previous === undefined) return { outcome: { kind: 'unchanged', recording } }
   if (read.kind === 'read' && sameContent(previous, read.fingerprint)) {
-    const updated = await ctx.scope.recordings.update(recording.id, { source_fingerprint: formatFingerprint(read.fingerprint) })
-    return { kind: 'unchanged', recording: updated ?? recording }
+    const fingerprint = formatFingerprint(read.fingerprint)
+    return {
+      apply: async (tx) => ({ kind: 'unchanged', recording: (await tx.recordings.update(recording.id, { source_fingerprint: fingerprint })) ?? recording }),
+    }
   }
 
   const now = ctx.now()
@@ -151,26 +178,30 @@ export async function refreshKnownFile(
       'recflow did not reprocess it (run the pipeline again with --force to use the new file)'
     ctx.warn(message, recording.id)
     const size = read.kind === 'read' ? read.fingerprint.size : file.size
-    await ctx.scope.sourceMetadata.set(recording.id, {
-      input_source_id: recording.input_source_id,
-      metadata: { ...(stored ?? baseMetadata(file)), changed_after_processing: { at: now.toISOString(), size } },
-    })
-    return { kind: 'changed-after-processing', recording, message }
+    const metadata = { ...(stored ?? baseMetadata(file)), changed_after_processing: { at: now.toISOString(), size } }
+    return {
+      apply: async (tx) => {
+        await tx.sourceMetadata.set(recording.id, { input_source_id: recording.input_source_id, metadata })
+        return { kind: 'changed-after-processing', recording, message }
+      },
+    }
   }
 
   const inspection: Inspection =
-    read.kind === 'read' ? await probeFile(file.path, read.fingerprint, ctx.tools, ctx.signal) : { kind: 'unusable', reason: read.reason }
-  if (inspection.kind === 'gone') return inspection
+    read.kind === 'read'
+      ? await inspectReading(file.path, read, ctx.tools, ctx.signal, ctx.deferProbe === true)
+      : { kind: 'unusable', reason: read.reason }
+  if (inspection.kind === 'gone') return { outcome: inspection }
   const described = describe(ctx, file, inspection, recording.display_name)
-  // A recording that failed on arrival was never matched; now that its file works, it is.
+  // A recording that failed on arrival was never matched; now that its file works (or may), it is.
   const match =
-    inspection.kind === 'media' && recording.failed && recording.template_id === null
+    inspection.kind !== 'unusable' && recording.failed && recording.template_id === null
       ? ctx.match({ display_name: recording.display_name, input_source_id: recording.input_source_id })
       : null
   // Everything the metadata says is about the file, so a re-read replaces it whole.
   const metadata = fileMetadata(file, inspection, { start_time_from: described.start_time_from })
 
-  return ctx.scope.transaction(async (tx) => {
+  const apply = async (tx: UserScope): Promise<IngestOutcome> => {
     const patch: Partial<NewRecording> = { ...fileFields(file, inspection), start_time: described.start_time }
     if (match) Object.assign(patch, { template_id: match.templateId, is_mapped: true, status: 'INITIALIZED' })
     let updated = (await tx.recordings.update(recording.id, patch)) ?? recording
@@ -183,5 +214,6 @@ export async function refreshKnownFile(
     if (match) await tx.templates.markUsed(match.templateId, now)
     await tx.sourceMetadata.set(recording.id, { input_source_id: recording.input_source_id, metadata })
     return { kind: 'changed', recording: updated, match, ...(failure !== undefined ? { failure } : {}) }
-  })
+  }
+  return { apply }
 }

@@ -50,7 +50,8 @@ export async function* scanFolder(root: string, opts: ScanOptions): AsyncGenerat
     }
     if (!matches(relPath)) continue
     const abs = path.join(root, relPath)
-    const file = entry.kind === 'file' ? await statFile(abs) : await statLinkedFile(abs, realRoot)
+    const onError = (e: unknown) => opts.onSkip?.(relPath, `cannot read this file (${errorCode(e)})`)
+    const file = entry.kind === 'file' ? await statFile(abs, onError) : await statLinkedFile(abs, realRoot, onError)
     if (file) yield { path: abs, relPath, size: file.size, mtimeMs: file.mtimeMs }
   }
 }
@@ -98,24 +99,39 @@ async function resolveFolder(root: string): Promise<string> {
   }
 }
 
-// Files can vanish between listing and stat (a recorder finishing, a sync client renaming): skip them quietly.
-async function statFile(abs: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+/**
+ * Files can vanish between listing and stat (a recorder finishing, a sync client renaming): ENOENT skips them
+ * quietly. Any other error (EACCES, ELOOP, EIO) says nothing about whether the file is there, so it is reported
+ * through `onError` and the caller must not take the file for vanished.
+ */
+async function statFile(abs: string, onError: (e: unknown) => void): Promise<{ size: number; mtimeMs: number } | undefined> {
   try {
     const st = await stat(abs)
     return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined
-  } catch {
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') onError(e)
     return undefined
   }
 }
 
-async function statLinkedFile(abs: string, realRoot: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+async function statLinkedFile(
+  abs: string,
+  realRoot: string,
+  onError: (e: unknown) => void,
+): Promise<{ size: number; mtimeMs: number } | undefined> {
   let target: string
   try {
     target = await realpath(abs)
-  } catch {
+  } catch (e) {
+    // A dangling link is simply not a file; a link loop or a denied lookup is a file we cannot read.
+    if (errorCode(e) !== 'ENOENT') onError(e)
     return undefined
   }
   const rel = path.relative(realRoot, target)
   if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined
-  return statFile(target)
+  return statFile(target, onError)
+}
+
+export function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message
 }

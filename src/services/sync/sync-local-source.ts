@@ -1,13 +1,14 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { Recording, Source } from '../../db/index.js'
+import type { Recording, Source, UserScope } from '../../db/index.js'
 import { RecflowError } from '../../domain/errors.js'
 import { compileNamePattern, formatZodError, localSourceConfigSchema } from '../../domain/resources/index.js'
 import { listAll } from '../paging.js'
 import { throwIfCancelled } from './cancellation.js'
-import { ingestNewFile, refreshKnownFile, type IngestContext, type IngestOutcome } from './ingest-file.js'
+import { prepareKnownFile, prepareNewFile, type FileRef, type IngestContext, type IngestOutcome, type PreparedIngest } from './ingest-file.js'
 import { asLocalFileMetadata, type LocalFileMetadata } from './inspect-file.js'
-import { scanFolder, type ScannedFile } from './scan-folder.js'
+import { mapBounded } from './map-bounded.js'
+import { listFolder, type ScannedFile } from './scan-folder.js'
 import { emptyCounts, type SourceSyncSummary } from './summary.js'
 
 /**
@@ -17,10 +18,16 @@ import { emptyCounts, type SourceSyncSummary } from './summary.js'
  * also soft-deleted (it is nothing but a pointer to the file), marked `deleted_by_sync`; one that got further
  * stays visible, because its outputs live on without the original. A file that comes back clears the mark and
  * restores what sync deleted; a recording the user deleted stays deleted. A folder that cannot be read at all
- * fails the source before anything is marked, so an unmounted drive never "vanishes" every recording.
+ * fails the source before anything is marked, so an unmounted drive never "vanishes" every recording, and a file
+ * that cannot be stat'ed (any error but ENOENT) is never taken for vanished either.
+ *
+ * Speed (a first sync of 10,000 files): the folder is listed, then taken in chunks of SYNC_CHUNK files; each
+ * chunk's files are read a few at a time (a fingerprint of at most 2 MiB; ffprobe is left for the recording's
+ * first processing when the file's signature is a known container, see inspect-file.ts) and its writes are one
+ * transaction. Cancellation stops after the chunk in hand; what was written until then stays.
  */
 export async function syncLocalSource(
-  ctx: IngestContext & { emitProgress: (summary: SourceSyncSummary) => void },
+  ctx: IngestContext & { emitProgress: (summary: SourceSyncSummary, total: number) => void },
   source: Source,
 ): Promise<SourceSyncSummary> {
   const config = localSourceConfigSchema.safeParse(source.config)
@@ -44,35 +51,56 @@ export async function syncLocalSource(
 
   const summary: SourceSyncSummary = { sourceId: source.id, name: source.name, platform: 'local', status: 'synced', ...emptyCounts() }
   const touched = new Set<number>()
-  const seen = new Set<string>()
   const unreadable: string[] = []
-  let lastEmitted = ''
-  const emit = () => {
-    const key = `${summary.found}/${summary.created}/${summary.changed}/${summary.vanished}`
-    if (key !== lastEmitted) ctx.emitProgress(summary)
-    lastEmitted = key
-  }
   const onSkip = (relPath: string, reason: string) => {
     unreadable.push(relPath)
     ctx.warn(`${source.name}: skipped ${relPath}: ${reason}`)
   }
 
-  for await (const file of scanFolder(root, { glob, recursive, signal: ctx.signal, onSkip })) {
-    throwIfCancelled(ctx.signal)
-    seen.add(file.relPath)
-    summary.found++
-    const recording = known.get(file.relPath)
-    const outcome = recording
-      ? await syncKnownFile(ctx, source, recording, file, metadata.get(recording.id), namePattern, summary, touched)
-      : await ingestNewFile(ctx, { ...fileRef(source, file), ...(namePattern ? { namePattern } : {}) })
-    count(ctx, summary, outcome, touched, file.relPath)
-    if (outcome.kind !== 'unchanged' || summary.found % 200 === 0) emit()
-  }
+  // The whole listing first (a few MB for tens of thousands of files), so progress can say "N of M".
+  const files = await listFolder(root, { glob, recursive, signal: ctx.signal, onSkip })
+  const seen = new Set(files.map((f) => f.relPath))
+  let handled = 0
+  const emit = () => ctx.emitProgress({ ...summary, found: handled }, files.length)
+  emit()
 
-  for (const [key, recording] of known) {
-    if (seen.has(key)) continue
+  for (let at = 0; at < files.length; at += SYNC_CHUNK) {
     throwIfCancelled(ctx.signal)
-    if (await markVanished(ctx, source, root, key, recording, metadata.get(recording.id), unreadable)) {
+    const chunk = files.slice(at, at + SYNC_CHUNK)
+    const prepared = await mapBounded(chunk, READ_CONCURRENCY, (file) => {
+      const recording = known.get(file.relPath)
+      const ref = { ...fileRef(source, file), ...(namePattern ? { namePattern } : {}) }
+      return recording ? prepareKnown(ctx, source, recording, ref, metadata.get(recording.id)) : prepareNew(ctx, ref)
+    })
+    throwIfCancelled(ctx.signal)
+    const outcomes = await applyAll(ctx, prepared)
+    outcomes.forEach(({ outcome, restored }, i) => {
+      if (restored) {
+        summary.restored++
+        touched.add(restored)
+      }
+      count(ctx, summary, outcome, touched, (chunk[i] as ScannedFile).relPath)
+    })
+    handled += chunk.length
+    emit()
+  }
+  summary.found = files.length
+
+  const gone = [...known].filter(([key]) => !seen.has(key))
+  const vanishing = (
+    await mapBounded(gone, READ_CONCURRENCY, async ([key, recording]) =>
+      (await isVanished(root, key, recording, metadata.get(recording.id), unreadable)) ? { key, recording } : undefined,
+    )
+  ).filter((v) => v !== undefined)
+  for (let at = 0; at < vanishing.length; at += SYNC_CHUNK) {
+    throwIfCancelled(ctx.signal)
+    const batch = vanishing.slice(at, at + SYNC_CHUNK)
+    await ctx.scope.transaction(async (tx) => {
+      for (const { key, recording } of batch) await markVanished(ctx, tx, source, root, key, recording, metadata.get(recording.id))
+    })
+    for (const { key, recording } of batch) {
+      const hidden = recording.status === 'INITIALIZED' || recording.status === 'SKIPPED'
+      ctx.warn(`${source.name}: ${key} is gone from the folder${hidden ? '; its recording is hidden until the file returns' : ''}`, recording.id)
       summary.vanished++
       touched.add(recording.id)
     }
@@ -80,39 +108,62 @@ export async function syncLocalSource(
 
   await ctx.scope.sources.markSynced(source.id, ctx.now())
   summary.recordings = [...touched].sort((a, b) => a - b)
-  emit()
+  if (vanishing.length > 0) emit()
   return summary
+}
+
+/** Files read at once: fingerprints (and the rare ffprobe of a file whose first bytes name no known container). */
+const READ_CONCURRENCY = 4
+/** Files whose writes share one transaction; also the progress step. */
+export const SYNC_CHUNK = 250
+
+interface Prepared {
+  prepared: PreparedIngest
+  /** The recording whose vanished file is back (restored when the writes are applied). */
+  restores?: number
+}
+
+async function prepareNew(ctx: IngestContext, ref: FileRef): Promise<Prepared> {
+  return { prepared: await prepareNewFile(ctx, ref) }
+}
+
+/** One transaction for a chunk's writes; a chunk with nothing to write (a re-sync) opens none. */
+async function applyAll(ctx: IngestContext, items: Prepared[]): Promise<Array<{ outcome: IngestOutcome; restored?: number }>> {
+  const settle = async (tx: UserScope | undefined) => {
+    const out: Array<{ outcome: IngestOutcome; restored?: number }> = []
+    for (const { prepared, restores } of items) {
+      const outcome = 'outcome' in prepared ? prepared.outcome : await prepared.apply(tx as UserScope)
+      out.push(restores === undefined ? { outcome } : { outcome, restored: restores })
+    }
+    return out
+  }
+  return items.some((i) => 'apply' in i.prepared) ? ctx.scope.transaction(settle) : settle(undefined)
 }
 
 function fileRef(source: Source, file: ScannedFile) {
   return { path: file.path, size: file.size, mtimeMs: file.mtimeMs, inputSourceId: source.id, sourceKey: file.relPath }
 }
 
-async function syncKnownFile(
+async function prepareKnown(
   ctx: IngestContext,
   source: Source,
   recording: Recording,
-  file: ScannedFile,
+  ref: FileRef,
   stored: LocalFileMetadata | undefined,
-  namePattern: ReturnType<typeof compileNamePattern> | undefined,
-  summary: SourceSyncSummary,
-  touched: Set<number>,
-): Promise<IngestOutcome> {
+): Promise<Prepared> {
   // Deleted by the user (not by a vanished file): their decision stands, whatever the folder holds.
-  if (recording.deleted_at !== null && !stored?.deleted_by_sync) return { kind: 'unchanged', recording }
-  let current = recording
-  let meta = stored
-  if (stored?.vanished_at !== undefined) {
-    const { vanished_at: _gone, deleted_by_sync: deletedBySync, ...rest } = stored
-    meta = { ...rest }
-    current = await ctx.scope.transaction(async (tx) => {
-      await tx.sourceMetadata.set(recording.id, { input_source_id: source.id, metadata: meta })
-      return deletedBySync ? ((await tx.recordings.restore(recording.id)) ?? recording) : recording
-    })
-    summary.restored++
-    touched.add(recording.id)
+  if (recording.deleted_at !== null && !stored?.deleted_by_sync) return { prepared: { outcome: { kind: 'unchanged', recording } } }
+  if (stored?.vanished_at === undefined) return { prepared: await prepareKnownFile(ctx, recording, ref, stored) }
+  // The file is back: clear the mark and undo what sync deleted, then bring the recording up to date.
+  const { vanished_at: _gone, deleted_by_sync: deletedBySync, ...meta } = stored
+  const refresh = await prepareKnownFile(ctx, recording, ref, meta)
+  const apply = async (tx: UserScope): Promise<IngestOutcome> => {
+    await tx.sourceMetadata.set(recording.id, { input_source_id: source.id, metadata: meta })
+    const current = deletedBySync ? ((await tx.recordings.restore(recording.id)) ?? recording) : recording
+    if ('apply' in refresh) return refresh.apply(tx)
+    return refresh.outcome.kind === 'unchanged' ? { kind: 'unchanged', recording: current } : refresh.outcome
   }
-  return refreshKnownFile(ctx, current, { ...fileRef(source, file), ...(namePattern ? { namePattern } : {}) }, meta)
+  return { prepared: { apply }, restores: recording.id }
 }
 
 function count(ctx: IngestContext, summary: SourceSyncSummary, outcome: IngestOutcome, touched: Set<number>, relPath: string): void {
@@ -152,9 +203,8 @@ function withFolder(relPath: string, reason: string): string {
   return relPath.includes('/') ? `${relPath}: ${reason}` : reason
 }
 
-async function markVanished(
-  ctx: IngestContext,
-  source: Source,
+/** Whether a known file missing from the listing is really gone (IO; the write is `markVanished`). */
+async function isVanished(
   root: string,
   key: string,
   recording: Recording,
@@ -163,9 +213,21 @@ async function markVanished(
 ): Promise<boolean> {
   if (stored?.vanished_at !== undefined) return false // already reported at an earlier sync
   if (recording.deleted_at !== null) return false // deleted by the user; nothing to report
-  if (unreadable.some((dir) => key.startsWith(`${dir}/`))) return false // its folder could not be read this time
+  // It, or its folder, could not be read this time: that says nothing about whether it is there.
+  if (unreadable.some((p) => key === p || key.startsWith(`${p}/`))) return false
   // Still on disk but no longer selected (glob or recursive changed): not vanished, just not offered any more.
-  if (await exists(path.join(root, key))) return false
+  return !(await exists(path.join(root, key)))
+}
+
+async function markVanished(
+  ctx: IngestContext,
+  tx: UserScope,
+  source: Source,
+  root: string,
+  key: string,
+  recording: Recording,
+  stored: LocalFileMetadata | undefined,
+): Promise<void> {
   const deleteIt = recording.status === 'INITIALIZED' || recording.status === 'SKIPPED'
   const now = ctx.now()
   const metadata: LocalFileMetadata = {
@@ -173,19 +235,16 @@ async function markVanished(
     vanished_at: now.toISOString(),
     ...(deleteIt ? { deleted_by_sync: true } : {}),
   }
-  await ctx.scope.transaction(async (tx) => {
-    await tx.sourceMetadata.set(recording.id, { input_source_id: source.id, metadata })
-    if (deleteIt) await tx.recordings.markDeleted(recording.id, { at: now, expire_at: null })
-  })
-  ctx.warn(`${source.name}: ${key} is gone from the folder${deleteIt ? '; its recording is hidden until the file returns' : ''}`, recording.id)
-  return true
+  await tx.sourceMetadata.set(recording.id, { input_source_id: source.id, metadata })
+  if (deleteIt) await tx.recordings.markDeleted(recording.id, { at: now, expire_at: null })
 }
 
+/** Only ENOENT means absent: any other error (EACCES, ELOOP, EIO) cannot tell, and a file is never vanished on a guess. */
 async function exists(file: string): Promise<boolean> {
   try {
     await stat(file)
     return true
-  } catch {
-    return false
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT'
   }
 }

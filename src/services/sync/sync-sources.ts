@@ -36,16 +36,17 @@ export function syncService(deps: ServiceDeps) {
       const results: SourceSyncSummary[] = []
       for (const source of sources) {
         throwIfCancelled(control.signal)
-        const ctx: IngestContext & { emitProgress: (s: SourceSyncSummary) => void } = {
+        const ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void } = {
           scope,
           tools: () => deps.media.tools(),
           match,
           timezone: user.timezone,
           now: () => deps.clock.now(),
           signal: control.signal,
+          deferProbe: true,
           warn: (message, recordingId) => onEvent({ type: 'log', level: 'warn', message, ...(recordingId !== undefined ? { recordingId } : {}) }),
-          emitProgress: (s) =>
-            onEvent({ type: 'sync', sourceId: s.sourceId, sourceName: s.name, found: s.found, created: s.created, changed: s.changed, vanished: s.vanished }),
+          emitProgress: (s, total) =>
+            onEvent({ type: 'sync', sourceId: s.sourceId, sourceName: s.name, found: s.found, total, created: s.created, changed: s.changed, vanished: s.vanished }),
         }
         results.push(await syncOne(ctx, source, explicit))
       }
@@ -55,7 +56,7 @@ export function syncService(deps: ServiceDeps) {
 }
 
 async function syncOne(
-  ctx: IngestContext & { emitProgress: (s: SourceSyncSummary) => void },
+  ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void },
   source: Source,
   explicit: boolean,
 ): Promise<SourceSyncSummary> {
