@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import { RecflowError } from '../domain/errors.js'
@@ -27,6 +28,9 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
   const readonly = opts.readonly === true
   let sqlite: BetterSqlite3.Database
   try {
+    // Created 0600 whatever the umask: the database holds tokens' metadata, tasks and paths. SQLite gives its
+    // -wal and -shm files the database file's mode.
+    if (!readonly && file !== ':memory:' && file !== '') createPrivately(file)
     sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly })
   } catch (error) {
     throw new RecflowError('internal', `cannot open database ${file}: ${(error as Error).message}`, {
@@ -47,7 +51,7 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
     throw new RecflowError('internal', `cannot configure database ${file}: ${(error as Error).message}`, { cause: error })
   }
 
-  const db = new Kysely<DB>({ dialect: new RecflowSqliteDialect({ database: sqlite }) })
+  const db = new Kysely<DB>({ dialect: new RecflowSqliteDialect({ database: sqlite, file }) })
   try {
     const version = readonly ? await checkUpToDate(db, file) : await migrateToLatest(db)
     return { db, schemaVersion: version, close: () => db.destroy() }
@@ -65,4 +69,20 @@ async function checkUpToDate(db: Kysely<DB>, file: string): Promise<string> {
     })
   }
   return version
+}
+
+/** Creates an empty file with mode 0600 unless one exists (O_EXCL: an existing file is never touched). */
+function createPrivately(file: string): void {
+  let fd: number
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return
+    throw error
+  }
+  try {
+    fs.fchmodSync(fd, 0o600) // the umask may have taken bits away, never added: this only makes sure
+  } finally {
+    fs.closeSync(fd)
+  }
 }

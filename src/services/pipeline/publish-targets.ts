@@ -5,6 +5,7 @@ import { renderPresetMetadata, renderTemplateString, type Platform } from '../..
 import { effectivePresetMetadata, validatePresetInput, validateTemplateInput, type LocalMetadata } from '../../domain/resources/index.js'
 import { folderPublisher } from '../../providers/local/folder-publisher.js'
 import { ProviderError } from '../../providers/types.js'
+import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 
@@ -112,7 +113,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
     return { ...base, status: 'UPLOADED', location: result.id }
   } catch (e) {
     if (ctx.signal.aborted) {
-      await targets.update(target.id, { status: 'NOT_UPLOADED' })
+      await whileHandling(ctx.deps.logger, e, 'mark the target not uploaded', () => targets.update(target.id, { status: 'NOT_UPLOADED' }))
       throw e
     }
     const reason = e instanceof ProviderError || isRecflowError(e) ? e.message : `unexpected: ${(e as Error).message}`

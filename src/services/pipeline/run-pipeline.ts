@@ -7,6 +7,7 @@ import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
 import { publishTargets, targetsFailure, type TargetOutcome } from './publish-targets.js'
+import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
@@ -130,8 +131,10 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       const message = e instanceof Error ? e.message : String(e)
       if (!dryRun) {
         // A cancelled stage is not a failed one: it goes back to PENDING and the next run starts it afresh.
-        await scope.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
-        await persistDerivedStatus(scope, rec, cancelled ? undefined : { stage, reason: message })
+        await whileHandling(deps.logger, e, `record the end of stage ${stage}`, async () => {
+          await scope.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
+          await persistDerivedStatus(scope, rec!, cancelled ? undefined : { stage, reason: message })
+        })
       }
       emit(cancelled ? { type: 'stage-cancelled', recordingId: rec.id, stage } : { type: 'stage-failed', recordingId: rec.id, stage, message, hint: isRecflowError(e) ? e.hint : undefined })
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })

@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDatabase, type Database } from '../../../src/db/connection.js'
+import { systemScope } from '../../../src/db/scope.js'
+import { inTransaction } from '../../../src/db/transaction.js'
+
+let dir: string | undefined
+let database: Database | undefined
+afterEach(async () => {
+  await database?.close()
+  database = undefined
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  dir = undefined
+})
+
+const tempDir = () => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recflow-db-')))
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777
+
+describe('the database file', () => {
+  it('is created 0600 (and so are its WAL files) wherever it is, whatever the umask', async () => {
+    const file = path.join(tempDir(), 'elsewhere', 'custom.db')
+    fs.mkdirSync(path.dirname(file), { mode: 0o755 })
+    database = await openDatabase(file)
+    await systemScope(database.db).users.create({ email: 'mode@example.com' })
+    expect(modeOf(file)).toBe(0o600)
+    expect(modeOf(`${file}-wal`)).toBe(0o600)
+  })
+
+  it('leaves the mode of an existing file alone', async () => {
+    const file = path.join(tempDir(), 'shared.db')
+    fs.writeFileSync(file, '', { mode: 0o640 })
+    fs.chmodSync(file, 0o640)
+    database = await openDatabase(file)
+    expect(modeOf(file)).toBe(0o640)
+  })
+})
+
+describe('a full disk', () => {
+  it('names the full disk and the database path, not "cannot rollback - no transaction is active"', async () => {
+    const file = path.join(tempDir(), 'full.db')
+    database = await openDatabase(file)
+    const db = database.db
+    await sql`create table filler (x blob)`.execute(db)
+    const pages = Number(Object.values((await sql`pragma page_count`.execute(db)).rows[0] as object)[0])
+    await sql.raw(`pragma max_page_count = ${pages + 2}`).execute(db)
+
+    const error = await inTransaction(db, async (tx) => {
+      for (let i = 0; i < 20; i++) await sql`insert into filler values (randomblob(65536))`.execute(tx)
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string; hint?: string; cause?: { code?: string } },
+    )
+    expect(error?.message).not.toMatch(/cannot rollback/)
+    expect(error?.message).toContain(`the disk holding the database at ${file} is full`)
+    expect(error?.code).toBe('internal')
+    expect(error?.hint).toMatch(/free some space/)
+    expect(error?.cause?.code).toBe('SQLITE_FULL')
+    // The connection is usable afterwards: nothing was left half-done.
+    expect(await systemScope(db).users.create({ email: 'after@example.com' })).toMatchObject({ email: 'after@example.com' })
+  })
+})
