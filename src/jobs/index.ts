@@ -1,6 +1,6 @@
 // The job layer's public surface: durable queue, worker, progress. Built in the composition root, passed down.
 export { enqueue, type Enqueued, type EnqueueInput } from './queue.js'
-export { isDeadLocalOwner, newLeaseOwner, recoverFromDeadLocalOwner } from './lease-owner.js'
+export { isDeadLocalOwner, newLeaseOwner, recoverDeadLocalOwners, recoverFromDeadLocalOwner } from './lease-owner.js'
 export { Worker, type IdleReport, type RunUntilIdleOptions, type WorkerOptions } from './worker.js'
 export { ProgressBus, type TaskUpdate, type TaskUpdateFilter, type TaskUpdateListener } from './progress-bus.js'
 export { TaskProgressRecorder, clampPercent, type ProgressUpdate, type TaskProgressOptions } from './progress.js'

@@ -45,9 +45,10 @@ export function isDeadLocalOwner(
 }
 
 /**
- * Takes a task back from a worker process of this host that no longer exists, with the outcome an expired lease
- * would have had (cancelled if asked, failed without attempts left, else pending again), only without waiting
- * for the lease to run out. Returns the task's new row, or undefined when there was nothing to recover.
+ * Takes a task back from a worker process of this host that no longer exists, without waiting for its lease to
+ * run out: cancelled if that was asked, else pending again. The crash is not an attempt (the handler never
+ * reported a failure), so the attempt is given back. Returns the task's new row, or undefined when there was
+ * nothing to recover.
  */
 export async function recoverFromDeadLocalOwner(db: Executor, taskId: number, opts: { now: Date; logger?: Logger }): Promise<Task | undefined> {
   const queue = systemScope(db).tasks
@@ -55,16 +56,30 @@ export async function recoverFromDeadLocalOwner(db: Executor, taskId: number, op
   const owner = task?.lease_owner
   if (task?.state !== 'running' || !owner || !isDeadLocalOwner(owner)) return undefined
   const { now } = opts
-  const message = `the worker process that ran it (${owner}) ended without finishing it`
+  const message = `the worker process that ran it (${owner}) ended without finishing it; the attempt does not count`
   const row = task.cancel_requested
     ? await queue.finish(taskId, owner, { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the user' }, now })
-    : task.attempts >= task.max_attempts
-      ? await queue.finish(taskId, owner, { state: 'failed', error: { code: 'internal', message: `${message}; no attempts left` }, now })
-      : await queue.retryLater(taskId, owner, { runAt: now, error: { code: 'internal', message, transient: true }, now })
+    : await queue.release(taskId, owner, { now })
   if (row === undefined) return undefined
   opts.logger?.info('recovered a task whose worker process is gone', { taskId, owner, state: row.state })
   await forUser(db, task.user_id)
     .taskEvents.append(taskId, { kind: row.state === 'pending' ? 'recovered' : row.state, message, at: now })
     .catch(() => undefined)
   return row
+}
+
+/**
+ * Takes back every running task (of one user, when given) whose worker process on this host is gone. Every
+ * command that reads or changes tasks calls it first, so a crashed run never leaves a task "running" (a cancel
+ * that never ends, a watch that hangs, a reset refused) until its lease expires.
+ */
+export async function recoverDeadLocalOwners(db: Executor, opts: { now: Date; userId?: number; logger?: Logger }): Promise<Task[]> {
+  const running = await systemScope(db).tasks.listRunning({ userId: opts.userId })
+  const recovered: Task[] = []
+  for (const task of running) {
+    if (!task.lease_owner || !isDeadLocalOwner(task.lease_owner)) continue
+    const row = await recoverFromDeadLocalOwner(db, task.id, opts)
+    if (row !== undefined) recovered.push(row)
+  }
+  return recovered
 }

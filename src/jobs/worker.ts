@@ -2,7 +2,7 @@ import { systemScope, type Executor, type QueueFilter, type Task } from '../db/i
 import { conflict, usageError } from '../domain/errors.js'
 import { systemClock, type Clock } from '../platform/clock.js'
 import { silentLogger, type Logger } from '../platform/logger.js'
-import { newLeaseOwner, recoverFromDeadLocalOwner } from './lease-owner.js'
+import { newLeaseOwner, recoverDeadLocalOwners } from './lease-owner.js'
 import type { ProgressBus } from './progress-bus.js'
 import type { BackoffOptions } from './retry-policy.js'
 import { runTask, type RunningTask, type TaskRunDeps } from './run-task.js'
@@ -217,8 +217,8 @@ export class Worker {
   }
 
   /**
-   * Returns tasks of dead workers to the queue: at start, then at most once per lease period. Tasks of `filter.ids`
-   * (a CLI run's own tasks) held by a worker process of this host that no longer exists are recovered at once,
+   * Returns tasks of dead workers to the queue: at start (the daemon's worker and a CLI run alike), then at most
+   * once per lease period. Tasks held by a worker process of this host that no longer exists are recovered at once,
    * without waiting for their lease to expire: a `recflow run` killed with SIGKILL is resumed by the next one.
    */
   async #recover(force: boolean, filter: QueueFilter = {}): Promise<void> {
@@ -228,7 +228,7 @@ export class Worker {
     try {
       const recovered = await systemScope(this.#deps.db).tasks.releaseExpiredLeases(now)
       if (recovered > 0) this.#deps.logger.info('recovered tasks of a worker that stopped responding', { count: recovered })
-      for (const id of filter.ids ?? []) await recoverFromDeadLocalOwner(this.#deps.db, id, { now, logger: this.#deps.logger })
+      await recoverDeadLocalOwners(this.#deps.db, { now, userId: filter.userId, logger: this.#deps.logger })
     } catch (error) {
       this.#deps.logger.warn('could not recover expired leases', { error: (error as Error).message })
     }

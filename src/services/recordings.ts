@@ -1,6 +1,7 @@
 import { forUser, RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
 import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
+import { recoverDeadLocalOwners } from '../jobs/lease-owner.js'
 import { recordingDir } from './pipeline/recording-files.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
@@ -47,7 +48,7 @@ function toFilters(q: RecordingQuery): RecordingFilters {
   return filters
 }
 
-export function recordingsService({ database, env }: ServiceDeps) {
+export function recordingsService({ database, env, clock, logger }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
   return {
@@ -77,6 +78,8 @@ export function recordingsService({ database, env }: ServiceDeps) {
     async reset(user: UserRef, id: number) {
       const s = scope(user)
       const recording = await this.get(user, id)
+      // A task left "running" by a crashed run is not active: take it back first.
+      await recoverDeadLocalOwners(database.db, { now: clock.now(), userId: user.id, logger })
       const active = await s.tasks.list({ recording_id: id, state: ['pending', 'running'] }, { limit: 1 })
       if (active.items.length > 0) {
         throw conflict(`recording ${id} has a ${active.items[0]!.state} task (${active.items[0]!.id})`, `wait for it or cancel it: recflow tasks cancel ${active.items[0]!.id}`)

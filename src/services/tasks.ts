@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FINISHED_TASK_STATES, forUser, TASK_STATES, type Page, type Task, type TaskEvent, type TaskState } from '../db/index.js'
 import { conflict, notFound, RecflowError, usageError } from '../domain/errors.js'
+import { recoverDeadLocalOwners } from '../jobs/lease-owner.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 
@@ -50,10 +51,14 @@ function toStates(states: string[] | undefined): TaskState[] | undefined {
 }
 
 /** The user's view of the durable queue: list, inspect, cancel and follow tasks (the worker runs them). */
-export function tasksService({ database }: ServiceDeps) {
+export function tasksService({ database, clock, logger }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
+  // A run killed with SIGKILL (or a crash) leaves its tasks "running"; what this process reads or changes must
+  // not wait for their leases to expire (a cancel that never ends, a watch that hangs).
+  const recover = (user: UserRef) => recoverDeadLocalOwners(database.db, { now: clock.now(), userId: user.id, logger })
 
   const getTask = async (user: UserRef, id: number): Promise<Task> => {
+    await recover(user)
     const task = await scope(user).tasks.get(id)
     if (!task) throw notFound('task', id, listHint)
     return task
@@ -61,13 +66,16 @@ export function tasksService({ database }: ServiceDeps) {
 
   return {
     /** Newest first. */
-    list: async (user: UserRef, query: TaskQuery = {}): Promise<Page<Task>> =>
-      scope(user).tasks.list({ state: toStates(query.state), type: query.type, recording_id: query.recordingId }, query),
+    async list(user: UserRef, query: TaskQuery = {}): Promise<Page<Task>> {
+      const state = toStates(query.state)
+      await recover(user)
+      return scope(user).tasks.list({ state, type: query.type, recording_id: query.recordingId }, query)
+    },
 
     async get(user: UserRef, id: number): Promise<TaskDetails> {
       const task = await getTask(user, id)
-      const events = await scope(user).taskEvents.list(id)
-      return { task, events: events.slice(-RECENT_EVENTS) }
+      const events = await scope(user).taskEvents.latest(id, RECENT_EVENTS)
+      return { task, events }
     },
 
     /** A pending task is cancelled at once; a running one is asked to stop; a finished one is a conflict. */

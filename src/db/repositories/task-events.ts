@@ -57,5 +57,22 @@ export function taskEventRepository(executor: Executor, userId: number) {
       const rows = await query.orderBy('id', 'asc').limit(limit).execute()
       return rows.map((r) => eventCodec.decode(r))
     },
+
+    /** The newest `limit` events, oldest first (what `tasks show` prints, however long the history is). */
+    async latest(taskId: number, limit: number): Promise<TaskEvent[]> {
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS) {
+        throw new RecflowError('usage', `limit must be an integer from 1 to ${MAX_EVENTS}, got ${limit}`)
+      }
+      if (!isId(taskId)) return []
+      const rows = await executor
+        .selectFrom('task_events')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('task_id', '=', taskId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.reverse().map((r) => eventCodec.decode(r))
+    },
   }
 }

@@ -163,6 +163,18 @@ export function taskQueue(executor: Executor) {
       return rows.map((raw) => taskCodec.decode(raw))
     },
 
+    /** Running tasks (of one user, when given), with their lease owners: what recovery looks at. */
+    async listRunning(filter: { userId?: number } = {}): Promise<Task[]> {
+      const rows = await executor
+        .selectFrom('tasks')
+        .selectAll()
+        .where('state', '=', 'running')
+        .$if(filter.userId !== undefined, (qb) => qb.where('user_id', '=', filter.userId ?? 0))
+        .orderBy('id', 'asc')
+        .execute()
+      return rows.map((raw) => taskCodec.decode(raw))
+    },
+
     /** Puts a failed attempt back in the queue to run again at `runAt` (backoff is the caller's decision). */
     retryLater: (id: number, owner: string, opts: { runAt: string | Date; error?: unknown; now?: Date }) =>
       transition(id, owner, {
@@ -175,8 +187,9 @@ export function taskQueue(executor: Executor) {
       }),
 
     /**
-     * Recovers tasks whose worker stopped heartbeating: back to pending while attempts remain, otherwise failed;
-     * cancelled if cancellation had been requested. Returns how many tasks were recovered.
+     * Recovers tasks whose worker stopped heartbeating: cancelled if cancellation had been requested, else back to
+     * pending. A worker that died (a crash, a SIGKILL, a power cut) did not fail the task: its attempt is given
+     * back, so only failures a handler reported use attempts up. Returns how many tasks were recovered.
      */
     releaseExpiredLeases: (now?: Date): Promise<number> =>
       inTransaction(executor, async (tx) => {
@@ -186,21 +199,14 @@ export function taskQueue(executor: Executor) {
           .where('state', '=', 'running')
           .where('lease_expires_at', '<', time)
         const base = { lease_owner: null, lease_expires_at: null, updated_at: time }
-        const finished = { ...base, dedupe_key: null, finished_at: time }
         const cancelled = await expired
-          .set({ ...finished, state: 'cancelled' })
+          .set({ ...base, dedupe_key: null, finished_at: time, state: 'cancelled' })
           .where('cancel_requested', '=', 1)
           .executeTakeFirst()
-        const failed = await expired
-          .set({
-            ...finished,
-            state: 'failed',
-            error: toJsonText('error', { code: 'internal', message: 'the worker stopped responding; no attempts left' }),
-          })
-          .whereRef('attempts', '>=', 'max_attempts')
+        const requeued = await expired
+          .set({ ...base, state: 'pending', run_at: time, attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end` })
           .executeTakeFirst()
-        const requeued = await expired.set({ ...base, state: 'pending', run_at: time }).executeTakeFirst()
-        return Number(cancelled.numUpdatedRows + failed.numUpdatedRows + requeued.numUpdatedRows)
+        return Number(cancelled.numUpdatedRows + requeued.numUpdatedRows)
       }),
   }
 }

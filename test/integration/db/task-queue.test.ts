@@ -97,15 +97,15 @@ describe('leases', () => {
     )
   })
 
-  it('returns a dead worker\'s task to pending, or fails it when no attempts are left', async () => {
+  it('returns a dead worker\'s task to pending without counting the attempt, even its last one', async () => {
     const retry = await pro.tasks.create({ type: 'a', run_at: T0, max_attempts: 3 })
     const last = await pro.tasks.create({ type: 'b', run_at: T0, max_attempts: 1 })
     await claim()
     await claim()
     expect(await sys.tasks.releaseExpiredLeases(later(29_000))).toBe(0)
     expect(await sys.tasks.releaseExpiredLeases(later(31_000))).toBe(2)
-    expect(await pro.tasks.get(retry.task.id)).toMatchObject({ state: 'pending', lease_owner: null, attempts: 1 })
-    expect(await pro.tasks.get(last.task.id)).toMatchObject({ state: 'failed', error: { code: 'internal' } })
+    expect(await pro.tasks.get(retry.task.id)).toMatchObject({ state: 'pending', lease_owner: null, attempts: 0 })
+    expect(await pro.tasks.get(last.task.id)).toMatchObject({ state: 'pending', lease_owner: null, attempts: 0 })
   })
 
   it('puts a retried task back with its error until run_at', async () => {

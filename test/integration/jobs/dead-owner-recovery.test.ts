@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process'
+import os from 'node:os'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { App } from '../../../src/app.js'
+import { newLeaseOwner, recoverFromDeadLocalOwner } from '../../../src/jobs/lease-owner.js'
+import { Worker } from '../../../src/jobs/worker.js'
+import type { UserRef } from '../../../src/services/context.js'
+import { harness, ManualClock, testRegistry, waitFor, type Harness } from './harness.js'
+
+/*
+ * A worker process that dies (SIGKILL, a crash) leaves its tasks "running" with its lease. Its death is not an
+ * attempt, and whatever reads or changes tasks takes them back at once (issue 7, items 1 and 9).
+ */
+
+let h: Harness
+let app: App
+let pro: UserRef
+beforeEach(async () => {
+  h = await harness()
+  app = await h.openApp()
+  pro = { id: h.pro.userId, timezone: 'UTC' }
+})
+afterEach(() => h.cleanup())
+
+/** The lease owner of a worker process of this host that has exited (its pid no longer exists). */
+function deadOwner(): string {
+  const { pid } = spawnSync(process.execPath, ['-e', '0'])
+  return newLeaseOwner(os.hostname(), pid)
+}
+
+/** Claims the task as a worker process that then died holding it, with a lease that has not expired. */
+async function claimAndDie(taskId: number): Promise<void> {
+  const claimed = await h.sys.tasks.claimNext({ ids: [taskId], owner: deadOwner(), leaseMs: 10 * 60_000 })
+  expect(claimed?.id).toBe(taskId)
+}
+
+describe('a crashed worker', () => {
+  it('does not cost an attempt: after three kills the task still runs, as its first attempt', async () => {
+    const task = await h.enqueueTest(h.pro, { maxAttempts: 3 })
+    for (let kill = 1; kill <= 3; kill++) {
+      await claimAndDie(task.id)
+      const row = await recoverFromDeadLocalOwner(h.database.db, task.id, { now: new Date() })
+      expect(row).toMatchObject({ state: 'pending', attempts: 0 })
+    }
+    const report = await new Worker({ db: h.database.db, registry: testRegistry(async () => 'done'), pollMs: 20 }).runUntilIdle({ filter: { ids: [task.id] } })
+    expect(report.finished).toMatchObject([{ id: task.id, state: 'succeeded', attempts: 1 }])
+  })
+
+  it('whose lease expired gives the attempt back too, even the last one', async () => {
+    const task = await h.enqueueTest(h.pro, { maxAttempts: 1 })
+    await h.sys.tasks.claimNext({ ids: [task.id], owner: 'other-host:4242:abc', leaseMs: 100 })
+    const clock = new ManualClock()
+    clock.advance(1_000)
+    expect(await h.sys.tasks.releaseExpiredLeases(clock.now())).toBe(1)
+    expect(await h.task(task.id)).toMatchObject({ state: 'pending', attempts: 0 })
+  })
+})
+
+describe('commands that read or change tasks take back a dead local owner\'s leases first', () => {
+  it('tasks cancel cancels at once instead of "cancelling" until the lease expires', async () => {
+    const task = await h.enqueueTest(h.pro)
+    await claimAndDie(task.id)
+    const result = await app.services.tasks.cancel(pro, task.id)
+    expect(result).toMatchObject({ outcome: 'cancelled', task: { state: 'cancelled' } })
+  })
+
+  it('tasks list and show see the task pending again, not running', async () => {
+    const task = await h.enqueueTest(h.pro)
+    await claimAndDie(task.id)
+    expect((await app.services.tasks.list(pro)).items).toMatchObject([{ id: task.id, state: 'pending', lease_owner: null }])
+    await claimAndDie(task.id)
+    const shown = await app.services.tasks.get(pro, task.id)
+    expect(shown.task).toMatchObject({ state: 'pending' })
+    expect(shown.events.at(-1)).toMatchObject({ kind: 'recovered' })
+  })
+
+  it('tasks watch sees the task handed back (pending), not running forever', async () => {
+    const task = await h.enqueueTest(h.pro)
+    await claimAndDie(task.id)
+    const stop = new AbortController()
+    const states: string[] = []
+    const watching = app.services.tasks
+      .watch(pro, task.id, { signal: stop.signal, intervalMs: 20, onUpdate: (u) => void states.push(u.task.state) })
+      .catch(() => undefined)
+    await waitFor(() => states.length > 0)
+    stop.abort()
+    await watching
+    expect(states[0]).toBe('pending')
+  })
+
+  it('a started (daemon) worker takes them back at once and runs them, without waiting for the lease', async () => {
+    const task = await h.enqueueTest(h.pro)
+    await claimAndDie(task.id)
+    const worker = new Worker({ db: h.database.db, registry: testRegistry(async () => 'resumed'), pollMs: 20 })
+    await worker.start()
+    try {
+      const done = await waitFor(async () => {
+        const row = await h.task(task.id)
+        return row.state === 'succeeded' ? row : undefined
+      }, 5_000)
+      expect(done).toMatchObject({ result: 'resumed', attempts: 1 })
+    } finally {
+      await worker.stop()
+    }
+  })
+})
+
+describe('tasks show', () => {
+  it('lists the newest events, not the first ones of a long history', async () => {
+    const task = await h.enqueueTest(h.pro)
+    await h.pro.transaction(async (tx) => {
+      for (let i = 1; i <= 1_060; i++) await tx.taskEvents.append(task.id, { kind: 'log', message: `event ${i}` })
+    })
+    const { events } = await app.services.tasks.get(pro, task.id)
+    expect(events).toHaveLength(50)
+    expect(events[0]!.message).toBe('event 1011')
+    expect(events.at(-1)!.message).toBe('event 1060')
+  })
+})
