@@ -76,13 +76,15 @@ describe('recflow recordings add', { timeout: E2E_TIMEOUT }, () => {
     expect((await cliData(home, ['recordings', 'list'])).items).toHaveLength(1)
   })
 
-  it('adds a file that is not media as a failed recording with the reason', async () => {
+  it('refuses a file that is not media with exit 2, and keeps it as a failed recording with the reason', async () => {
     const { home, folder } = await homeWithSource()
     const file = path.join(folder, 'notes.mp4')
     fs.writeFileSync(file, 'meeting notes')
     const text = await runCli(['recordings', 'add', file], { home })
-    expect(text.code, text.stderr).toBe(0)
-    expect(text.stdout).toMatch(/but it cannot be processed: notes\.mp4 is not a readable media file/)
+    expect(text.code, text.stderr).toBe(2)
+    expect(text.stdout).toBe('')
+    expect(text.stderr).toMatch(/^Error: notes\.mp4 is not a readable media file/)
+    expect(text.stderr).toMatch(/Hint: it is kept as recording 1 \(SKIPPED, failed\)/)
     const [rec] = (await cliData(home, ['recordings', 'list', '--failed'])).items
     expect(rec).toMatchObject({ display_name: 'notes', failed: true, failed_stage: 'DOWNLOAD' })
   })

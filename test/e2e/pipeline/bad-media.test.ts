@@ -65,8 +65,11 @@ describe('bad media next to good media in one source', () => {
     const before = { inbox: hashesUnder(setup.inbox), outside: hashesUnder(outside) }
     const home = setup.home
 
-    const truncatedAdd = await cliData(['recordings', 'add', path.join(outside, 'Lecture 10 truncated.mp4')], home)
-    expect(truncatedAdd.recording).toMatchObject({ failed: true, failed_reason: expect.stringMatching(/is truncated/) })
+    // An unusable file is bad input (exit 2), and still a recording, failed with the reason.
+    const truncatedAdd = await runCli(['recordings', 'add', path.join(outside, 'Lecture 10 truncated.mp4'), '--json'], { home })
+    expect(truncatedAdd.code, describeRun(['recordings', 'add', 'truncated'], truncatedAdd)).toBe(2)
+    expect(truncatedAdd.json.error).toMatchObject({ code: 'validation', message: expect.stringMatching(/Lecture 10 truncated\.mp4 is truncated/), hint: expect.stringContaining('recflow recordings show') })
+    expect(truncatedAdd.json.error.details.recording).toMatchObject({ status: 'SKIPPED', failed: true, failed_reason: expect.stringMatching(/is truncated/) })
     const pathNamed = await cliData(['recordings', 'add', path.join(outside, 'upload.mp4'), '--name', 'Lecture 09 ../../escape/attempt'], home)
     expect(pathNamed.recording).toMatchObject({ failed: false, template_id: setup.templateId })
 
