@@ -1,14 +1,19 @@
-import { Args } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
+import { removedText } from '../../src/cli/presenters/resources.js'
 
 export default class SourcesRemove extends BaseCommand<typeof SourcesRemove> {
-  static override summary = 'Removes an input source; recordings synced from it stay.'
-  static override examples = ['<%= config.bin %> <%= command.id %> 1']
+  static override summary = 'Removes an input source; recordings synced from it stay. Refused while in use, unless --force.'
+  static override examples = ['<%= config.bin %> <%= command.id %> 2', '<%= config.bin %> <%= command.id %> 2 --force']
   static override args = { id: Args.integer({ required: true, description: 'Source id.' }) }
+  static override flags = {
+    force: Flags.boolean({ summary: 'Remove it even though templates or recordings use it, taking it out of those templates.' }),
+  }
 
   async run() {
     const { args, flags } = await this.parse(SourcesRemove)
     const app = await this.app(flags)
-    return this.present(await app.services.sources.remove(app.localUser, args.id), (r) => `Removed source ${r.id}.`)
+    const result = await app.services.sources.remove(app.localUser, args.id, { force: flags.force })
+    return this.present(result, (r) => removedText('source', r))
   }
 }

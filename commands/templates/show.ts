@@ -10,6 +10,6 @@ export default class TemplatesShow extends BaseCommand<typeof TemplatesShow> {
   async run() {
     const { args, flags } = await this.parse(TemplatesShow)
     const app = await this.app(flags)
-    return this.present(await app.services.templates.get(app.localUser, args.id), templateDetails)
+    return this.present(await app.services.templates.show(app.localUser, args.id), templateDetails)
   }
 }

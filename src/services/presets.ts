@@ -11,6 +11,7 @@ import {
 } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
+import { detachPreset, presetUsers, refuseInUse, type DetachedTemplate } from './references.js'
 
 export interface RenderInput {
   presetId: number
@@ -74,9 +75,19 @@ export function presetsService({ database }: ServiceDeps) {
       return updated
     },
 
-    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
-      if (!(await scope(user).presets.remove(id))) throw notFound('preset', id)
-      return { id, removed: true }
+    /**
+     * Refused while templates, recording overrides or the user config name the preset, unless `force`, which
+     * takes it out of them in the same transaction (reported in `detached`).
+     */
+    async remove(user: UserRef, id: number, opts: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> {
+      return scope(user).transaction(async (tx) => {
+        if (!(await tx.presets.get(id))) throw notFound('preset', id, 'run `recflow presets list` to see your presets')
+        const users = await presetUsers(tx, id)
+        if (users.length > 0 && !opts.force) refuseInUse('preset', id, users, 'presets remove')
+        const detached = await detachPreset(tx, id, users)
+        if (!(await tx.presets.remove(id))) throw notFound('preset', id)
+        return { id, removed: true as const, detached }
+      })
     },
 
     /** Title, description and tags as they would be published, with the platform limits applied. */

@@ -3,6 +3,7 @@ import { notFound } from '../domain/errors.js'
 import { applyPatch, validateSourceInput, validateSourcePatch, type SourcePlatform } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
+import { detachSource, refuseInUse, sourceUsers, type DetachedTemplate } from './references.js'
 
 function toInput(s: Source): Record<string, unknown> {
   return { name: s.name, platform: s.platform, credential_id: s.credential_id, config: s.config, is_active: s.is_active }
@@ -57,9 +58,19 @@ export function sourcesService({ database }: ServiceDeps) {
     resolveIds: async (user: UserRef, refs: string[]): Promise<number[]> =>
       (await resolveSourceRefs(scope(user), { sources: refs })).map((s) => s.id),
 
-    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
-      if (!(await scope(user).sources.remove(id))) throw notFound('source', id)
-      return { id, removed: true }
+    /**
+     * Refused while templates or recordings use the source, unless `force`: then its recordings stay (without a
+     * source) and it is taken out of the templates' source_ids, a template losing its only source becoming a draft.
+     */
+    async remove(user: UserRef, id: number, opts: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> {
+      return scope(user).transaction(async (tx) => {
+        if (!(await tx.sources.get(id))) throw notFound('source', id, 'run `recflow sources list` to see your sources')
+        const users = await sourceUsers(tx, id)
+        if (users.length > 0 && !opts.force) refuseInUse('source', id, users, 'sources remove')
+        const detached = await detachSource(tx, id, users)
+        if (!(await tx.sources.remove(id))) throw notFound('source', id)
+        return { id, removed: true as const, detached }
+      })
     },
   }
 }

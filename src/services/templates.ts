@@ -6,6 +6,7 @@ import { applyPatch, validateTemplateInput, validateTemplatePatch, type Template
 import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
+import { danglingPresetIds, danglingSourceIds } from './references.js'
 
 export interface FromRecordingInput {
   recordingId: number
@@ -13,6 +14,9 @@ export interface FromRecordingInput {
   matchPattern?: string
   matchSourceId?: number
 }
+
+/** A template as `show` and `edit` return it: with the references it holds to presets or sources that are gone. */
+export type CheckedTemplate = Template & { problems?: string[] }
 
 /** A config document stored empty (`{}`) stays unset on edit, so schema defaults do not appear in it unasked. */
 const unlessEmpty = (doc: unknown) =>
@@ -43,11 +47,31 @@ function validated(input: unknown): TemplateInput {
 export function templatesService({ database }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
-  /** The preset ids in processing_config.upload are checked here; output_config's are checked by the repository. */
-  const checkedFor = async (user: UserRef, input: unknown): Promise<TemplateInput> => {
+  /**
+   * The preset ids in processing_config.upload are checked here; output_config's are checked by the repository.
+   * Ids the template already held (`current`) are not checked again, so a dangling one can be edited away.
+   */
+  const checkedFor = async (user: UserRef, input: unknown, current?: Template): Promise<TemplateInput> => {
     const template = validated(input)
-    await assertConfigPresets(scope(user), template.processing_config)
+    await assertConfigPresets(scope(user), template.processing_config, current?.processing_config as never)
     return template
+  }
+
+  /** Names every reference to a preset or source that no longer exists, with the command that fixes it. */
+  const withProblems = async (user: UserRef, t: Template): Promise<CheckedTemplate> => {
+    const presets = await danglingPresetIds(scope(user), t)
+    const sources = await danglingSourceIds(scope(user), t)
+    const problems = [
+      ...presets.map(
+        (id) =>
+          `preset ${id} no longer exists: recordings this template matches fail at upload; ` +
+          `fix with \`recflow templates edit ${t.id} --preset ID\` (the list is replaced)`,
+      ),
+      ...sources.map(
+        (id) => `source ${id} no longer exists: fix matching_rules.source_ids with \`recflow templates edit ${t.id} --source ID\``,
+      ),
+    ]
+    return problems.length === 0 ? t : { ...t, problems }
   }
 
   const get = async (user: UserRef, id: number): Promise<Template> => {
@@ -59,6 +83,9 @@ export function templatesService({ database }: ServiceDeps) {
   return {
     get,
 
+    /** One template, with its dangling references named. */
+    show: async (user: UserRef, id: number): Promise<CheckedTemplate> => withProblems(user, await get(user, id)),
+
     list: (user: UserRef, opts: ListOptions & { includeDrafts?: boolean } = {}) =>
       scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
 
@@ -66,13 +93,13 @@ export function templatesService({ database }: ServiceDeps) {
       return scope(user).templates.create(await checkedFor(user, input))
     },
 
-    async update(user: UserRef, id: number, patch: unknown): Promise<Template> {
+    async update(user: UserRef, id: number, patch: unknown): Promise<CheckedTemplate> {
       const parsed = validateTemplatePatch(patch)
       const current = await get(user, id)
-      const merged = await checkedFor(user, applyPatch(toInput(current), parsed))
+      const merged = await checkedFor(user, applyPatch(toInput(current), parsed), current)
       const updated = await scope(user).templates.update(id, merged)
       if (!updated) throw notFound('template', id)
-      return updated
+      return withProblems(user, updated)
     },
 
     async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {

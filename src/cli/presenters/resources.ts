@@ -31,8 +31,9 @@ export const templatesTable = (items: Template[]) =>
     'No templates yet. Add one: recflow templates add "Math" --keyword Math',
   )
 
-export const templateDetails = (t: Template) =>
+export const templateDetails = (t: Template & { problems?: string[] }) =>
   details([
+    ...(t.problems ?? []).map((p): [string, unknown] => ['problem', p]),
     ['id', t.id],
     ['name', t.name],
     ['description', t.description],
@@ -146,3 +147,11 @@ export const recordingDetails = (r: Recording & { stages: Array<Record<string, u
           { header: 'status', value: (t) => t.status },
         ]),
   ].join('\n')
+
+/** "Removed preset 2." plus one line per template a forced removal changed. */
+export const removedText = (what: string, r: { id: number; detached?: Array<{ id: number; name: string; madeDraft?: boolean }> }) => [
+  `Removed ${what} ${r.id}.`,
+  ...(r.detached ?? []).map(
+    (t) => `Taken out of template ${t.id} "${t.name}"${t.madeDraft ? ' (it had no other source and is now a draft)' : ''}.`,
+  ),
+]

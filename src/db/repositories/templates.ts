@@ -43,9 +43,16 @@ const templateCodec = codec<Template>({
 export function templateRepository(executor: Executor, userId: number) {
   const table = ownedTable(executor, userId, 'recording_templates', templateCodec, 'template')
 
-  const checkReferences = async (input: TemplatePatch) => {
-    await assertOwned(executor, userId, 'output_presets', idsAt(input.output_config, 'preset_ids', 'output_config'))
-    await assertOwned(executor, userId, 'input_sources', idsAt(input.matching_rules, 'source_ids', 'matching_rules'))
+  /**
+   * Ids already stored in `current` are not checked again: a template left naming a removed preset or source can
+   * still be edited (and the dangling id taken out) instead of every later change failing on it.
+   */
+  const checkReferences = async (input: TemplatePatch, current?: Template) => {
+    const fresh = (ids: number[], stored: number[]) => ids.filter((id) => !stored.includes(id))
+    const presets = idsAt(input.output_config, 'preset_ids', 'output_config')
+    const sources = idsAt(input.matching_rules, 'source_ids', 'matching_rules')
+    await assertOwned(executor, userId, 'output_presets', fresh(presets, current ? idsAt(current.output_config, 'preset_ids', 'output_config') : []))
+    await assertOwned(executor, userId, 'input_sources', fresh(sources, current ? idsAt(current.matching_rules, 'source_ids', 'matching_rules') : []))
   }
 
   return {
@@ -76,7 +83,7 @@ export function templateRepository(executor: Executor, userId: number) {
     },
 
     async update(id: number, patch: TemplatePatch): Promise<Template | undefined> {
-      await checkReferences(patch)
+      await checkReferences(patch, await table.get(id))
       return table.update(id, patch)
     },
 

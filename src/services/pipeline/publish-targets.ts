@@ -10,12 +10,15 @@ import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 
 export interface TargetOutcome {
-  presetId: number
+  /** Null when no preset could be known (the recording's template was removed during the run). */
+  presetId: number | null
   platform: string
   status: 'UPLOADED' | 'FAILED' | 'LEFT_OUT'
   location?: string
   reason?: string
   hint?: string
+  /** A failure without an output target row (the preset or the template is gone): the runner records it. */
+  unrecorded?: true
 }
 
 const causeCode = (e: unknown): string | undefined => ((e as { cause?: { code?: unknown } } | null)?.cause?.code as string | undefined) ?? undefined
@@ -46,6 +49,15 @@ export async function presetIdsFor(ctx: Pick<StageContext, 'scope' | 'recording'
   const fromTemplate = (template?.output_config as { preset_ids?: number[] } | null)?.preset_ids ?? []
   return [...new Set([...fromTemplate, ...ctx.config.upload.preset_ids])]
 }
+
+const uploadFailure = (presetId: number | null, reason: string, hint: string): TargetOutcome => ({
+  presetId,
+  platform: 'unknown',
+  status: 'FAILED',
+  reason,
+  hint,
+  unrecorded: true,
+})
 
 async function templateMetadata(ctx: StageContext) {
   if (ctx.recording.template_id === null) return null
@@ -128,17 +140,40 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
  * One output target per preset: folder presets publish now; YouTube and VK presets are left out (with a
  * warning) until their publishers land, so they never hold a recording back from READY.
  */
-export async function publishTargets(ctx: StageContext, opts: { force: boolean }): Promise<TargetOutcome[]> {
+export async function publishTargets(ctx: StageContext, opts: { force: boolean; templateId: number | null }): Promise<TargetOutcome[]> {
   if (!ctx.config.upload.auto_upload) {
     ctx.emit({ type: 'log', level: 'info', recordingId: ctx.recording.id, message: 'upload.auto_upload is off: nothing published' })
     return []
   }
+  const failed = (presetId: number | null, reason: string, hint: string) => {
+    ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, hint })
+    return uploadFailure(presetId, reason, hint)
+  }
+  // The template the run started with is gone: its presets are unknown, so publishing nothing is a failure.
+  if (opts.templateId !== null && (await ctx.scope.templates.get(opts.templateId)) === undefined) {
+    return [
+      failed(
+        null,
+        `template ${opts.templateId} was removed while the recording was processed: nothing published`,
+        'add a template that matches it (`recflow templates add`), then run `recflow run` again',
+      ),
+    ]
+  }
   const outcomes: TargetOutcome[] = []
   for (const presetId of await presetIdsFor(ctx)) {
     const preset = await ctx.scope.presets.get(presetId)
-    if (!preset || !preset.is_active) {
-      ctx.emit({ type: 'log', level: 'warn', recordingId: ctx.recording.id, message: `preset ${presetId} is missing or inactive: left out` })
-      outcomes.push({ presetId, platform: preset?.platform ?? 'unknown', status: 'LEFT_OUT', reason: 'missing or inactive' })
+    if (!preset) {
+      const from = ctx.recording.template_id === null ? 'upload.preset_ids' : `template ${ctx.recording.template_id}`
+      const hint =
+        ctx.recording.template_id === null
+          ? `take it out of upload.preset_ids with \`recflow config set\``
+          : `fix the template with \`recflow templates edit ${ctx.recording.template_id} --preset ID\``
+      outcomes.push(failed(presetId, `preset ${presetId} named by ${from} no longer exists`, `${hint}, then run \`recflow run\` again`))
+      continue
+    }
+    if (!preset.is_active) {
+      ctx.emit({ type: 'log', level: 'warn', recordingId: ctx.recording.id, message: `preset ${presetId} is inactive: left out` })
+      outcomes.push({ presetId, platform: preset.platform, status: 'LEFT_OUT', reason: 'inactive' })
       continue
     }
     if (preset.platform !== 'local') {

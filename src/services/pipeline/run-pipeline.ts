@@ -150,8 +150,11 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     deps, user, scope, recording: rec, config, files, previous, dryRun, signal, emit,
     progress: () => {},
   }
-  const targets = dryRun ? [] : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1 })
-  if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
+  const targets = dryRun
+    ? []
+    : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null })
+  const unrecorded = targets.filter((t) => t.unrecorded).map((t) => t.reason!)
+  if (!dryRun) rec = (await persistDerivedStatus(scope, rec, undefined, unrecorded)) ?? rec
   const failedTargets = targetsFailure(rec.id, targets)
   if (failedTargets) throw failedTargets
   return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets }

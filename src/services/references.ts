@@ -1,0 +1,157 @@
+import type { Template, UserScope } from '../db/index.js'
+import { RecflowError } from '../domain/errors.js'
+import { listAll } from './paging.js'
+
+/*
+ * Who uses a preset or a source, so removing one never leaves a template or a recording pointing at nothing
+ * unnoticed (issue 7 item 6): removal is refused with this list unless forced, and a forced removal takes the id
+ * out of the templates' lists in the same transaction.
+ */
+
+export interface ReferenceUser {
+  kind: 'template' | 'recording' | 'config'
+  id?: number
+  name: string
+  /** Where the reference sits, e.g. `output_config.preset_ids`. */
+  field: string
+}
+
+type Json = Record<string, unknown> | null | undefined
+
+const idsIn = (doc: unknown, ...keys: string[]): number[] => {
+  let at: unknown = doc
+  for (const key of keys) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined
+  return Array.isArray(at) ? at.filter((x): x is number => typeof x === 'number') : []
+}
+
+/** A copy of `doc` with `id` taken out of the list at `keys` (the document is returned as is when it holds none). */
+function withoutId(doc: Json, keys: string[], id: number): Json {
+  if (!idsIn(doc, ...keys).includes(id)) return doc
+  const copy = structuredClone(doc) as Record<string, unknown>
+  let at = copy
+  for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>
+  const last = keys[keys.length - 1]!
+  at[last] = (at[last] as unknown[]).filter((x) => x !== id)
+  return copy
+}
+
+const TEMPLATE_PRESET_FIELDS: string[][] = [
+  ['output_config', 'preset_ids'],
+  ['processing_config', 'upload', 'preset_ids'],
+]
+const TEMPLATE_SOURCE_FIELDS: string[][] = [['matching_rules', 'source_ids']]
+
+/** How many recordings are listed by name before "and N more". */
+const LISTED = 5
+
+const allTemplates = (scope: UserScope) => listAll((page) => scope.templates.list({ includeDrafts: true }, page))
+
+function templateUsers(templates: Template[], fields: string[][], id: number): ReferenceUser[] {
+  const out: ReferenceUser[] = []
+  for (const t of templates) {
+    for (const keys of fields) {
+      if (idsIn(t[keys[0] as keyof Template], ...keys.slice(1)).includes(id)) {
+        out.push({ kind: 'template', id: t.id, name: t.name, field: keys.join('.') })
+      }
+    }
+  }
+  return out
+}
+
+export async function presetUsers(scope: UserScope, presetId: number): Promise<ReferenceUser[]> {
+  const users = templateUsers(await allTemplates(scope), TEMPLATE_PRESET_FIELDS, presetId)
+  const recordings = await listAll((page) => scope.recordings.list({ includeDeleted: true }, page), 500)
+  for (const r of recordings) {
+    if (idsIn(r.processing_config_override, 'upload', 'preset_ids').includes(presetId)) {
+      users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'processing_config_override.upload.preset_ids' })
+    }
+  }
+  const config = (await scope.configs.get())?.config
+  if (idsIn(config, 'upload', 'preset_ids').includes(presetId)) users.push({ kind: 'config', name: 'your config', field: 'upload.preset_ids' })
+  return users
+}
+
+export async function sourceUsers(scope: UserScope, sourceId: number): Promise<ReferenceUser[]> {
+  const users = templateUsers(await allTemplates(scope), TEMPLATE_SOURCE_FIELDS, sourceId)
+  const recordings = await listAll((page) => scope.recordings.list({ source_id: sourceId, includeDeleted: true }, page), 500)
+  for (const r of recordings) users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'input_source_id' })
+  return users
+}
+
+/** "template 3 "Math" (output_config.preset_ids), recording 12 "Lecture 5", … and 40 more recordings". */
+export function describeUsers(users: ReferenceUser[]): string {
+  const recordings = users.filter((u) => u.kind === 'recording')
+  const named = [
+    ...users.filter((u) => u.kind === 'template').map((u) => `template ${u.id} "${u.name}" (${u.field})`),
+    ...recordings.slice(0, LISTED).map((u) => `recording ${u.id} "${u.name}"`),
+    ...users.filter((u) => u.kind === 'config').map((u) => `${u.name} (${u.field})`),
+  ]
+  const more = recordings.length - LISTED
+  return named.join(', ') + (more > 0 ? `, and ${more} more recording${more === 1 ? '' : 's'}` : '')
+}
+
+export function refuseInUse(what: 'preset' | 'source', id: number, users: ReferenceUser[], command: string): never {
+  throw new RecflowError('conflict', `${what} ${id} is still used by ${describeUsers(users)}`, {
+    hint: `change those first, or run \`recflow ${command} ${id} --force\` to remove it and take it out of those templates`,
+    details: { users },
+  })
+}
+
+export interface DetachedTemplate {
+  id: number
+  name: string
+  /** True when the template lost its last source and was made a draft, so it does not start matching every source. */
+  madeDraft?: boolean
+}
+
+/** Takes a preset id out of every template, recording override and the user config that name it (inside a transaction). */
+export async function detachPreset(tx: UserScope, presetId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
+  const detached: DetachedTemplate[] = []
+  for (const id of new Set(users.filter((u) => u.kind === 'template').map((u) => u.id!))) {
+    const t = (await tx.templates.get(id))!
+    const output_config = withoutId(t.output_config as Json, ['preset_ids'], presetId)
+    const processing_config = withoutId(t.processing_config as Json, ['upload', 'preset_ids'], presetId)
+    await tx.templates.update(id, { output_config, processing_config })
+    detached.push({ id, name: t.name })
+  }
+  for (const id of new Set(users.filter((u) => u.kind === 'recording').map((u) => u.id!))) {
+    const r = (await tx.recordings.get(id))!
+    await tx.recordings.update(id, { processing_config_override: withoutId(r.processing_config_override as Json, ['upload', 'preset_ids'], presetId) })
+  }
+  if (users.some((u) => u.kind === 'config')) {
+    const config = (await tx.configs.get())!.config as Json
+    await tx.configs.set(withoutId(config, ['upload', 'preset_ids'], presetId))
+  }
+  return detached
+}
+
+/**
+ * Takes a source id out of every template's matching_rules.source_ids. A template whose only source it was
+ * becomes a draft: an empty source list would otherwise widen it to recordings of every source.
+ */
+export async function detachSource(tx: UserScope, sourceId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
+  const detached: DetachedTemplate[] = []
+  for (const id of new Set(users.filter((u) => u.kind === 'template').map((u) => u.id!))) {
+    const t = (await tx.templates.get(id))!
+    const matching_rules = withoutId(t.matching_rules as Json, ['source_ids'], sourceId)
+    const madeDraft = idsIn(matching_rules, 'source_ids').length === 0 && !t.is_draft
+    await tx.templates.update(id, madeDraft ? { matching_rules, is_draft: true } : { matching_rules })
+    detached.push(madeDraft ? { id, name: t.name, madeDraft } : { id, name: t.name })
+  }
+  return detached
+}
+
+/** Preset ids a template names that no longer exist (a preset removed before removal was checked, or forced). */
+export async function danglingPresetIds(scope: UserScope, template: Pick<Template, 'output_config' | 'processing_config'>): Promise<number[]> {
+  const ids = new Set(TEMPLATE_PRESET_FIELDS.flatMap((keys) => idsIn(template[keys[0] as 'output_config'], ...keys.slice(1))))
+  const out: number[] = []
+  for (const id of ids) if ((await scope.presets.get(id)) === undefined) out.push(id)
+  return out
+}
+
+/** Source ids a template's matching rules name that no longer exist. */
+export async function danglingSourceIds(scope: UserScope, template: Pick<Template, 'matching_rules'>): Promise<number[]> {
+  const out: number[] = []
+  for (const id of new Set(idsIn(template.matching_rules, 'source_ids'))) if ((await scope.sources.get(id)) === undefined) out.push(id)
+  return out
+}
