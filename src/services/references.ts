@@ -60,7 +60,7 @@ function templateUsers(templates: Template[], fields: string[][], id: number): R
 
 export async function presetUsers(scope: UserScope, presetId: number): Promise<ReferenceUser[]> {
   const users = templateUsers(await allTemplates(scope), TEMPLATE_PRESET_FIELDS, presetId)
-  const recordings = await listAll((page) => scope.recordings.list({ includeDeleted: true }, page), 500)
+  const recordings = await listAll((page) => scope.recordings.list({ includeDeleted: true }, page))
   for (const r of recordings) {
     if (idsIn(r.processing_config_override, 'upload', 'preset_ids').includes(presetId)) {
       users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'processing_config_override.upload.preset_ids' })
@@ -73,7 +73,7 @@ export async function presetUsers(scope: UserScope, presetId: number): Promise<R
 
 export async function sourceUsers(scope: UserScope, sourceId: number): Promise<ReferenceUser[]> {
   const users = templateUsers(await allTemplates(scope), TEMPLATE_SOURCE_FIELDS, sourceId)
-  const recordings = await listAll((page) => scope.recordings.list({ source_id: sourceId, includeDeleted: true }, page), 500)
+  const recordings = await listAll((page) => scope.recordings.list({ source_id: sourceId, includeDeleted: true }, page))
   for (const r of recordings) users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'input_source_id' })
   return users
 }

@@ -25,7 +25,7 @@ async function expectRoundTrip(home: string, topic: string, rows: Array<{ id: nu
 }
 
 async function expectRemoved(home: string, topic: string, id: number) {
-  expect(await cliData(home, [topic, 'remove', String(id)])).toEqual({ id, removed: true })
+  expect(await cliData(home, [topic, 'remove', String(id)])).toMatchObject({ id, removed: true })
   const show = await runCli([topic, 'show', String(id), '--json'], { home })
   expect(show.code).toBe(3)
   expect(show.json.error.code).toBe('not_found')

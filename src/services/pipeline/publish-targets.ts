@@ -130,7 +130,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
     }
     const reason = e instanceof ProviderError || isRecflowError(e) ? e.message : `unexpected: ${(e as Error).message}`
     const hint = publishHint(e, metadata.destination, preset.id)
-    await targets.update(target.id, { status: 'FAILED', failed_reason: reason })
+    await whileHandling(ctx.deps.logger, e, `mark target ${target.id} failed`, () => targets.update(target.id, { status: 'FAILED', failed_reason: reason }))
     ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, hint, target: preset.name })
     return { ...base, status: 'FAILED', reason, hint }
   }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { forUser, type ProcessingStage, type Recording } from '../../db/index.js'
+import { forUser, type ProcessingStage, type Recording, type UserScope } from '../../db/index.js'
 import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
 import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
@@ -13,7 +13,7 @@ import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
 import { processStage } from './stage-process.js'
 import { subtitlesStage, topicsStage, transcribeStage } from './stage-transcription.js'
-import type { StageContext, StageHandlers } from './stage-types.js'
+import type { StageContext, StageHandlers, StageOutcome } from './stage-types.js'
 
 const HANDLERS: StageHandlers = {
   DOWNLOAD: downloadStage,
@@ -58,6 +58,25 @@ function resolveRunConfig(rec: Recording, userConfig: unknown, templateConfig: u
     { name: 'recording', config: validatePartialConfig(rec.processing_config_override ?? {}, 'recording override') },
     { name: 'run', config: runOverride ?? null },
   ]).config
+}
+
+/**
+ * A stage's completion (or skip), the recording's processed_file and its derived status, in one transaction: a
+ * crash between them can never leave a COMPLETED stage with a stale status or no processed file.
+ */
+function recordStageOutcome(scope: UserScope, rec: Recording, rowId: number, stage: StageType, outcome: StageOutcome): Promise<Recording> {
+  return scope.transaction(async (tx) => {
+    if (outcome.status === 'COMPLETED') {
+      await tx.stages.update(rowId, { status: 'COMPLETED', stage_meta: outcome.meta, completed_at: new Date() })
+    } else {
+      await tx.stages.update(rowId, { status: 'SKIPPED', skip_reason: outcome.reason, stage_meta: null, completed_at: new Date() })
+    }
+    let current = rec
+    if (stage === 'PROCESS' && outcome.status === 'COMPLETED' && typeof outcome.meta.processed_file === 'string') {
+      current = (await tx.recordings.update(rec.id, { processed_file: outcome.meta.processed_file })) ?? current
+    }
+    return (await persistDerivedStatus(tx, current)) ?? current
+  })
 }
 
 /**
@@ -113,34 +132,32 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     }
     try {
       const outcome = await HANDLERS[stage](ctx)
+      if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
       if (outcome.status === 'COMPLETED') {
         previous[stage] = outcome.meta
-        if (!dryRun) await scope.stages.update(row.id, { status: 'COMPLETED', stage_meta: outcome.meta, completed_at: new Date() })
         reports.push({ stage, outcome: dryRun ? 'planned' : 'completed', message: outcome.message })
         emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: 'completed', message: outcome.message })
       } else {
-        if (!dryRun) await scope.stages.update(row.id, { status: 'SKIPPED', skip_reason: outcome.reason, stage_meta: null, completed_at: new Date() })
         reports.push({ stage, outcome: 'skipped', message: outcome.reason })
         emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: 'skipped', message: outcome.reason })
-      }
-      if (stage === 'PROCESS' && outcome.status === 'COMPLETED' && !dryRun && typeof outcome.meta.processed_file === 'string') {
-        rec = (await scope.recordings.update(rec.id, { processed_file: outcome.meta.processed_file })) ?? rec
       }
     } catch (e) {
       const cancelled = signal.aborted || (isRecflowError(e) && e.code === 'cancelled')
       const message = e instanceof Error ? e.message : String(e)
       if (!dryRun) {
         // A cancelled stage is not a failed one: it goes back to PENDING and the next run starts it afresh.
-        await whileHandling(deps.logger, e, `record the end of stage ${stage}`, async () => {
-          await scope.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
-          await persistDerivedStatus(scope, rec!, cancelled ? undefined : { stage, reason: message })
-        })
+        // Should this write fail too (a full disk), it is logged: the stage's own error is the one that surfaces.
+        await whileHandling(deps.logger, e, `record the ${cancelled ? 'cancellation' : 'failure'} of ${stage} for recording ${rec.id}`, () =>
+          scope.transaction(async (tx) => {
+            await tx.stages.update(row.id, cancelled ? { status: 'PENDING', started_at: null } : { status: 'FAILED', failed_reason: message })
+            await persistDerivedStatus(tx, rec!, cancelled ? undefined : { stage, reason: message })
+          }),
+        )
       }
       emit(cancelled ? { type: 'stage-cancelled', recordingId: rec.id, stage } : { type: 'stage-failed', recordingId: rec.id, stage, message, hint: isRecflowError(e) ? e.hint : undefined })
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })
       throw e
     }
-    if (!dryRun) rec = (await persistDerivedStatus(scope, rec)) ?? rec
     if (stage === opts.stopAfter) {
       return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets: [] }
     }
