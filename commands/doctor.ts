@@ -1,14 +1,19 @@
+import { doctorWithoutDatabase, isNotRecflowDatabase } from '../src/app.js'
 import { BaseCommand } from '../src/cli/base-command.js'
+import { loadProcessRuntimeEnv } from '../src/platform/config.js'
+import type { DoctorService } from '../src/services/doctor.js'
+
+type DoctorReport = Awaited<ReturnType<DoctorService['run']>>
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary = 'Checks what recflow needs: ffmpeg and ffprobe, the database, the secret store.'
-  static override description = 'Exits with code 1 when a check fails; each failed check says how to fix it.'
+  static override description =
+    'Exits with code 1 when a check fails; each failed check says how to fix it. With --json a failed check gives `{"ok":false,"error":{"code":"doctor_failed",…},"data":{…}}`.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run() {
     const { flags } = await this.parse(Doctor)
-    const app = await this.app(flags)
-    const report = await app.services.doctor.run()
+    const report = await this.report(flags)
     if (!report.ok) process.exitCode = 1
     return this.present(report, (r) => [
       ...r.checks.flatMap((c) => [`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`, ...(c.hint ? [`      ${c.hint}`] : [])]),
@@ -16,5 +21,31 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       `config ${r.paths.config} · data ${r.paths.data} · node ${r.node}`,
       r.ok ? 'Everything recflow needs is here.' : 'Some checks failed; see the hints above.',
     ])
+  }
+
+  /** A database that is not a recflow database is one failed check, not the end of the report. */
+  private async report(flags: { home?: string }): Promise<DoctorReport> {
+    try {
+      return await (await this.app(flags)).services.doctor.run()
+    } catch (e) {
+      if (!isNotRecflowDatabase(e)) throw e
+      return doctorWithoutDatabase(loadProcessRuntimeEnv({ home: flags.home }), e).run()
+    }
+  }
+
+  /** A failed check is a failure scripts can test (`ok:false`, exit 1) that still carries every check. */
+  protected override toSuccessJson(result: unknown): unknown {
+    const report = result as DoctorReport
+    if (report.ok) return super.toSuccessJson(result)
+    const failed = report.checks.filter((c) => !c.ok)
+    return {
+      ok: false,
+      error: {
+        code: 'doctor_failed',
+        message: `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((c) => c.name).join(', ')}`,
+        hint: failed.find((c) => c.hint)?.hint ?? 'see each failed check in data.checks',
+      },
+      data: report,
+    }
   }
 }

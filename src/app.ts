@@ -1,4 +1,6 @@
 import { LOCAL_USER_EMAIL, openDatabase, systemScope, type Database } from './db/index.js'
+import { isNotRecflowDatabase } from './db/connection.js'
+import type { RecflowError } from './domain/errors.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
 import { systemClock, type Clock } from './platform/clock.js'
@@ -6,7 +8,7 @@ import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
 import { openSecretStore, type SecretStore } from './platform/secrets.js'
 import type { ServiceDeps, UserRef } from './services/context.js'
-import { doctorService } from './services/doctor.js'
+import { doctorService, type DoctorService } from './services/doctor.js'
 import { importRecordingService } from './services/import-recording.js'
 import { pipelineService } from './services/pipeline/index.js'
 import { presetsService } from './services/presets.js'
@@ -111,4 +113,22 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
     await database.close()
     throw e
   }
+}
+
+export { isNotRecflowDatabase }
+
+/**
+ * `recflow doctor` when createApp failed because the database file is not a recflow database: every other check
+ * still runs, and the database check fails with that error's message and hint.
+ */
+export function doctorWithoutDatabase(env: RuntimeEnv, databaseError: RecflowError): DoctorService {
+  let secretStore: Promise<SecretStore> | undefined
+  return doctorService({
+    databaseError,
+    env,
+    clock: systemClock,
+    logger: createLogger(env.logLevel),
+    media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
+    secrets: () => (secretStore ??= openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform })),
+  })
 }

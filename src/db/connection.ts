@@ -39,6 +39,8 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
     })
   }
   try {
+    // First, before any pragma writes to the file: another program's database is left exactly as it was.
+    checkIsRecflowDatabase(sqlite, file)
     if (!readonly) {
       // WAL lets the CLI and the daemon share the file: readers never block the writer.
       sqlite.pragma('journal_mode = WAL')
@@ -48,6 +50,8 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
     sqlite.pragma('busy_timeout = 5000')
   } catch (error) {
     sqlite.close()
+    if (error instanceof RecflowError) throw error
+    if (isNotADatabase(error)) throw notRecflowDatabase(file, (error as Error).message, error)
     throw new RecflowError('internal', `cannot configure database ${file}: ${(error as Error).message}`, { cause: error })
   }
 
@@ -58,6 +62,38 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
   } catch (error) {
     await db.destroy()
     throw error
+  }
+}
+
+/** The code of the error every command gives for a file that is not a recflow database (`doctor` reports it). */
+export const NOT_RECFLOW_DATABASE = 'not_recflow_database'
+
+/** A corrupt file, another program's SQLite database or any other file where the database should be. */
+export function notRecflowDatabase(file: string, reason: string, cause?: unknown): RecflowError {
+  return new RecflowError('internal', `the database at ${file} is not a recflow database (${reason})`, {
+    hint: 'move the file away (recflow then creates a new database there) or point RECFLOW_DB at your recflow database; `recflow doctor` checks it',
+    details: { kind: NOT_RECFLOW_DATABASE, path: file },
+    cause,
+  })
+}
+
+export function isNotRecflowDatabase(e: unknown): e is RecflowError {
+  return e instanceof RecflowError && (e.details as { kind?: unknown } | undefined)?.kind === NOT_RECFLOW_DATABASE
+}
+
+function isNotADatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+}
+
+/**
+ * A database with tables but no migration table was made by another program: migrating it would write recflow's
+ * tables into someone else's file. (A new, empty file has no tables and is fine.)
+ */
+function checkIsRecflowDatabase(sqlite: BetterSqlite3.Database, file: string): void {
+  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]
+  if (tables.length > 0 && !tables.includes('kysely_migration')) {
+    throw notRecflowDatabase(file, `it holds other tables: ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}`)
   }
 }
 

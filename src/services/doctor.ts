@@ -1,4 +1,5 @@
-import { isRecflowError } from '../domain/errors.js'
+import type { Database } from '../db/index.js'
+import { isRecflowError, type RecflowError } from '../domain/errors.js'
 import type { ServiceDeps } from './context.js'
 
 export interface DoctorCheck {
@@ -8,8 +9,14 @@ export interface DoctorCheck {
   hint?: string
 }
 
+/**
+ * What doctor is built from: the services' deps, where the database may be missing because it could not be
+ * opened (a corrupt or foreign file); then the database check fails with `databaseError` and the others still run.
+ */
+export type DoctorDeps = Omit<ServiceDeps, 'database'> & ({ database: Database; databaseError?: undefined } | { database?: undefined; databaseError: RecflowError })
+
 /** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */
-export function doctorService({ database, env, media, secrets }: ServiceDeps) {
+export function doctorService({ database, databaseError, env, media, secrets }: DoctorDeps) {
   return {
     async run() {
       const checks: DoctorCheck[] = []
@@ -41,7 +48,8 @@ export function doctorService({ database, env, media, secrets }: ServiceDeps) {
         })
       }
 
-      checks.push({ name: 'database', ok: true, detail: `${env.dbPath} (schema ${database.schemaVersion})` })
+      if (database) checks.push({ name: 'database', ok: true, detail: `${env.dbPath} (schema ${database.schemaVersion})` })
+      else checks.push({ name: 'database', ok: false, detail: databaseError.message, hint: databaseError.hint })
 
       let secretStore: { kind: string; description: string } | null = null
       try {
@@ -61,7 +69,7 @@ export function doctorService({ database, env, media, secrets }: ServiceDeps) {
         ok: checks.every((c) => c.ok),
         checks,
         media: mediaReport,
-        database: { path: env.dbPath, schemaVersion: database.schemaVersion },
+        database: { path: env.dbPath, schemaVersion: database?.schemaVersion ?? null },
         secretStore,
         paths: { config: env.configDir, data: env.dataDir, media: env.mediaDir },
         node: process.version,

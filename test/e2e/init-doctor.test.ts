@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Config, Help, settings, type Command } from '@oclif/core'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ROOT } from '../support/cli.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
@@ -68,10 +69,37 @@ describe('init and doctor', { timeout: E2E_TIMEOUT }, () => {
     expect(text.stdout).toMatch(/configured ffprobe path/)
     expect(text.stdout).toContain('Some checks failed')
     expect(json.code).toBe(1)
+    expect(json.json).toMatchObject({ ok: false, error: { code: 'doctor_failed', message: '1 check failed: ffmpeg and ffprobe', hint: expect.stringMatching(/\S/) } })
     expect(json.json.data.ok).toBe(false)
     expect(json.json.data.checks.find((c: { ok: boolean }) => !c.ok)).toMatchObject({ hint: expect.stringMatching(/\S/) })
   })
+
+  it.each([
+    ['a corrupt file', (file: string) => fs.writeFileSync(file, Buffer.alloc(8192, 7)), /file is not a database/],
+    ['another program’s SQLite database', (file: string) => foreignDatabase(file), /it holds other tables: invoices/],
+  ])('reports %s as a failed database check, and every other command refuses it with exit 1', async (_what, make, reason) => {
+    const home = newHome()
+    fs.mkdirSync(path.join(home, 'data'), { recursive: true })
+    make(dbFileOf(home))
+    const before = fs.readFileSync(dbFileOf(home))
+    const doctor = await runCli(['doctor', '--json'], { home })
+    expect(doctor.code).toBe(1)
+    expect(doctor.json).toMatchObject({ ok: false, error: { code: 'doctor_failed', message: '1 check failed: database' } })
+    const check = doctor.json.data.checks.find((c: { name: string }) => c.name === 'database')
+    expect(check).toMatchObject({ ok: false, detail: expect.stringMatching(reason), hint: expect.stringContaining('RECFLOW_DB') })
+    expect(doctor.json.data.checks.filter((c: { ok: boolean }) => c.ok).map((c: { name: string }) => c.name)).toContain('ffmpeg')
+    const list = await runCli(['templates', 'list'], { home })
+    expect(list.code).toBe(1)
+    expect(list.stderr).toContain(`Error: the database at ${dbFileOf(home)} is not a recflow database`)
+    expect(fs.readFileSync(dbFileOf(home)).equals(before)).toBe(true)
+  })
 })
+
+function foreignDatabase(file: string): void {
+  const db = new Database(file)
+  db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (12.5)')
+  db.close()
+}
 
 /** Every compiled command file, as an oclif command id ("templates:from-recording"). */
 function commandIdsFromDist(): string[] {
