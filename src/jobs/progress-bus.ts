@@ -1,5 +1,6 @@
 import type { TaskState } from '../db/index.js'
 import type { RecflowEvent } from '../domain/events.js'
+import type { Logger } from '../platform/logger.js'
 import type { StoredTaskError } from './task-error.js'
 
 /** Everything that happens to a running task, as in-process listeners (the Ink view, SSE) see it. */
@@ -20,14 +21,15 @@ export interface TaskUpdateFilter {
 
 /**
  * Fans task updates out to in-process listeners. One instance per app (built by whoever builds the worker), never
- * a module singleton. A throwing listener is reported and skipped; it never breaks the task or other listeners.
+ * a module singleton. A throwing listener is logged and skipped; it never breaks the task or other listeners.
  */
 export class ProgressBus {
   readonly #listeners = new Map<TaskUpdateListener, TaskUpdateFilter>()
-  readonly #onListenerError: (error: unknown) => void
+  readonly #logger: Logger
 
-  constructor(opts: { onListenerError?: (error: unknown) => void } = {}) {
-    this.#onListenerError = opts.onListenerError ?? (() => {})
+  /** The logger is required: a listener's failure is logged (a view that stopped updating says why), never swallowed. */
+  constructor(opts: { logger: Logger }) {
+    this.#logger = opts.logger
   }
 
   /** Returns the unsubscribe function. */
@@ -45,7 +47,10 @@ export class ProgressBus {
       try {
         listener(update)
       } catch (error) {
-        this.#onListenerError(error)
+        this.#logger.warn('a progress listener failed and was skipped', {
+          taskId: update.taskId,
+          error: error instanceof Error ? error.message : String(error),
+        })
       }
     }
   }

@@ -80,23 +80,26 @@ export function recordingsService({ database, env, clock, logger }: ServiceDeps)
       const recording = await this.get(user, id)
       // A task left "running" by a crashed run is not active: take it back first.
       await recoverDeadLocalOwners(database.db, { now: clock.now(), userId: user.id, logger })
-      const active = await s.tasks.list({ recording_id: id, state: ['pending', 'running'] }, { limit: 1 })
-      if (active.items.length > 0) {
-        throw conflict(`recording ${id} has a ${active.items[0]!.state} task (${active.items[0]!.id})`, `wait for it or cancel it: recflow tasks cancel ${active.items[0]!.id}`)
-      }
-      const dir = recordingDir(env.mediaDir, user.id, id)
-      await fs.rm(dir, { recursive: true, force: true })
-      const [stages, targets] = await Promise.all([
-        listAll((page) => s.stages.list({ recording_id: id }, page)),
-        listAll((page) => s.targets.list({ recording_id: id }, page)),
-      ])
-      await s.transaction(async (tx) => {
+      // One (BEGIN IMMEDIATE) transaction: no task can be queued between the check and the deletes. The folder goes
+      // only after the commit, so a refused or failed reset leaves the files the stage rows describe.
+      const status = recording.template_id === null ? 'SKIPPED' : 'INITIALIZED'
+      const { stages, targets } = await s.transaction(async (tx) => {
+        const active = await tx.tasks.list({ recording_id: id, state: ['pending', 'running'] }, { limit: 1 })
+        if (active.items.length > 0) {
+          const task = active.items[0]!
+          throw conflict(`recording ${id} has a ${task.state} task (${task.id})`, `wait for it or cancel it: recflow tasks cancel ${task.id}`)
+        }
+        const stages = await listAll((page) => tx.stages.list({ recording_id: id }, page))
+        const targets = await listAll((page) => tx.targets.list({ recording_id: id }, page))
         for (const st of stages) await tx.stages.remove(st.id)
         for (const t of targets) await tx.targets.remove(t.id)
         await tx.recordings.clearFailure(id)
-        await tx.recordings.update(id, { processed_file: null, status: recording.template_id === null ? 'SKIPPED' : 'INITIALIZED' })
+        await tx.recordings.update(id, { processed_file: null, status })
+        return { stages, targets }
       })
-      return { id, status: recording.template_id === null ? 'SKIPPED' : 'INITIALIZED', removedStages: stages.length, removedTargets: targets.length, removedDir: dir }
+      const dir = recordingDir(env.mediaDir, user.id, id)
+      await fs.rm(dir, { recursive: true, force: true })
+      return { id, status, removedStages: stages.length, removedTargets: targets.length, removedDir: dir }
     },
   }
 }

@@ -119,7 +119,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       if (ids.length === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
 
       const ours = new Set(ids)
-      const bus = new ProgressBus()
+      const bus = new ProgressBus({ logger: deps.logger })
       const unsubscribe = bus.subscribe((u) => {
         if (u.kind === 'event' && ours.has(u.taskId)) emit(u.event)
       })

@@ -5,6 +5,7 @@ import { ProgressBus, type TaskUpdate } from '../../../src/jobs/progress-bus.js'
 import { TaskProgressRecorder } from '../../../src/jobs/progress.js'
 import { Worker } from '../../../src/jobs/worker.js'
 import { harness, testRegistry, waitFor, type Harness } from './harness.js'
+import { silentLogger } from '../../../src/platform/logger.js'
 
 let h: Harness
 let task: Task
@@ -93,7 +94,7 @@ describe('TaskProgressRecorder', () => {
   })
 
   it('fans every report and event out to the bus, unthrottled', async () => {
-    const bus = new ProgressBus()
+    const bus = new ProgressBus({ logger: silentLogger })
     const seen: TaskUpdate[] = []
     bus.subscribe((u) => seen.push(u), { taskId: task.id })
     const progress = recorder({ bus })
@@ -118,7 +119,7 @@ describe('progress through the worker', () => {
   it('persists a handler\'s progress and streams state changes to the bus', async () => {
     await h.sys.tasks.finish(task.id, 'w', { state: 'succeeded' })
     const next = await h.enqueueTest(h.pro)
-    const bus = new ProgressBus()
+    const bus = new ProgressBus({ logger: silentLogger })
     const states: string[] = []
     bus.subscribe((u) => {
       if (u.kind === 'state') states.push(u.state)

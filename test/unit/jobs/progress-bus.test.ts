@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ProgressBus, type TaskUpdate } from '../../../src/jobs/progress-bus.js'
+import { silentLogger } from '../../../src/platform/logger.js'
 
 const progress = (taskId: number, userId = 1): TaskUpdate => ({ kind: 'progress', taskId, userId, progress: 10, stage: null, message: null })
 
 describe('ProgressBus', () => {
   it('delivers updates to the listeners whose filter matches', () => {
-    const bus = new ProgressBus()
+    const bus = new ProgressBus({ logger: silentLogger })
     const all: number[] = []
     const one: number[] = []
     const user2: number[] = []
@@ -21,7 +22,7 @@ describe('ProgressBus', () => {
   })
 
   it('stops delivering after unsubscribe', () => {
-    const bus = new ProgressBus()
+    const bus = new ProgressBus({ logger: silentLogger })
     const seen: number[] = []
     const off = bus.subscribe((u) => seen.push(u.taskId))
     bus.publish(progress(1))
@@ -31,9 +32,10 @@ describe('ProgressBus', () => {
     expect(bus.listenerCount).toBe(0)
   })
 
-  it('reports a throwing listener and still delivers to the others', () => {
-    const errors: unknown[] = []
-    const bus = new ProgressBus({ onListenerError: (e) => errors.push(e) })
+  it('logs a throwing listener (never swallows it) and still delivers to the others', () => {
+    const errors: Array<{ msg: string; fields?: Record<string, unknown> }> = []
+    const logger = { ...silentLogger, warn: (msg: string, fields?: Record<string, unknown>) => errors.push({ msg, fields }) }
+    const bus = new ProgressBus({ logger })
     const seen: number[] = []
     bus.subscribe(() => {
       throw new Error('view crashed')
@@ -41,6 +43,6 @@ describe('ProgressBus', () => {
     bus.subscribe((u) => seen.push(u.taskId))
     bus.publish(progress(5))
     expect(seen).toEqual([5])
-    expect(errors).toHaveLength(1)
+    expect(errors).toEqual([{ msg: 'a progress listener failed and was skipped', fields: { taskId: 5, error: 'view crashed' } }])
   })
 })
