@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import { AsyncEntry } from '@napi-rs/keyring'
 import { RecflowError } from '../domain/errors.js'
 import { writeFileAtomicSync } from './atomic-fs.js'
+import { withFileLock } from './file-lock.js'
 import type { SecretStorePreference } from './config.js'
 
 /**
@@ -65,19 +66,47 @@ export class EncryptedFileStore implements SecretStore {
   }
 
   private key(create: boolean): Buffer | undefined {
-    if (fs.existsSync(this.keyFile)) {
-      const key = Buffer.from(fs.readFileSync(this.keyFile, 'utf8').trim(), 'base64')
-      if (key.length !== 32) {
-        throw new RecflowError('internal', `the secret key file ${this.keyFile} is damaged`, {
-          hint: 'restore it from a backup; without it the stored secrets cannot be read',
-        })
-      }
-      return key
+    let text: string
+    try {
+      text = fs.readFileSync(this.keyFile, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(this.keyFile, e)
+      if (!create) return undefined
+      return this.createKey()
     }
-    if (!create) return undefined
-    const key = crypto.randomBytes(32)
-    writeFileAtomicSync(this.keyFile, key.toString('base64') + '\n', 0o600)
+    const key = Buffer.from(text.trim(), 'base64')
+    if (key.length !== 32) {
+      throw new RecflowError('internal', `the secret key file ${this.keyFile} is damaged`, {
+        hint: 'restore it from a backup; without it the stored secrets cannot be read',
+      })
+    }
     return key
+  }
+
+  /**
+   * Writes a new key, complete, to a private temporary file, then links it into place: link(2) fails when a key
+   * file exists, so of two first writers exactly one key wins and both use it (never one each, which would make
+   * the other's secrets unreadable), and nobody ever reads a half-written key.
+   */
+  private createKey(): Buffer {
+    const candidate = crypto.randomBytes(32)
+    const temp = `${this.keyFile}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`
+    fs.mkdirSync(path.dirname(this.keyFile), { recursive: true, mode: 0o700 })
+    fs.writeFileSync(temp, candidate.toString('base64') + '\n', { mode: 0o600, flag: 'wx' })
+    try {
+      fs.linkSync(temp, this.keyFile)
+      return candidate
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      return this.key(false)! // another process was first: use its key
+    } finally {
+      fs.rmSync(temp, { force: true })
+    }
+  }
+
+  /** Serialises read-modify-write of the secrets file between processes. */
+  private locked<T>(fn: () => T): Promise<T> {
+    return withFileLock(`${this.file}.lock`, fn)
   }
 
   private read(): SecretsFile {
@@ -112,18 +141,30 @@ export class EncryptedFileStore implements SecretStore {
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(name))
     const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
-    const file = this.read()
-    file.entries[name] = { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') }
-    writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
+    const entry = { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') }
+    await this.locked(() => {
+      const file = this.read()
+      file.entries[name] = entry
+      writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
+    })
   }
 
   async delete(name: string) {
-    const file = this.read()
-    if (!(name in file.entries)) return false
-    delete file.entries[name]
-    writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
-    return true
+    return this.locked(() => {
+      const file = this.read()
+      if (!(name in file.entries)) return false
+      delete file.entries[name]
+      writeFileAtomicSync(this.file, JSON.stringify(file, null, 1) + '\n', 0o600)
+      return true
+    })
   }
+}
+
+function unreadable(file: string, e: unknown): RecflowError {
+  return new RecflowError('internal', `${file} cannot be read: ${(e as Error).message}`, {
+    hint: `check its owner and mode (\`ls -l ${file}\`): recflow needs to read it`,
+    cause: e,
+  })
 }
 
 /** True when the keychain can be constructed and read; never writes. */
