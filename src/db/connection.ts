@@ -10,6 +10,8 @@ export interface Database {
   readonly db: Kysely<DB>
   /** Name of the last applied migration, e.g. "0001_initial". */
   readonly schemaVersion: string
+  /** PRAGMA integrity_check: the problems SQLite finds (at most `max`), none when the file is sound. */
+  integrityProblems(max?: number): string[]
   close(): Promise<void>
 }
 
@@ -58,7 +60,11 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
   const db = new Kysely<DB>({ dialect: new RecflowSqliteDialect({ database: sqlite, file }) })
   try {
     const version = readonly ? await checkUpToDate(db, file) : await migrateToLatest(db)
-    return { db, schemaVersion: version, close: () => db.destroy() }
+    const integrityProblems = (max = 20): string[] => {
+      const rows = sqlite.pragma(`integrity_check(${Math.max(1, Math.floor(max))})`) as Array<{ integrity_check: string }>
+      return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok')
+    }
+    return { db, schemaVersion: version, integrityProblems, close: () => db.destroy() }
   } catch (error) {
     await db.destroy()
     throw error

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import crypto from 'node:crypto'
 import { AsyncEntry } from '@napi-rs/keyring'
-import { RecflowError } from '../domain/errors.js'
+import { isRecflowError, RecflowError } from '../domain/errors.js'
 import { writeFileAtomicSync } from './atomic-fs.js'
 import { withFileLock } from './file-lock.js'
 import type { SecretStorePreference } from './config.js'
@@ -18,7 +18,21 @@ export interface SecretStore {
   get(name: string): Promise<string | undefined>
   set(name: string, value: string): Promise<void>
   delete(name: string): Promise<boolean>
+  /** For `doctor`: whether every stored secret can be read, and (for files) the real modes. Never writes. */
+  health(): Promise<SecretStoreHealth>
 }
+
+export interface SecretStoreHealth {
+  ok: boolean
+  detail: string
+  hint?: string
+  /** Octal modes of the files and folder that hold the secrets, e.g. {"secrets.key": "0600"}. */
+  modes?: Record<string, string>
+}
+
+const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}`
+// Group or other may read (or write, or enter): a secret is the owner's alone.
+const loose = (mode: number) => (mode & 0o077) !== 0
 
 const SERVICE = 'recflow'
 
@@ -40,6 +54,14 @@ class KeychainStore implements SecretStore {
   }
   async delete(name: string) {
     return this.entry(name).deleteCredential()
+  }
+  async health(): Promise<SecretStoreHealth> {
+    try {
+      await this.get('__recflow_probe__')
+      return { ok: true, detail: this.description }
+    } catch (e) {
+      return { ok: false, detail: `${this.description} cannot be read: ${(e as Error).message}`, hint: 'unlock the keychain, or set RECFLOW_SECRET_STORE=file' }
+    }
   }
 }
 
@@ -118,6 +140,41 @@ export class EncryptedFileStore implements SecretStore {
     } catch (e) {
       throw new RecflowError('internal', `the secrets file ${this.file} cannot be read: ${(e as Error).message}`)
     }
+  }
+
+  async health(): Promise<SecretStoreHealth> {
+    const dir = path.dirname(this.file)
+    const modes: Record<string, string> = {}
+    const problems: string[] = []
+    const hints: string[] = []
+    for (const [label, p, must] of [['folder', dir, true], ['key', this.keyFile, false], ['file', this.file, false]] as const) {
+      let mode: number
+      try {
+        mode = fs.statSync(p).mode
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !must) continue
+        problems.push(`${p} cannot be read: ${(e as Error).message}`)
+        continue
+      }
+      modes[p] = octal(mode)
+      if (loose(mode)) {
+        problems.push(`${p} has mode ${octal(mode)}: others than you can reach it`)
+        hints.push(`chmod ${label === 'folder' ? '700' : '600'} ${p}`)
+      }
+    }
+    let count = 0
+    try {
+      const entries = Object.keys(this.read().entries)
+      count = entries.length
+      for (const name of entries) await this.get(name)
+    } catch (e) {
+      problems.push((e as Error).message)
+      if (isRecflowError(e) && e.hint) hints.push(e.hint)
+    }
+    const summary = `${this.description}; ${count} secret${count === 1 ? '' : 's'}; modes ${Object.entries(modes).map(([p, m]) => `${path.basename(p)} ${m}`).join(', ')}`
+    return problems.length === 0
+      ? { ok: true, detail: summary, modes }
+      : { ok: false, detail: `${problems.join('; ')} (${summary})`, hint: hints.join('; ') || undefined, modes }
   }
 
   async get(name: string) {

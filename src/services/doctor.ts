@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import type { Database } from '../db/index.js'
 import { isRecflowError, type RecflowError } from '../domain/errors.js'
 import type { ServiceDeps } from './context.js'
@@ -48,18 +49,19 @@ export function doctorService({ database, databaseError, env, media, secrets }: 
         })
       }
 
-      if (database) checks.push({ name: 'database', ok: true, detail: `${env.dbPath} (schema ${database.schemaVersion})` })
+      if (database) checks.push(databaseCheck(database, env.dbPath))
       else checks.push({ name: 'database', ok: false, detail: databaseError.message, hint: databaseError.hint })
 
-      let secretStore: { kind: string; description: string } | null = null
+      let secretStore: { kind: string; description: string; modes?: Record<string, string> } | null = null
       try {
         const store = await secrets()
-        secretStore = { kind: store.kind, description: store.description }
+        const health = await store.health()
+        secretStore = { kind: store.kind, description: store.description, modes: health.modes }
         checks.push({
           name: 'secret store',
-          ok: true,
-          detail: store.description,
-          hint: store.kind === 'encrypted-file' ? 'no OS keychain is usable here; secrets are kept in an encrypted file' : undefined,
+          ok: health.ok,
+          detail: health.detail,
+          hint: health.hint ?? (store.kind === 'encrypted-file' ? 'no OS keychain is usable here; secrets are kept in an encrypted file' : undefined),
         })
       } catch (e) {
         checks.push({ name: 'secret store', ok: false, detail: (e as Error).message })
@@ -75,6 +77,30 @@ export function doctorService({ database, databaseError, env, media, secrets }: 
         node: process.version,
       }
     },
+  }
+}
+
+/** Schema version, PRAGMA integrity_check, and the file's real mode. */
+function databaseCheck(database: Database, file: string): DoctorCheck {
+  let mode = ''
+  try {
+    mode = `, mode 0${(fs.statSync(file).mode & 0o777).toString(8).padStart(3, '0')}`
+  } catch {
+    // an in-memory database, or the file vanished: the integrity check says the rest
+  }
+  const detail = `${file} (schema ${database.schemaVersion}${mode})`
+  let problems: string[]
+  try {
+    problems = database.integrityProblems()
+  } catch (e) {
+    problems = [(e as Error).message]
+  }
+  if (problems.length === 0) return { name: 'database', ok: true, detail: `${detail}, integrity ok` }
+  return {
+    name: 'database',
+    ok: false,
+    detail: `${detail} fails the integrity check: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; … (${problems.length} problems)` : ''}`,
+    hint: `restore ${file} from a backup, or try \`sqlite3 ${file} .recover\` into a new file and point RECFLOW_DB at it`,
   }
 }
 
