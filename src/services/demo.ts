@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { forUser } from '../db/index.js'
+import { conflict } from '../domain/errors.js'
 import { makeDemoLecture } from '../media/demo-lecture.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { RunControl } from '../domain/events.js'
@@ -37,6 +38,19 @@ export function demoService(
       const root = path.resolve(opts.dir ?? path.join(deps.env.dataDir, 'demo'))
       const inbox = path.join(root, 'inbox')
       const published = path.join(root, 'published')
+      const scope = forUser(deps.database.db, user.id)
+      const find = async <T extends { name: string }>(list: () => Promise<T[]>, name: string) => (await list()).find((x) => x.name === name)
+      const existing = await find(() => listAll((p) => scope.sources.list({}, p)), NAMES.source)
+      const existingInbox = (existing?.config as { path?: unknown } | undefined)?.path
+      if (existing && typeof existingInbox === 'string' && path.resolve(existingInbox) !== inbox) {
+        // One demo per home: a second folder would get a source that syncs nothing and a preset publishing elsewhere.
+        const where = path.dirname(path.resolve(existingInbox))
+        const again = where === path.join(deps.env.dataDir, 'demo') ? 'recflow demo' : `recflow demo --dir ${JSON.stringify(where)}`
+        throw conflict(
+          `the demo is already set up in ${where} (source "${existing.name}", id ${existing.id}), not in ${root}`,
+          `run \`${again}\` to run it there again, or use another home for a second demo: \`recflow demo --home DIR\``,
+        )
+      }
       fs.mkdirSync(inbox, { recursive: true })
       fs.mkdirSync(published, { recursive: true })
       const lecturePath = path.join(inbox, 'Demo lecture - recflow.mp4')
@@ -52,11 +66,7 @@ export function demoService(
         spoken = made.spoken
       }
 
-      const scope = forUser(deps.database.db, user.id)
-      const find = async <T extends { name: string }>(list: () => Promise<T[]>, name: string) => (await list()).find((x) => x.name === name)
-      const source =
-        (await find(() => listAll((p) => scope.sources.list({}, p)), NAMES.source)) ??
-        (await services.sources.create(user, { name: NAMES.source, platform: 'local', config: { path: inbox } }))
+      const source = existing ?? (await services.sources.create(user, { name: NAMES.source, platform: 'local', config: { path: inbox } }))
       const preset =
         (await find(() => listAll((p) => scope.presets.list({}, p)), NAMES.preset)) ??
         (await services.presets.create(user, {
