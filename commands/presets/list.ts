@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/resource-flags.js'
 import { presetsTable } from '../../src/cli/presenters/resources.js'
-import { nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class PresetsList extends BaseCommand<typeof PresetsList> {
   static override summary = 'Lists your output presets.'
@@ -22,6 +22,8 @@ export default class PresetsList extends BaseCommand<typeof PresetsList> {
       limit: flags.limit,
       cursor: flags.cursor,
     })
-    return this.present(page, (p) => [presetsTable(p.items), ...nextPageHint(p.nextCursor, 'recflow presets list')])
+    const filters = flagArgs(flags, ['platform', 'active-only'])
+    const again = ['recflow presets list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    return this.present(page, (p) => [presetsTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

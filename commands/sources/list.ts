@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/resource-flags.js'
 import { sourcesTable } from '../../src/cli/presenters/resources.js'
-import { nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class SourcesList extends BaseCommand<typeof SourcesList> {
   static override summary = 'Lists your input sources.'
@@ -13,6 +13,8 @@ export default class SourcesList extends BaseCommand<typeof SourcesList> {
     const { flags } = await this.parse(SourcesList)
     const app = await this.app(flags)
     const page = await app.services.sources.list(app.localUser, { activeOnly: flags['active-only'] || undefined, limit: flags.limit, cursor: flags.cursor })
-    return this.present(page, (p) => [sourcesTable(p.items), ...nextPageHint(p.nextCursor, 'recflow sources list')])
+    const filters = flagArgs(flags, ['active-only'])
+    const again = ['recflow sources list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    return this.present(page, (p) => [sourcesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

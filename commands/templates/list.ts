@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/resource-flags.js'
 import { templatesTable } from '../../src/cli/presenters/resources.js'
-import { nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
   static override summary = 'Lists your templates in matching order (oldest first).'
@@ -13,6 +13,8 @@ export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
     const { flags } = await this.parse(TemplatesList)
     const app = await this.app(flags)
     const page = await app.services.templates.list(app.localUser, { includeDrafts: flags.drafts, limit: flags.limit, cursor: flags.cursor })
-    return this.present(page, (p) => [templatesTable(p.items), ...nextPageHint(p.nextCursor, 'recflow templates list')])
+    const filters = flagArgs(flags, ['drafts'], { drafts: true })
+    const again = ['recflow templates list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    return this.present(page, (p) => [templatesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -18,7 +18,7 @@ const rulesSummary = (rules: unknown): string => {
   return parts.join('; ') || '(no rules)'
 }
 
-export const templatesTable = (items: Template[]) =>
+export const templatesTable = (filters: string, items: Template[]) =>
   table(
     items,
     [
@@ -28,7 +28,7 @@ export const templatesTable = (items: Template[]) =>
       { header: 'rules', value: (t) => rulesSummary(t.matching_rules), max: 70 },
       { header: 'used', value: (t) => t.used_count },
     ],
-    'No templates yet. Add one: recflow templates add "Math" --keyword Math',
+    filters ? `No templates match ${filters}.` : 'No templates yet. Add one: recflow templates add "Math" --keyword Math',
   )
 
 export const templateDetails = (t: Template & { problems?: string[] }) =>
@@ -46,7 +46,7 @@ export const templateDetails = (t: Template & { problems?: string[] }) =>
     ['created', t.created_at],
   ])
 
-export const presetsTable = (items: Preset[]) =>
+export const presetsTable = (filters: string, items: Preset[]) =>
   table(
     items,
     [
@@ -56,7 +56,7 @@ export const presetsTable = (items: Preset[]) =>
       { header: 'credential', value: (p) => p.credential_id },
       { header: 'active', value: (p) => p.is_active },
     ],
-    'No presets yet. Add one: recflow presets add "Archive" --platform local --destination ~/Lectures',
+    filters ? `No presets match ${filters}.` : 'No presets yet. Add one: recflow presets add "Archive" --platform local --destination ~/Lectures',
   )
 
 export const presetDetails = (p: Preset) =>
@@ -71,7 +71,7 @@ export const presetDetails = (p: Preset) =>
     ['created', p.created_at],
   ])
 
-export const sourcesTable = (items: Source[]) =>
+export const sourcesTable = (filters: string, items: Source[]) =>
   table(
     items,
     [
@@ -82,7 +82,7 @@ export const sourcesTable = (items: Source[]) =>
       { header: 'active', value: (s) => s.is_active },
       { header: 'last sync', value: (s) => s.last_synced_at },
     ],
-    'No sources yet. Add a folder: recflow sources add local lectures --path ~/Recordings',
+    filters ? `No sources match ${filters}.` : 'No sources yet. Add a folder: recflow sources add local lectures --path ~/Recordings',
   )
 
 export const sourceDetails = (s: Source) =>
@@ -103,7 +103,7 @@ const formatDuration = (s: number | null) => {
   return `${Math.floor(t / 3600)}:${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`
 }
 
-export const recordingsTable = (items: Recording[]) =>
+export const recordingsTable = (filters: string, items: Recording[]) =>
   table(
     items,
     [
@@ -114,7 +114,7 @@ export const recordingsTable = (items: Recording[]) =>
       { header: 'status', value: (r) => (r.failed ? `${r.status} (failed)` : r.status) },
       { header: 'template', value: (r) => r.template_id },
     ],
-    'No recordings match.',
+    filters ? `No recordings match ${filters}.` : 'No recordings yet. Add some: recflow sync, or recflow recordings add FILE',
   )
 
 export const recordingDetails = (r: Recording & { stages: Array<Record<string, unknown>>; targets: Array<Record<string, unknown>> }) =>

@@ -48,6 +48,24 @@ export function details(entries: Array<[string, unknown]>): string {
     .join('\n')
 }
 
+/**
+ * The flags a list was asked with, written back as command-line arguments (`--platform youtube --active-only`), so
+ * the next-page hint keeps the filters and an empty list can say what matched nothing. Flags at their default
+ * (`defaults`) and absent ones are left out; a value is quoted for the shell when it needs it.
+ */
+export function flagArgs(flags: Record<string, unknown>, names: readonly string[], defaults: Record<string, unknown> = {}): string {
+  const args: string[] = []
+  for (const name of names) {
+    const value = flags[name]
+    if (value === undefined || value === defaults[name]) continue
+    if (typeof value === 'boolean') args.push(value ? `--${name}` : `--no-${name}`)
+    else for (const v of Array.isArray(value) ? value : [value]) args.push(`--${name}`, shellQuote(String(v)))
+  }
+  return args.join(' ')
+}
+
+const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
+
 export function nextPageHint(nextCursor: string | null, command: string): string[] {
   return nextCursor ? ['', `More results: ${command} --cursor ${nextCursor}`] : []
 }
