@@ -17,7 +17,8 @@ export default class Demo extends BaseCommand<typeof Demo> {
   async run() {
     const { flags } = await this.parse(Demo)
     const app = await this.app(flags)
-    const result = await this.withProgress(app, (control) => app.services.demo.run(app.localUser, { dir: flags.dir, fresh: flags.fresh }, control), {
+    const demo = await app.service('demo')
+    const result = await this.withProgress(app, (control) => demo.run(app.localUser, { dir: flags.dir, fresh: flags.fresh }, control), {
       plannedStages: PIPELINE_STAGES,
     })
     process.exitCode = runExitCode(result.run) || process.exitCode

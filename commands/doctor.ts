@@ -1,4 +1,3 @@
-import { doctorWithoutDatabase, isNotRecflowDatabase } from '../src/app.js'
 import { BaseCommand } from '../src/cli/base-command.js'
 import { loadProcessRuntimeEnv } from '../src/platform/config.js'
 import type { DoctorService } from '../src/services/doctor.js'
@@ -26,10 +25,12 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   /** A database that is not a recflow database is one failed check, not the end of the report. */
   private async report(flags: { home?: string }): Promise<DoctorReport> {
     try {
-      return await (await this.app(flags)).services.doctor.run()
+      const app = await this.app(flags)
+      return await (await app.service('doctor')).run()
     } catch (e) {
+      const { doctorWithoutDatabase, isNotRecflowDatabase } = await import('../src/app.js')
       if (!isNotRecflowDatabase(e)) throw e
-      return doctorWithoutDatabase(loadProcessRuntimeEnv({ home: flags.home }), e).run()
+      return (await doctorWithoutDatabase(loadProcessRuntimeEnv({ home: flags.home }), e)).run()
     }
   }
 

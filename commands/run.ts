@@ -24,10 +24,11 @@ export default class Run extends BaseCommand<typeof Run> {
   async run() {
     const { flags } = await this.parse(Run)
     const app = await this.app(flags)
-    const sourceIds = flags.source ? await app.services.sources.resolveIds(app.localUser, flags.source) : undefined
+    const sourceIds = flags.source ? await (await app.service('sources')).resolveIds(app.localUser, flags.source) : undefined
+    const run = await app.service('run')
     const result = await this.withProgress(
       app,
-      (control) => app.services.run.run(app.localUser, { sourceIds, recordingIds: flags.recording, dryRun: flags['dry-run'] }, control),
+      (control) => run.run(app.localUser, { sourceIds, recordingIds: flags.recording, dryRun: flags['dry-run'] }, control),
       { plannedStages: PIPELINE_STAGES },
     )
     process.exitCode = runExitCode(result) || process.exitCode

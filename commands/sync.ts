@@ -17,7 +17,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
   async run(): Promise<SyncResult> {
     const { argv, flags } = await this.parse(Sync)
     const app = await this.app(flags)
-    const result = await this.withProgress(app, (control) => app.services.sync.sync(app.localUser, { sources: argv as string[] }, control), {
+    const sync = await app.service('sync')
+    const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[] }, control), {
       summary: (r) => (r.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined),
     })
     return this.present(result, (r) => r.sources.flatMap(describeSource))

@@ -6,71 +6,90 @@ import { ensureDir } from './platform/atomic-fs.js'
 import { systemClock, type Clock } from './platform/clock.js'
 import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
-import { openSecretStore, type SecretStore } from './platform/secrets.js'
+import type { SecretStore } from './platform/secrets.js'
+import type { Publishers } from './providers/types.js'
 import type { ServiceDeps, UserRef } from './services/context.js'
-import { doctorService, type DoctorService } from './services/doctor.js'
-import { importRecordingService } from './services/import-recording.js'
-import { pipelineService } from './services/pipeline/index.js'
-import { presetsService } from './services/presets.js'
-import { recordingsService } from './services/recordings.js'
-import { sourcesService } from './services/sources.js'
-import { syncService } from './services/sync/sync-sources.js'
-import { tasksService } from './services/tasks.js'
-import { templatesService } from './services/templates.js'
-import { userConfigService } from './services/user-config.js'
-import { runService } from './services/run.js'
-import { demoService } from './services/demo.js'
-import { overallProgress } from './services/pipeline/overall-progress.js'
-import { taskPayloadSchemas, taskRegistry, type TaskRegistry } from './jobs/index.js'
+import type { DemoService } from './services/demo.js'
+import type { DoctorService } from './services/doctor.js'
+import type { ImportRecordingService } from './services/import-recording.js'
+import type { PipelineService } from './services/pipeline/index.js'
+import type { PresetsService } from './services/presets.js'
+import type { RecordingsService } from './services/recordings.js'
+import type { RunService } from './services/run.js'
+import type { SourcesService } from './services/sources.js'
+import type { SyncService } from './services/sync/sync-sources.js'
+import type { TasksService } from './services/tasks.js'
+import type { TemplatesService } from './services/templates.js'
+import type { UserConfigService } from './services/user-config.js'
 
-/** One handler per task type (a missing one is a compile error); handlers call the same services as the CLI. */
-function buildTaskRegistry(deps: ServiceDeps, services: Pick<CoreServices, 'pipeline' | 'sync'>): TaskRegistry {
-  const userOf = async (id: number): Promise<UserRef> => {
-    const user = await systemScope(deps.database.db).users.get(id)
-    return { id, timezone: user?.timezone ?? 'UTC' }
-  }
-  return taskRegistry(taskPayloadSchemas, {
-    pipeline: async (ctx) =>
-      services.pipeline.run(await userOf(ctx.userId), { ...ctx.payload, force: ctx.payload.force as never, runOverride: ctx.payload.runOverride as never }, {
-        signal: ctx.signal,
-        onEvent: (event) => {
-          ctx.onEvent(event)
-          const overall = overallProgress(event)
-          if (overall) ctx.reportProgress(overall)
-        },
-      }),
-    sync: async (ctx) => services.sync.sync(await userOf(ctx.userId), ctx.payload, { signal: ctx.signal, onEvent: ctx.onEvent }),
-  })
+/** Every service the app can build, by name: `await app.service('recordings')`. */
+export interface Services {
+  templates: TemplatesService
+  presets: PresetsService
+  sources: SourcesService
+  recordings: RecordingsService
+  config: UserConfigService
+  doctor: DoctorService
+  tasks: TasksService
+  sync: SyncService
+  imports: ImportRecordingService
+  pipeline: PipelineService
+  run: RunService
+  demo: DemoService
+}
+export type ServiceName = keyof Services
+
+type ServiceLoaders = {
+  readonly [K in ServiceName]: (deps: ServiceDeps, service: App['service']) => Promise<Services[K]>
 }
 
-function buildServices(deps: ServiceDeps) {
-  const core = buildCoreServices(deps)
-  const run = runService({ deps, pipeline: core.pipeline, sync: core.sync, registry: () => buildTaskRegistry(deps, core) })
-  return { ...core, run, demo: demoService(deps, { ...core, run }) }
+/**
+ * How each service is built. A service's module (and what only it needs: ffmpeg, the queue, providers, Ink-free
+ * but heavy code) is imported the first time the service is asked for, so a command loads only what it runs.
+ * A missing entry is a compile error.
+ */
+const SERVICE_LOADERS: ServiceLoaders = {
+  templates: async (deps) => (await import('./services/templates.js')).templatesService(deps),
+  presets: async (deps) => (await import('./services/presets.js')).presetsService(deps),
+  sources: async (deps) => (await import('./services/sources.js')).sourcesService(deps),
+  recordings: async (deps) => (await import('./services/recordings.js')).recordingsService(deps),
+  config: async (deps) => (await import('./services/user-config.js')).userConfigService(deps),
+  doctor: async (deps) => (await import('./services/doctor.js')).doctorService(deps),
+  tasks: async (deps) => (await import('./services/tasks.js')).tasksService(deps),
+  sync: async (deps) => (await import('./services/sync/sync-sources.js')).syncService(deps),
+  imports: async (deps) => (await import('./services/import-recording.js')).importRecordingService(deps),
+  pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
+  run: async (deps, service) => {
+    const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
+      import('./services/run.js'),
+      import('./services/task-handlers.js'),
+      service('pipeline'),
+      service('sync'),
+    ])
+    return runService({ deps, pipeline, sync, registry: () => buildTaskRegistry(deps, { pipeline, sync }) })
+  },
+  demo: async (deps, service) => {
+    const [{ demoService }, sources, presets, templates, run] = await Promise.all([
+      import('./services/demo.js'),
+      service('sources'),
+      service('presets'),
+      service('templates'),
+      service('run'),
+    ])
+    return demoService(deps, { sources, presets, templates, run })
+  },
 }
 
-function buildCoreServices(deps: ServiceDeps) {
-  return {
-    templates: templatesService(deps),
-    presets: presetsService(deps),
-    sources: sourcesService(deps),
-    recordings: recordingsService(deps),
-    config: userConfigService(deps),
-    doctor: doctorService(deps),
-    tasks: tasksService(deps),
-    sync: syncService(deps),
-    imports: importRecordingService(deps),
-    pipeline: pipelineService(deps),
-  }
+/** One factory per platform that has a publisher; each imports its provider only when a preset publishes there. */
+const PUBLISHERS: Publishers = {
+  local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
 }
-
-export type Services = ReturnType<typeof buildServices>
-type CoreServices = ReturnType<typeof buildCoreServices>
 
 export interface App {
   readonly env: RuntimeEnv
   readonly database: Database
-  readonly services: Services
+  /** The named service, built (and its module loaded) on first use; later calls return the same instance. */
+  service<K extends ServiceName>(name: K): Promise<Services[K]>
   /** The CLI's own user (created on first use: role admin, plan enterprise). */
   readonly localUser: UserRef & { email: string; created: boolean }
   close(): Promise<void>
@@ -81,6 +100,23 @@ export interface CreateAppOptions {
   logger?: Logger
 }
 
+/** What every service is built from except the database: clock, logger, media tools, secrets, publishers. */
+function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'database'> {
+  let secretStore: Promise<SecretStore> | undefined
+  return {
+    env,
+    clock: opts.clock ?? systemClock,
+    logger: opts.logger ?? createLogger(env.logLevel),
+    media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
+    // Opened on first use: loading and probing the keychain costs time most commands do not need to spend.
+    secrets: () =>
+      (secretStore ??= import('./platform/secrets.js').then(({ openSecretStore }) =>
+        openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform }),
+      )),
+    publishers: PUBLISHERS,
+  }
+}
+
 /** The composition root: every piece of state lives here and is passed down; nothing is a module singleton. */
 export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): Promise<App> {
   ensureDir(env.configDir, 0o700)
@@ -88,24 +124,26 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
   ensureDir(env.mediaDir, 0o700)
   const database = await openDatabase(env.dbPath)
   try {
-    const logger = opts.logger ?? createLogger(env.logLevel)
-    let secretStore: Promise<SecretStore> | undefined
-    const deps: ServiceDeps = {
-      database,
-      env,
-      clock: opts.clock ?? systemClock,
-      logger,
-      media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
-      // Opened on first use: probing the keychain costs time most commands do not need to spend.
-      secrets: () => (secretStore ??= openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform })),
-    }
+    const deps: ServiceDeps = { ...baseDeps(env, opts), database }
     const system = systemScope(database.db)
     const existing = await system.users.findByEmail(LOCAL_USER_EMAIL)
     const user = existing ?? (await system.users.ensureLocalUser())
+
+    const built = new Map<ServiceName, Promise<unknown>>()
+    const service = <K extends ServiceName>(name: K): Promise<Services[K]> => {
+      let pending = built.get(name) as Promise<Services[K]> | undefined
+      if (!pending) {
+        pending = SERVICE_LOADERS[name](deps, service)
+        built.set(name, pending)
+        // A failed load is not remembered (the next call tries again), like the media toolbox's lookups.
+        pending.catch(() => built.delete(name))
+      }
+      return pending
+    }
     return {
       env,
       database,
-      services: buildServices(deps),
+      service,
       localUser: { id: user.id, timezone: user.timezone, email: user.email, created: existing === undefined },
       close: () => database.close(),
     }
@@ -121,14 +159,7 @@ export { isNotRecflowDatabase }
  * `recflow doctor` when createApp failed because the database file is not a recflow database: every other check
  * still runs, and the database check fails with that error's message and hint.
  */
-export function doctorWithoutDatabase(env: RuntimeEnv, databaseError: RecflowError): DoctorService {
-  let secretStore: Promise<SecretStore> | undefined
-  return doctorService({
-    databaseError,
-    env,
-    clock: systemClock,
-    logger: createLogger(env.logLevel),
-    media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
-    secrets: () => (secretStore ??= openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform })),
-  })
+export async function doctorWithoutDatabase(env: RuntimeEnv, databaseError: RecflowError): Promise<DoctorService> {
+  const { doctorService } = await import('./services/doctor.js')
+  return doctorService({ ...baseDeps(env, {}), databaseError })
 }

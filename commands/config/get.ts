@@ -9,7 +9,8 @@ export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   async run() {
     const { args, flags } = await this.parse(ConfigGet)
     const app = await this.app(flags)
-    const result = await app.services.config.get(app.localUser, args.path)
+    const config = await app.service('config')
+    const result = await config.get(app.localUser, args.path)
     return this.present(result, (r) => `${JSON.stringify(r.value)}  (${r.source ?? 'default'})`)
   }
 }

@@ -8,7 +8,8 @@ export default class ConfigReset extends BaseCommand<typeof ConfigReset> {
   async run() {
     const { flags } = await this.parse(ConfigReset)
     const app = await this.app(flags)
-    const result = await app.services.config.reset(app.localUser)
+    const config = await app.service('config')
+    const result = await config.reset(app.localUser)
     return this.present(result, (r) => ['Config reset to the defaults:', ...flattenForDisplay(r.config)])
   }
 }

@@ -17,7 +17,8 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   async run() {
     const { args, flags } = await this.parse(ConfigSet)
     const app = await this.app(flags)
-    const result = await app.services.config.set(app.localUser, args.path, args.value)
+    const config = await app.service('config')
+    const result = await config.set(app.localUser, args.path, args.value)
     return this.present(result, (r) => `${r.path} = ${JSON.stringify(r.value)}`)
   }
 }

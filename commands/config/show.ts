@@ -12,7 +12,8 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
   async run() {
     const { flags } = await this.parse(ConfigShow)
     const app = await this.app(flags)
-    const result = await app.services.config.show(app.localUser, { layers: flags.layers })
+    const config = await app.service('config')
+    const result = await config.show(app.localUser, { layers: flags.layers })
     return this.present(result, (r) => flattenForDisplay(r.config, 'sources' in r ? r.sources : undefined))
   }
 }

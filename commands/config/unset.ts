@@ -9,7 +9,8 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   async run() {
     const { args, flags } = await this.parse(ConfigUnset)
     const app = await this.app(flags)
-    const result = await app.services.config.unset(app.localUser, args.path)
+    const config = await app.service('config')
+    const result = await config.unset(app.localUser, args.path)
     return this.present(result, (r) => `${r.path} = ${JSON.stringify(r.value)}  (${r.source ?? 'default'})`)
   }
 }

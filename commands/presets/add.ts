@@ -24,8 +24,9 @@ export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
   async run() {
     const { args, flags } = await this.parse(PresetsAdd)
     const app = await this.app(flags)
+    const presets = await app.service('presets')
     const input = documentFrom(flags.file, presetInputFromFlags({ ...flags, name: args.name }, (p) => path.resolve(p)))
-    const preset = await app.services.presets.create(app.localUser, input)
+    const preset = await presets.create(app.localUser, input)
     return this.present(preset, (p) => [`Added preset ${p.id} "${p.name}" (${p.platform}).`, presetDetails(p)])
   }
 }

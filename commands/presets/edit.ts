@@ -17,7 +17,8 @@ export default class PresetsEdit extends BaseCommand<typeof PresetsEdit> {
   async run() {
     const { args, flags } = await this.parse(PresetsEdit)
     const app = await this.app(flags)
-    const current = await app.services.presets.get(app.localUser, args.id)
+    const presets = await app.service('presets')
+    const current = await presets.get(app.localUser, args.id)
     const patch = documentFrom(flags.file, presetInputFromFlags({ ...flags, platform: undefined }, (p) => path.resolve(p)))
     if (flags.privacy !== undefined && current.platform === 'vk') {
       // `--privacy` means privacy_view on VK; the builder does not know the stored platform.
@@ -26,7 +27,7 @@ export default class PresetsEdit extends BaseCommand<typeof PresetsEdit> {
       delete meta.privacy
     }
     if (Object.keys(patch).length === 0) throw usageError('nothing to change', 'give at least one flag or --file; see --help')
-    const preset = await app.services.presets.update(app.localUser, args.id, patch)
+    const preset = await presets.update(app.localUser, args.id, patch)
     return this.present(preset, (p) => [`Updated preset ${p.id} "${p.name}".`, presetDetails(p)])
   }
 }

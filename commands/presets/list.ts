@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { pageFlags } from '../../src/cli/resource-flags.js'
+import { pageFlags } from '../../src/cli/page-flags.js'
 import { presetsTable } from '../../src/cli/presenters/resources.js'
 import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
@@ -16,7 +16,8 @@ export default class PresetsList extends BaseCommand<typeof PresetsList> {
   async run() {
     const { flags } = await this.parse(PresetsList)
     const app = await this.app(flags)
-    const page = await app.services.presets.list(app.localUser, {
+    const presets = await app.service('presets')
+    const page = await presets.list(app.localUser, {
       platform: flags.platform as 'youtube' | 'vk' | 'local' | undefined,
       activeOnly: flags['active-only'] || undefined,
       limit: flags.limit,

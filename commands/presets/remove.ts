@@ -13,7 +13,8 @@ export default class PresetsRemove extends BaseCommand<typeof PresetsRemove> {
   async run() {
     const { args, flags } = await this.parse(PresetsRemove)
     const app = await this.app(flags)
-    const result = await app.services.presets.remove(app.localUser, args.id, { force: flags.force })
+    const presets = await app.service('presets')
+    const result = await presets.remove(app.localUser, args.id, { force: flags.force })
     return this.present(result, (r) => removedText('preset', r))
   }
 }

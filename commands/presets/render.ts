@@ -19,11 +19,12 @@ export default class PresetsRender extends BaseCommand<typeof PresetsRender> {
   async run() {
     const { args, flags } = await this.parse(PresetsRender)
     const app = await this.app(flags)
+    const presets = await app.service('presets')
     const sample =
       flags['title-sample'] !== undefined || flags.start !== undefined
         ? { display_name: flags['title-sample'], start_time: flags.start }
         : undefined
-    const result = await app.services.presets.render(app.localUser, {
+    const result = await presets.render(app.localUser, {
       presetId: args.id,
       recordingId: flags.recording,
       sample: sample && Object.fromEntries(Object.entries(sample).filter(([, v]) => v !== undefined)),

@@ -10,6 +10,7 @@ export default class PresetsShow extends BaseCommand<typeof PresetsShow> {
   async run() {
     const { args, flags } = await this.parse(PresetsShow)
     const app = await this.app(flags)
-    return this.present(await app.services.presets.get(app.localUser, args.id), presetDetails)
+    const presets = await app.service('presets')
+    return this.present(await presets.get(app.localUser, args.id), presetDetails)
   }
 }

@@ -20,7 +20,8 @@ export default class RecordingsAdd extends BaseCommand<typeof RecordingsAdd> {
   async run(): Promise<ImportResult> {
     const { args, flags } = await this.parse(RecordingsAdd)
     const app = await this.app(flags)
-    const result = await app.services.imports.importFile(
+    const imports = await app.service('imports')
+    const result = await imports.importFile(
       app.localUser,
       { file: path.resolve(args.file), name: flags.name },
       { onEvent: (e) => e.type === 'log' && this.note(`warning: ${e.message}`) },

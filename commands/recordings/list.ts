@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { pageFlags } from '../../src/cli/resource-flags.js'
+import { pageFlags } from '../../src/cli/page-flags.js'
 import { recordingsTable } from '../../src/cli/presenters/resources.js'
 import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
@@ -27,7 +27,8 @@ export default class RecordingsList extends BaseCommand<typeof RecordingsList> {
   async run() {
     const { flags } = await this.parse(RecordingsList)
     const app = await this.app(flags)
-    const page = await app.services.recordings.list(app.localUser, {
+    const recordings = await app.service('recordings')
+    const page = await recordings.list(app.localUser, {
       status: flags.status,
       failed: flags.failed,
       mapped: flags.mapped,

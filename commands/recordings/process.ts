@@ -23,8 +23,9 @@ export default class RecordingsProcess extends BaseCommand<typeof RecordingsProc
   async run() {
     const { args, flags } = await this.parse(RecordingsProcess)
     const app = await this.app(flags)
+    const run = await app.service('run')
     const result = await this.withProgress(app, (control) =>
-      app.services.run.run(
+      run.run(
         app.localUser,
         {
           recordingIds: [args.id],

@@ -10,7 +10,8 @@ export default class RecordingsReset extends BaseCommand<typeof RecordingsReset>
   async run() {
     const { args, flags } = await this.parse(RecordingsReset)
     const app = await this.app(flags)
-    const result = await app.services.recordings.reset(app.localUser, args.id)
+    const recordings = await app.service('recordings')
+    const result = await recordings.reset(app.localUser, args.id)
     return this.present(result, (r) => `Recording ${r.id} is ${r.status} again (${r.removedStages} stage(s), ${r.removedTargets} target(s) removed).`)
   }
 }

@@ -21,9 +21,10 @@ export default class RecordingsRun extends BaseCommand<typeof RecordingsRun> {
   async run() {
     const { args, flags } = await this.parse(RecordingsRun)
     const app = await this.app(flags)
+    const run = await app.service('run')
     const result = await this.withProgress(
       app,
-      (control) => app.services.run.run(app.localUser, { recordingIds: [args.id], force: flags.force as Array<(typeof STAGES)[number]> | undefined }, control),
+      (control) => run.run(app.localUser, { recordingIds: [args.id], force: flags.force as Array<(typeof STAGES)[number]> | undefined }, control),
       { plannedStages: PIPELINE_STAGES },
     )
     process.exitCode = runExitCode(result) || process.exitCode

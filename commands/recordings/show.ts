@@ -10,6 +10,7 @@ export default class RecordingsShow extends BaseCommand<typeof RecordingsShow> {
   async run() {
     const { args, flags } = await this.parse(RecordingsShow)
     const app = await this.app(flags)
-    return this.present(await app.services.recordings.show(app.localUser, args.id), recordingDetails)
+    const recordings = await app.service('recordings')
+    return this.present(await recordings.show(app.localUser, args.id), recordingDetails)
   }
 }

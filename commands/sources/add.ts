@@ -22,11 +22,12 @@ export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
   async run() {
     const { args, flags } = await this.parse(SourcesAdd)
     const app = await this.app(flags)
+    const sources = await app.service('sources')
     const input = documentFrom(
       flags.file,
       sourceInputFromFlags({ ...flags, name: args.name, platform: args.platform }, (p) => path.resolve(p)),
     )
-    const source = await app.services.sources.create(app.localUser, input)
+    const source = await sources.create(app.localUser, input)
     return this.present(source, (s) => [`Added source ${s.id} "${s.name}" (${s.platform}).`, sourceDetails(s)])
   }
 }

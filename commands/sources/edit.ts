@@ -14,9 +14,10 @@ export default class SourcesEdit extends BaseCommand<typeof SourcesEdit> {
   async run() {
     const { args, flags } = await this.parse(SourcesEdit)
     const app = await this.app(flags)
+    const sources = await app.service('sources')
     const patch = documentFrom(flags.file, sourceInputFromFlags(flags, (p) => path.resolve(p)))
     if (Object.keys(patch).length === 0) throw usageError('nothing to change', 'give at least one flag or --file; see --help')
-    const source = await app.services.sources.update(app.localUser, args.id, patch)
+    const source = await sources.update(app.localUser, args.id, patch)
     return this.present(source, (s) => [`Updated source ${s.id} "${s.name}".`, sourceDetails(s)])
   }
 }

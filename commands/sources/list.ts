@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { pageFlags } from '../../src/cli/resource-flags.js'
+import { pageFlags } from '../../src/cli/page-flags.js'
 import { sourcesTable } from '../../src/cli/presenters/resources.js'
 import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
@@ -12,7 +12,8 @@ export default class SourcesList extends BaseCommand<typeof SourcesList> {
   async run() {
     const { flags } = await this.parse(SourcesList)
     const app = await this.app(flags)
-    const page = await app.services.sources.list(app.localUser, { activeOnly: flags['active-only'] || undefined, limit: flags.limit, cursor: flags.cursor })
+    const sources = await app.service('sources')
+    const page = await sources.list(app.localUser, { activeOnly: flags['active-only'] || undefined, limit: flags.limit, cursor: flags.cursor })
     const filters = flagArgs(flags, ['active-only'])
     const again = ['recflow sources list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
     return this.present(page, (p) => [sourcesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])

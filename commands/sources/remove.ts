@@ -13,7 +13,8 @@ export default class SourcesRemove extends BaseCommand<typeof SourcesRemove> {
   async run() {
     const { args, flags } = await this.parse(SourcesRemove)
     const app = await this.app(flags)
-    const result = await app.services.sources.remove(app.localUser, args.id, { force: flags.force })
+    const sources = await app.service('sources')
+    const result = await sources.remove(app.localUser, args.id, { force: flags.force })
     return this.present(result, (r) => removedText('source', r))
   }
 }

@@ -10,6 +10,7 @@ export default class SourcesShow extends BaseCommand<typeof SourcesShow> {
   async run() {
     const { args, flags } = await this.parse(SourcesShow)
     const app = await this.app(flags)
-    return this.present(await app.services.sources.get(app.localUser, args.id), sourceDetails)
+    const sources = await app.service('sources')
+    return this.present(await sources.get(app.localUser, args.id), sourceDetails)
   }
 }

@@ -9,7 +9,8 @@ export default class TasksCancel extends BaseCommand<typeof TasksCancel> {
   async run() {
     const { args, flags } = await this.parse(TasksCancel)
     const app = await this.app(flags)
-    const result = await app.services.tasks.cancel(app.localUser, args.id)
+    const tasks = await app.service('tasks')
+    const result = await tasks.cancel(app.localUser, args.id)
     return this.present(result, (r) =>
       r.outcome === 'cancelled'
         ? `Cancelled task ${r.task.id}.`

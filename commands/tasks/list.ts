@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { pageFlags } from '../../src/cli/resource-flags.js'
+import { pageFlags } from '../../src/cli/page-flags.js'
 import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 import { tasksTable } from '../../src/cli/presenters/tasks.js'
 
@@ -24,7 +24,8 @@ export default class TasksList extends BaseCommand<typeof TasksList> {
   async run() {
     const { flags } = await this.parse(TasksList)
     const app = await this.app(flags)
-    const page = await app.services.tasks.list(app.localUser, {
+    const tasks = await app.service('tasks')
+    const page = await tasks.list(app.localUser, {
       state: flags.state,
       type: flags.type,
       recordingId: flags.recording,

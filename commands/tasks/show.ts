@@ -10,6 +10,7 @@ export default class TasksShow extends BaseCommand<typeof TasksShow> {
   async run() {
     const { args, flags } = await this.parse(TasksShow)
     const app = await this.app(flags)
-    return this.present(await app.services.tasks.get(app.localUser, args.id), taskDetails)
+    const tasks = await app.service('tasks')
+    return this.present(await tasks.get(app.localUser, args.id), taskDetails)
   }
 }

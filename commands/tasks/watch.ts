@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { eventLine, taskStatusLine } from '../../src/cli/presenters/tasks.js'
-import { taskFailure } from '../../src/services/tasks.js'
 
 export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
   static override summary = 'Follows a task until it ends; exits 0 if it succeeded, 130 if cancelled, its error code if it failed.'
@@ -18,6 +17,7 @@ export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
   async run() {
     const { args, flags } = await this.parse(TasksWatch)
     const app = await this.app(flags)
+    const tasks = await app.service('tasks')
     const stop = new AbortController()
     const onSigint = () => stop.abort()
     process.once('SIGINT', onSigint)
@@ -26,7 +26,7 @@ export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
       if (!this.jsonEnabled()) process.stdout.write(line + '\n')
     }
     try {
-      const task = await app.services.tasks.watch(app.localUser, args.id, {
+      const task = await tasks.watch(app.localUser, args.id, {
         signal: stop.signal,
         intervalMs: flags.interval,
         onUpdate: ({ task: t, events }) => {
@@ -36,7 +36,7 @@ export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
           lastLine = line
         },
       })
-      if (task.state !== 'succeeded') throw taskFailure(task)
+      if (task.state !== 'succeeded') throw tasks.failure(task)
       return task
     } finally {
       process.off('SIGINT', onSigint)

@@ -19,8 +19,9 @@ export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
   async run() {
     const { args, flags } = await this.parse(TemplatesAdd)
     const app = await this.app(flags)
+    const templates = await app.service('templates')
     const input = documentFrom(flags.file, templateInputFromFlags({ ...flags, name: args.name }))
-    const template = await app.services.templates.create(app.localUser, input)
+    const template = await templates.create(app.localUser, input)
     return this.present(template, (t) => [`Added template ${t.id} "${t.name}".`, templateDetails(t)])
   }
 }

@@ -17,9 +17,10 @@ export default class TemplatesEdit extends BaseCommand<typeof TemplatesEdit> {
   async run() {
     const { args, flags } = await this.parse(TemplatesEdit)
     const app = await this.app(flags)
+    const templates = await app.service('templates')
     const patch = documentFrom(flags.file, templateInputFromFlags(flags))
     if (Object.keys(patch).length === 0) throw usageError('nothing to change', 'give at least one flag or --file; see --help')
-    const template = await app.services.templates.update(app.localUser, args.id, patch)
+    const template = await templates.update(app.localUser, args.id, patch)
     return this.present(template, (t) => [`Updated template ${t.id} "${t.name}".`, templateDetails(t)])
   }
 }

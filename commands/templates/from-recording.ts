@@ -18,7 +18,8 @@ export default class TemplatesFromRecording extends BaseCommand<typeof Templates
   async run() {
     const { args, flags } = await this.parse(TemplatesFromRecording)
     const app = await this.app(flags)
-    const template = await app.services.templates.fromRecording(app.localUser, {
+    const templates = await app.service('templates')
+    const template = await templates.fromRecording(app.localUser, {
       recordingId: args.recording,
       name: flags.name,
       matchPattern: flags.pattern,

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { pageFlags } from '../../src/cli/resource-flags.js'
+import { pageFlags } from '../../src/cli/page-flags.js'
 import { templatesTable } from '../../src/cli/presenters/resources.js'
 import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
 
@@ -12,7 +12,8 @@ export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
   async run() {
     const { flags } = await this.parse(TemplatesList)
     const app = await this.app(flags)
-    const page = await app.services.templates.list(app.localUser, { includeDrafts: flags.drafts, limit: flags.limit, cursor: flags.cursor })
+    const templates = await app.service('templates')
+    const page = await templates.list(app.localUser, { includeDrafts: flags.drafts, limit: flags.limit, cursor: flags.cursor })
     const filters = flagArgs(flags, ['drafts'], { drafts: true })
     const again = ['recflow templates list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
     return this.present(page, (p) => [templatesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])

@@ -10,7 +10,8 @@ export default class TemplatesPreview extends BaseCommand<typeof TemplatesPrevie
   async run() {
     const { args, flags } = await this.parse(TemplatesPreview)
     const app = await this.app(flags)
-    const preview = await app.services.templates.preview(app.localUser, args.id)
+    const templates = await app.service('templates')
+    const preview = await templates.preview(app.localUser, args.id)
     return this.present(preview, (p) => [
       `Template ${p.template.id} "${p.template.name}" would match ${p.matches.length} of ${p.considered} unmapped recording(s).`,
       ...(p.matches.length === 0

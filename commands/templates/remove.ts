@@ -9,6 +9,7 @@ export default class TemplatesRemove extends BaseCommand<typeof TemplatesRemove>
   async run() {
     const { args, flags } = await this.parse(TemplatesRemove)
     const app = await this.app(flags)
-    return this.present(await app.services.templates.remove(app.localUser, args.id), (r) => `Removed template ${r.id}.`)
+    const templates = await app.service('templates')
+    return this.present(await templates.remove(app.localUser, args.id), (r) => `Removed template ${r.id}.`)
   }
 }

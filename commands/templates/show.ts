@@ -10,6 +10,7 @@ export default class TemplatesShow extends BaseCommand<typeof TemplatesShow> {
   async run() {
     const { args, flags } = await this.parse(TemplatesShow)
     const app = await this.app(flags)
-    return this.present(await app.services.templates.show(app.localUser, args.id), templateDetails)
+    const templates = await app.service('templates')
+    return this.present(await templates.show(app.localUser, args.id), templateDetails)
   }
 }

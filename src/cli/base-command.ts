@@ -1,10 +1,8 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import type { App } from '../app.js'
-import { createApp } from '../app.js'
 import { debugEnabled, loadProcessRuntimeEnv } from '../platform/config.js'
 import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
 import type { PipelineStage, RunControl } from '../domain/events.js'
-import { chooseProgressMode, createProgressOutput } from './progress-output.js'
 import { printError } from './print-error.js'
 import { cleanOclifMessage, toErrorEnvelope, withCommandHint } from './error-envelope.js'
 
@@ -28,9 +26,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   private appInstance: App | undefined
 
-  /** Opens the database (running migrations) once per command invocation. */
+  /**
+   * Opens the database (running migrations) once per command invocation. The composition root is imported here,
+   * not at the top, so `--help` and commands that never open the database do not load it; services are then
+   * built (and their modules loaded) only when the command asks for them: `await app.service('recordings')`.
+   */
   protected async app(flags?: { home?: string }): Promise<App> {
     if (!this.appInstance) {
+      const { createApp } = await import('../app.js')
       this.appInstance = await createApp(loadProcessRuntimeEnv({ home: flags?.home }))
     }
     return this.appInstance
@@ -73,6 +76,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     work: (control: RunControl) => Promise<R>,
     opts: { plannedStages?: readonly PipelineStage[]; summary?: (result: R) => string | undefined } = {},
   ): Promise<R> {
+    // Only commands with progress load the progress output (and, on a terminal, Ink).
+    const { chooseProgressMode, createProgressOutput } = await import('./progress-output.js')
     const controller = new AbortController()
     const progress = createProgressOutput({
       mode: chooseProgressMode({ json: this.jsonEnabled(), isTTY: process.stdout.isTTY, ci: app.env.isCi }),

@@ -12,11 +12,6 @@ export const fileFlag = Flags.string({
   summary: 'Read the resource from a JSON or YAML file (- for stdin); flags given too override its fields.',
 })
 
-export const pageFlags = {
-  limit: Flags.integer({ summary: 'How many items per page (1-100).', default: 50, min: 1, max: 100 }),
-  cursor: Flags.string({ summary: 'Continue after the last page (the cursor printed with the previous page).' }),
-}
-
 export const templateFlags = {
   description: Flags.string({ summary: 'A note about what the template is for.' }),
   exact: Flags.string({ summary: 'Match a recording whose whole title equals this (repeatable).', multiple: true }),

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import { RecflowError } from '../domain/errors.js'
-import { latestSchemaVersion, migrateToLatest, schemaVersion } from './migrate.js'
+import { isUpToDate, latestSchemaVersion, migrateToLatest, schemaVersion } from './migrate.js'
 import type { DB } from './schema.js'
 import { RecflowSqliteDialect } from './sqlite-dialect.js'
 
@@ -59,7 +59,11 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
 
   const db = new Kysely<DB>({ dialect: new RecflowSqliteDialect({ database: sqlite, file }) })
   try {
-    const version = readonly ? await checkUpToDate(db, file) : await migrateToLatest(db)
+    const version = readonly
+      ? await checkUpToDate(db, file)
+      : (await isUpToDate(db))
+        ? latestSchemaVersion()
+        : await migrateToLatest(db)
     const integrityProblems = (max = 20): string[] => {
       const rows = sqlite.pragma(`integrity_check(${Math.max(1, Math.floor(max))})`) as Array<{ integrity_check: string }>
       return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok')

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationInfo } from 'kysely'
+import { Migrator, sql, type Kysely, type MigrationInfo } from 'kysely'
 import { migrations } from '../../migrations/index.js'
 import { RecflowError } from '../domain/errors.js'
 
@@ -21,6 +21,21 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string> {
     })
   }
   return schemaVersion(db)
+}
+
+/**
+ * True when the database has applied exactly the migrations this build knows: one query, the check every start
+ * makes before it builds a Migrator (whose lock and table checks cost several statements). Anything else, a
+ * missing table included, answers false and takes the full path, which reports real errors.
+ */
+export async function isUpToDate(db: Kysely<any>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db)
+    const known = new Set(Object.keys(migrations))
+    return rows.length === known.size && rows.every((r) => known.has(r.name))
+  } catch {
+    return false
+  }
 }
 
 /** The last applied migration's name, or '' for an empty database. */

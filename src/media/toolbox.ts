@@ -1,5 +1,5 @@
-import { locateMediaTools, type LocateOptions } from './binaries.js'
-import { probeCapabilities, type MediaCapabilities } from './capabilities.js'
+import type { LocateOptions } from './binaries.js'
+import type { MediaCapabilities } from './capabilities.js'
 import type { MediaTools } from './types.js'
 
 export interface MediaToolsReport {
@@ -10,7 +10,8 @@ export interface MediaToolsReport {
 /**
  * Locates ffmpeg/ffprobe and probes their capabilities once per app (createApp builds one toolbox and passes it
  * down). The memo lives in the instance, never in module state. A failed lookup is not remembered, so a user
- * who installs ffmpeg after an error does not have to restart the daemon.
+ * who installs ffmpeg after an error does not have to restart the daemon. The locating and probing code (and
+ * execa) is imported on first use: building the app for a command that never runs ffmpeg loads none of it.
  */
 export class MediaToolbox {
   readonly #options: Omit<LocateOptions, 'signal'>
@@ -22,16 +23,18 @@ export class MediaToolbox {
   }
 
   tools(): Promise<MediaTools> {
-    this.#tools ??= locateMediaTools(this.#options).catch((e: unknown) => {
-      this.#tools = undefined
-      throw e
-    })
+    this.#tools ??= import('./binaries.js')
+      .then(({ locateMediaTools }) => locateMediaTools(this.#options))
+      .catch((e: unknown) => {
+        this.#tools = undefined
+        throw e
+      })
     return this.#tools
   }
 
   capabilities(): Promise<MediaCapabilities> {
     this.#capabilities ??= this.tools()
-      .then((tools) => probeCapabilities(tools))
+      .then(async (tools) => (await import('./capabilities.js')).probeCapabilities(tools))
       .catch((e: unknown) => {
         this.#capabilities = undefined
         throw e

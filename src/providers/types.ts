@@ -57,3 +57,19 @@ export interface VideoPublisher {
   readonly platform: 'youtube' | 'vk' | 'local'
   publish(input: PublishInput, control?: PublishControl): Promise<PublishResult>
 }
+
+/** What building a publisher needs, per platform (YouTube and VK will publish with a stored credential). */
+export interface PublisherConfigs {
+  local: { destination: string }
+  youtube: { credentialId: number }
+  vk: { credentialId: number }
+}
+
+/**
+ * The publishers the composition root wires in, one factory per platform, each loading its provider on first
+ * use. Services reach providers only through this (and the types above); a platform without a factory is not
+ * published to yet.
+ */
+export type Publishers = {
+  readonly [P in VideoPublisher['platform']]?: (config: PublisherConfigs[P]) => Promise<VideoPublisher>
+}

@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js'
 import type { RuntimeEnv } from '../platform/config.js'
 import type { Logger } from '../platform/logger.js'
 import type { SecretStore } from '../platform/secrets.js'
+import type { Publishers } from '../providers/types.js'
 
 /** Who a service call acts for. Every repository call inside goes through forUser(db, user.id). */
 export interface UserRef {
@@ -19,4 +20,6 @@ export interface ServiceDeps {
   readonly logger: Logger
   readonly media: MediaToolbox
   readonly secrets: () => Promise<SecretStore>
+  /** Publisher factories by platform, wired by the composition root (services never import a provider). */
+  readonly publishers: Publishers
 }

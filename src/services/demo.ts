@@ -103,3 +103,5 @@ export function demoService(
     },
   }
 }
+
+export type DemoService = ReturnType<typeof demoService>

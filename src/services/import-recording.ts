@@ -89,6 +89,8 @@ export function importRecordingService(deps: ServiceDeps) {
   }
 }
 
+export type ImportRecordingService = ReturnType<typeof importRecordingService>
+
 async function statFile(file: string): Promise<{ size: number; mtimeMs: number }> {
   let st
   try {

@@ -5,8 +5,10 @@ import { recoverDeadLocalOwners } from '../jobs/lease-owner.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 
+import { taskFailure } from '../jobs/task-error.js'
+
 /** The error a failed or cancelled task ended with, for whoever waited on it (its code picks the exit code). */
-export { taskFailure } from '../jobs/task-error.js'
+export { taskFailure }
 
 export interface TaskQuery extends ListOptions {
   state?: string[]
@@ -65,6 +67,8 @@ export function tasksService({ database, clock, logger }: ServiceDeps) {
   }
 
   return {
+    /** The error a failed or cancelled task ended with (its code picks the exit code). */
+    failure: taskFailure,
     /** Newest first. */
     async list(user: UserRef, query: TaskQuery = {}): Promise<Page<Task>> {
       const state = toStates(query.state)
@@ -116,3 +120,5 @@ export function tasksService({ database, clock, logger }: ServiceDeps) {
     },
   }
 }
+
+export type TasksService = ReturnType<typeof tasksService>

@@ -22,8 +22,8 @@ try {
   const app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file' }), { logger: silentLogger })
   const t0 = performance.now()
   if (mode === 'recflow') {
-    const preset = await app.services.presets.create(app.localUser, { name: 'bench', platform: 'local', preset_metadata: { destination: out } })
-    await app.services.config.set(app.localUser, 'upload.preset_ids', String(preset.id))
+    const preset = await (await app.service('presets')).create(app.localUser, { name: 'bench', platform: 'local', preset_metadata: { destination: out } })
+    await (await app.service('config')).set(app.localUser, 'upload.preset_ids', String(preset.id))
     const rec = await forUser(app.database.db, app.localUser.id).recordings.create({
       display_name: 'bench',
       start_time: '2026-01-01T00:00:00Z',
@@ -31,7 +31,7 @@ try {
       original_file: path.resolve(file),
       size_bytes: fs.statSync(file).size,
     })
-    const result = await app.services.run.run(app.localUser, { recordingIds: [rec.id] }, { onEvent: () => {} })
+    const result = await (await app.service('run')).run(app.localUser, { recordingIds: [rec.id] }, { onEvent: () => {} })
     if (result.recordings[0]?.state !== 'succeeded') throw new Error(JSON.stringify(result.recordings[0]))
   } else {
     const tools = await locateMediaTools({ pathEnv: process.env.PATH ?? '' })

@@ -28,7 +28,7 @@ try {
   let started = 0
   let processS = 0
   const t0 = performance.now()
-  const result = await app.services.pipeline.run(app.localUser, { recordingId: rec.id }, {
+  const result = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id }, {
     onEvent: (e) => {
       if (e.type === 'stage-started' && e.stage === 'PROCESS') started = performance.now()
       if (e.type === 'stage-finished' && e.stage === 'PROCESS') processS = (performance.now() - started) / 1000

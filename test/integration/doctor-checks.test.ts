@@ -24,7 +24,7 @@ const openApp = async () => {
   return app
 }
 const check = async (name: string) => {
-  const report = await app!.services.doctor.run()
+  const report = await (await app!.service('doctor')).run()
   return { report, check: report.checks.find((c) => c.name === name)! }
 }
 

@@ -75,6 +75,8 @@ export function checkImportRules(files: SourceFile[]): Violation[] {
       }
       if ((within(f.path, 'src/ui') || within(f.path, 'src/jobs')) && target && within(target, 'src/services'))
         add('below-services', `imports ${spec}`)
+      if (within(f.path, 'src/services') && target && within(target, 'src/providers') && !/^src\/providers\/types(\.js|\.ts)?$/.test(target))
+        add('publishers-from-root', `imports a provider (the composition root wires publishers): ${spec}`)
       if ((within(f.path, 'commands') || within(f.path, 'daemon')) && target) {
         for (const forbidden of ['src/db', 'src/media', 'src/providers'])
           if (within(target, forbidden)) add('edges-thin', `imports ${spec}`)

@@ -3,8 +3,7 @@ import type { OutputTarget, Preset } from '../../db/index.js'
 import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import { renderPresetMetadata, renderTemplateString, type Platform } from '../../domain/metadata/index.js'
 import { effectivePresetMetadata, validatePresetInput, validateTemplateInput, type LocalMetadata } from '../../domain/resources/index.js'
-import { folderPublisher } from '../../providers/local/folder-publisher.js'
-import { ProviderError } from '../../providers/types.js'
+import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../../providers/types.js'
 import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
@@ -80,6 +79,13 @@ function sidecars(ctx: StageContext, meta: LocalMetadata) {
   return out
 }
 
+/** The composition root's publisher for a platform (its provider module is loaded on first use). */
+async function publisherFor<P extends keyof PublisherConfigs>(ctx: StageContext, platform: P, config: PublisherConfigs[P]): Promise<VideoPublisher> {
+  const factory = ctx.deps.publishers[platform] as ((config: PublisherConfigs[P]) => Promise<VideoPublisher>) | undefined
+  if (!factory) throw new ProviderError(platform, 'permanent', `no publisher for ${platform} in this build`)
+  return factory(config)
+}
+
 /** Publishes to one local preset's folder and returns the target's new state; never throws for the target's own failure. */
 async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTarget, force: boolean): Promise<TargetOutcome> {
   const base = { presetId: preset.id, platform: preset.platform }
@@ -106,7 +112,8 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   await persistDerivedStatus(ctx.scope, ctx.recording)
   ctx.emit({ type: 'stage-started', recordingId: ctx.recording.id, stage: 'UPLOAD', target: preset.name })
   try {
-    const result = await folderPublisher(metadata.destination).publish(
+    const publisher = await publisherFor(ctx, 'local', { destination: metadata.destination })
+    const result = await publisher.publish(
       {
         mediaFile,
         sidecars: sidecars(ctx, metadata),

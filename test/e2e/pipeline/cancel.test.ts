@@ -117,7 +117,7 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
     // machine: the trim could finish first).
     const other = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, HOME: home, RECFLOW_SECRET_STORE: 'file' }))
     try {
-      expect(await other.services.tasks.cancel(other.localUser, 1)).toMatchObject({ outcome: 'cancel_requested' })
+      expect(await (await other.service('tasks')).cancel(other.localUser, 1)).toMatchObject({ outcome: 'cancel_requested' })
     } finally {
       await other.close()
     }

@@ -66,9 +66,9 @@ export async function setupLocalPipeline(
   const app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, HOME: home, PATH: process.env.PATH ?? '', RECFLOW_SECRET_STORE: 'file' }))
   try {
     const user = app.localUser
-    const source = opts.inbox === null ? undefined : await app.services.sources.create(user, { name: 'lectures', platform: 'local', config: { path: opts.inbox } })
-    const preset = await app.services.presets.create(user, { name: 'folder', platform: 'local', preset_metadata: { destination: opts.destination } })
-    const template = await app.services.templates.create(user, {
+    const source = opts.inbox === null ? undefined : await (await app.service('sources')).create(user, { name: 'lectures', platform: 'local', config: { path: opts.inbox } })
+    const preset = await (await app.service('presets')).create(user, { name: 'folder', platform: 'local', preset_metadata: { destination: opts.destination } })
+    const template = await (await app.service('templates')).create(user, {
       name: 'Lectures',
       matching_rules: { keywords: [opts.keyword ?? 'Lecture'] },
       output_config: { preset_ids: [preset.id] },

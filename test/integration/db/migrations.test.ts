@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrations } from '../../../migrations/index.js'
@@ -99,6 +100,24 @@ describe('re-opening a database', () => {
       expect(await again.db.selectFrom('subscription_plans').selectAll().orderBy('id').execute()).toEqual(before)
     } finally {
       await again.close()
+    }
+  })
+
+  it('opens an up-to-date database while another connection holds the write lock (the check only reads)', async () => {
+    current = await tempDatabase()
+    await current.database.close()
+    const writer = new BetterSqlite3(current.file)
+    writer.exec('BEGIN IMMEDIATE')
+    try {
+      // The full migrator would take an IMMEDIATE transaction and wait out busy_timeout (5 s), then fail.
+      const started = performance.now()
+      const again = await openDatabase(current.file)
+      expect(again.schemaVersion).toBe(Object.keys(migrations).sort().at(-1))
+      expect(performance.now() - started).toBeLessThan(4000)
+      await again.close()
+    } finally {
+      writer.exec('ROLLBACK')
+      writer.close()
     }
   })
 

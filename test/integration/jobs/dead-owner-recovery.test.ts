@@ -60,16 +60,16 @@ describe('commands that read or change tasks take back a dead local owner\'s lea
   it('tasks cancel cancels at once instead of "cancelling" until the lease expires', async () => {
     const task = await h.enqueueTest(h.pro)
     await claimAndDie(task.id)
-    const result = await app.services.tasks.cancel(pro, task.id)
+    const result = await (await app.service('tasks')).cancel(pro, task.id)
     expect(result).toMatchObject({ outcome: 'cancelled', task: { state: 'cancelled' } })
   })
 
   it('tasks list and show see the task pending again, not running', async () => {
     const task = await h.enqueueTest(h.pro)
     await claimAndDie(task.id)
-    expect((await app.services.tasks.list(pro)).items).toMatchObject([{ id: task.id, state: 'pending', lease_owner: null }])
+    expect((await (await app.service('tasks')).list(pro)).items).toMatchObject([{ id: task.id, state: 'pending', lease_owner: null }])
     await claimAndDie(task.id)
-    const shown = await app.services.tasks.get(pro, task.id)
+    const shown = await (await app.service('tasks')).get(pro, task.id)
     expect(shown.task).toMatchObject({ state: 'pending' })
     expect(shown.events.at(-1)).toMatchObject({ kind: 'recovered' })
   })
@@ -79,7 +79,7 @@ describe('commands that read or change tasks take back a dead local owner\'s lea
     await claimAndDie(task.id)
     const stop = new AbortController()
     const states: string[] = []
-    const watching = app.services.tasks
+    const watching = (await app.service('tasks'))
       .watch(pro, task.id, { signal: stop.signal, intervalMs: 20, onUpdate: (u) => void states.push(u.task.state) })
       .catch(() => undefined)
     await waitFor(() => states.length > 0)
@@ -111,7 +111,7 @@ describe('tasks show', () => {
     await h.pro.transaction(async (tx) => {
       for (let i = 1; i <= 1_060; i++) await tx.taskEvents.append(task.id, { kind: 'log', message: `event ${i}` })
     })
-    const { events } = await app.services.tasks.get(pro, task.id)
+    const { events } = await (await app.service('tasks')).get(pro, task.id)
     expect(events).toHaveLength(50)
     expect(events[0]!.message).toBe('event 1011')
     expect(events.at(-1)!.message).toBe('event 1060')

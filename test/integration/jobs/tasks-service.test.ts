@@ -24,12 +24,12 @@ describe('tasks.list', () => {
     const b = await h.enqueueTest(h.pro)
     await h.enqueueTest(h.free)
     await h.pro.tasks.requestCancel(a.id)
-    expect((await app.services.tasks.list(pro)).items.map((t) => t.id)).toEqual([b.id, a.id])
-    expect((await app.services.tasks.list(pro, { state: ['cancelled'] })).items.map((t) => t.id)).toEqual([a.id])
+    expect((await (await app.service('tasks')).list(pro)).items.map((t) => t.id)).toEqual([b.id, a.id])
+    expect((await (await app.service('tasks')).list(pro, { state: ['cancelled'] })).items.map((t) => t.id)).toEqual([a.id])
   })
 
   it('refuses an unknown state as a usage error listing the valid ones', async () => {
-    await expect(app.services.tasks.list(pro, { state: ['done'] })).rejects.toMatchObject({
+    await expect((await app.service('tasks')).list(pro, { state: ['done'] })).rejects.toMatchObject({
       code: 'usage',
       hint: expect.stringContaining('succeeded'),
     })
@@ -40,29 +40,29 @@ describe('tasks.get', () => {
   it('returns the task with its events', async () => {
     const task = await h.enqueueTest(h.pro)
     await new Worker({ db: h.database.db, registry: testRegistry(async () => 'ok') }).runUntilIdle()
-    const details = await app.services.tasks.get(pro, task.id)
+    const details = await (await app.service('tasks')).get(pro, task.id)
     expect(details.task).toMatchObject({ id: task.id, state: 'succeeded' })
     expect(details.events.map((e) => e.kind)).toEqual(['started', 'succeeded'])
   })
 
   it('answers not_found for a missing id and for another user\'s task alike', async () => {
     const theirs = await h.enqueueTest(h.free)
-    await expect(app.services.tasks.get(pro, 999)).rejects.toMatchObject({ code: 'not_found', message: 'task 999 not found' })
-    await expect(app.services.tasks.get(pro, theirs.id)).rejects.toMatchObject({ code: 'not_found', message: `task ${theirs.id} not found` })
+    await expect((await app.service('tasks')).get(pro, 999)).rejects.toMatchObject({ code: 'not_found', message: 'task 999 not found' })
+    await expect((await app.service('tasks')).get(pro, theirs.id)).rejects.toMatchObject({ code: 'not_found', message: `task ${theirs.id} not found` })
   })
 })
 
 describe('tasks.cancel', () => {
   it('cancels a pending task at once', async () => {
     const task = await h.enqueueTest(h.pro, { dedupeKey: 'k' })
-    const result = await app.services.tasks.cancel(pro, task.id)
+    const result = await (await app.service('tasks')).cancel(pro, task.id)
     expect(result).toMatchObject({ outcome: 'cancelled', task: { state: 'cancelled', dedupe_key: null } })
   })
 
   it('asks a running task to stop', async () => {
     const task = await h.enqueueTest(h.pro)
     await h.sys.tasks.claimNext({ owner: 'daemon', leaseMs: 60_000 })
-    const result = await app.services.tasks.cancel(pro, task.id)
+    const result = await (await app.service('tasks')).cancel(pro, task.id)
     expect(result).toMatchObject({ outcome: 'cancel_requested', task: { state: 'running', cancel_requested: true } })
   })
 
@@ -71,7 +71,7 @@ describe('tasks.cancel', () => {
     await h.sys.tasks.claimNext({ owner: 'w', leaseMs: 60_000 })
     await h.sys.tasks.finish(task.id, 'w', { state: 'succeeded' })
     const before = await h.task(task.id)
-    await expect(app.services.tasks.cancel(pro, task.id)).rejects.toMatchObject({
+    await expect((await app.service('tasks')).cancel(pro, task.id)).rejects.toMatchObject({
       code: 'conflict',
       message: `task ${task.id} already finished (succeeded)`,
     })
@@ -80,7 +80,7 @@ describe('tasks.cancel', () => {
 
   it('does not cancel another user\'s task', async () => {
     const theirs = await h.enqueueTest(h.free)
-    await expect(app.services.tasks.cancel(pro, theirs.id)).rejects.toMatchObject({ code: 'not_found' })
+    await expect((await app.service('tasks')).cancel(pro, theirs.id)).rejects.toMatchObject({ code: 'not_found' })
     expect((await h.task(theirs.id)).state).toBe('pending')
   })
 })
@@ -99,7 +99,7 @@ describe('tasks.watch', () => {
       }),
     })
     const updates: TaskWatchUpdate[] = []
-    const watching = app.services.tasks.watch(pro, task.id, {
+    const watching = (await app.service('tasks')).watch(pro, task.id, {
       intervalMs: 20,
       onUpdate: (u) => {
         updates.push(u)
@@ -116,7 +116,7 @@ describe('tasks.watch', () => {
   it('stops watching when its signal aborts, leaving the task alone', async () => {
     const task = await h.enqueueTest(h.pro)
     const stop = new AbortController()
-    const watching = app.services.tasks.watch(pro, task.id, { intervalMs: 20, signal: stop.signal })
+    const watching = (await app.service('tasks')).watch(pro, task.id, { intervalMs: 20, signal: stop.signal })
     setTimeout(() => stop.abort(), 50)
     const error = await watching.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RecflowError)
@@ -137,8 +137,8 @@ describe('tasks.watch', () => {
     })
     const running = w.runUntilIdle()
     await started.promise
-    const watching = app.services.tasks.watch(free, task.id, { intervalMs: 20 })
-    await app.services.tasks.cancel(free, task.id)
+    const watching = (await app.service('tasks')).watch(free, task.id, { intervalMs: 20 })
+    await (await app.service('tasks')).cancel(free, task.id)
     expect((await watching).state).toBe('cancelled')
     await running
   })

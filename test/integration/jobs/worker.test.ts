@@ -174,7 +174,7 @@ describe('cancellation', () => {
   it('cancels a pending task from another process before any worker runs it', async () => {
     const task = await h.enqueueTest(h.pro)
     const cli = await h.openApp()
-    expect((await cli.services.tasks.cancel({ id: h.pro.userId, timezone: 'UTC' }, task.id)).outcome).toBe('cancelled')
+    expect((await (await cli.service('tasks')).cancel({ id: h.pro.userId, timezone: 'UTC' }, task.id)).outcome).toBe('cancelled')
     let called = false
     const report = await worker(async () => {
       called = true
@@ -198,7 +198,7 @@ describe('cancellation', () => {
     }).runUntilIdle()
     await started.promise
     const cli = await h.openApp()
-    expect((await cli.services.tasks.cancel({ id: h.pro.userId, timezone: 'UTC' }, task.id)).outcome).toBe('cancel_requested')
+    expect((await (await cli.service('tasks')).cancel({ id: h.pro.userId, timezone: 'UTC' }, task.id)).outcome).toBe('cancel_requested')
     const report = await run
     expect(sawAbort).toBe(true)
     expect(report.finished.map((t) => t.state)).toEqual(['cancelled'])

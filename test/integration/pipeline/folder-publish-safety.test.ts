@@ -34,7 +34,7 @@ afterAll(async () => {
 /** A recording with a folder target, and a `reserve` backed by the real output_targets row. */
 async function target(destination: string) {
   seq++
-  const preset = await app.services.presets.create(app.localUser, {
+  const preset = await (await app.service('presets')).create(app.localUser, {
     name: `Folder ${seq}`,
     platform: 'local',
     preset_metadata: { destination },
@@ -166,12 +166,12 @@ describe('a failed target in a run', () => {
     const clip = makeClip(tools, path.join(home, 'clip.mp4'), { durationS: 4, tones: [{ start: 1, end: 3 }] })
     const blocked = path.join(home, 'blocked')
     fs.writeFileSync(blocked, 'a file where the folder should be')
-    const preset = await app.services.presets.create(app.localUser, {
+    const preset = await (await app.service('presets')).create(app.localUser, {
       name: 'Blocked folder',
       platform: 'local',
       preset_metadata: { destination: blocked },
     })
-    const template = await app.services.templates.create(app.localUser, {
+    const template = await (await app.service('templates')).create(app.localUser, {
       name: 'Blocked',
       matching_rules: { exact_matches: ['Blocked lecture'] },
       // Trimming is not the point here: the original is published as is.
@@ -189,7 +189,7 @@ describe('a failed target in a run', () => {
       is_mapped: true,
     })
 
-    const first = await app.services.run.run(app.localUser, {})
+    const first = await (await app.service('run')).run(app.localUser, {})
     const outcome = first.recordings.find((o) => o.recordingId === rec.id)
     expect(outcome).toMatchObject({ state: 'failed', error: { code: 'internal' } })
     expect(outcome?.error?.message).toContain(blocked)
@@ -198,7 +198,7 @@ describe('a failed target in a run', () => {
     expect(await scope.recordings.get(rec.id)).toMatchObject({ failed: true, failed_stage: 'UPLOAD' })
 
     fs.rmSync(blocked)
-    const second = await app.services.run.run(app.localUser, {})
+    const second = await (await app.service('run')).run(app.localUser, {})
     expect(second.recordings.find((o) => o.recordingId === rec.id)).toMatchObject({ state: 'succeeded' })
     expect(await scope.recordings.get(rec.id)).toMatchObject({ failed: false, status: 'READY' })
     expect(fs.readdirSync(blocked).filter((n) => n.endsWith('.mp4'))).toHaveLength(1)

@@ -52,7 +52,7 @@ describe('recordings reset', () => {
     })
     await lockTaken
     try {
-      await expect(app.services.recordings.reset(app.localUser, rec.id)).rejects.toThrow()
+      await expect((await app.service('recordings')).reset(app.localUser, rec.id)).rejects.toThrow()
     } finally {
       release()
       await holder
@@ -66,7 +66,7 @@ describe('recordings reset', () => {
   it('refuses while a task is queued for the recording, and changes nothing', async () => {
     const { scope, rec, processed } = await processedRecording('Queued')
     const { task } = await enqueue(app.database.db, app.localUser.id, { type: 'pipeline', payload: { recordingId: rec.id }, recordingId: rec.id })
-    await expect(app.services.recordings.reset(app.localUser, rec.id)).rejects.toMatchObject({ code: 'conflict' })
+    await expect((await app.service('recordings')).reset(app.localUser, rec.id)).rejects.toMatchObject({ code: 'conflict' })
     expect(fs.existsSync(processed)).toBe(true)
     expect((await scope.recordings.get(rec.id))!.processed_file).toBe(processed)
     await scope.tasks.requestCancel(task.id)
@@ -74,7 +74,7 @@ describe('recordings reset', () => {
 
   it('deletes stages and targets, clears the failure, then removes the folder', async () => {
     const { scope, rec, dir } = await processedRecording('Plain')
-    const result = await app.services.recordings.reset(app.localUser, rec.id)
+    const result = await (await app.service('recordings')).reset(app.localUser, rec.id)
     expect(result).toMatchObject({ id: rec.id, status: 'SKIPPED', removedStages: 1 })
     expect(fs.existsSync(dir)).toBe(false)
     expect((await scope.recordings.get(rec.id))!.processed_file).toBeNull()

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../src/app.js'
+import { createApp, type App, type Services } from '../../../src/app.js'
 import { forUser } from '../../../src/db/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
@@ -14,7 +14,7 @@ let clip: string
 let audioOnly: string
 let outDir: string
 
-const runPipeline: App['services']['pipeline']['run'] = (...args) => app.services.pipeline.run(...args)
+const runPipeline: Services['pipeline']['run'] = async (...args) => (await app.service('pipeline')).run(...args)
 
 beforeAll(async () => {
   home = makeTempDir()
@@ -33,12 +33,12 @@ afterAll(async () => {
 
 async function seedRecording(file: string, name: string) {
   const scope = forUser(app.database.db, app.localUser.id)
-  const preset = await app.services.presets.create(app.localUser, {
+  const preset = await (await app.service('presets')).create(app.localUser, {
     name: `Folder ${name}`,
     platform: 'local',
     preset_metadata: { destination: outDir, name_template: '{start_time:YYYY-MM-DD} {display_name}', title_template: '{display_name} ({date})' },
   })
-  const template = await app.services.templates.create(app.localUser, {
+  const template = await (await app.service('templates')).create(app.localUser, {
     name: `T ${name}`,
     matching_rules: { exact_matches: [name] },
     output_config: { preset_ids: [preset.id] },

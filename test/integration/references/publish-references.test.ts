@@ -26,12 +26,12 @@ afterAll(async () => {
 
 async function seed(name: string) {
   const scope = forUser(app.database.db, app.localUser.id)
-  const preset = await app.services.presets.create(app.localUser, {
+  const preset = await (await app.service('presets')).create(app.localUser, {
     name: `Folder ${name}`,
     platform: 'local',
     preset_metadata: { destination: outDir, name_template: '{display_name}' },
   })
-  const template = await app.services.templates.create(app.localUser, {
+  const template = await (await app.service('templates')).create(app.localUser, {
     name: `T ${name}`,
     matching_rules: { exact_matches: [name] },
     output_config: { preset_ids: [preset.id] },
@@ -54,7 +54,7 @@ describe('publishing with references that are gone', () => {
     const { scope, rec, preset, template } = await seed('Preset gone')
     await scope.presets.remove(preset.id) // as a forced removal from an older version left it
 
-    const error = await app.services.pipeline.run(app.localUser, { recordingId: rec.id }).catch((e: Error) => e)
+    const error = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id }).catch((e: Error) => e)
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toContain(`preset ${preset.id} named by template ${template.id} no longer exists`)
 
@@ -69,10 +69,11 @@ describe('publishing with references that are gone', () => {
   it('removing the template while its recording is processed does not end it READY with nothing published', async () => {
     const { scope, rec, template } = await seed('Template gone')
     let removal: Promise<unknown> | undefined
-    const error = await app.services.pipeline
+    const templates = await app.service('templates')
+    const error = await (await app.service('pipeline'))
       .run(app.localUser, { recordingId: rec.id }, {
         onEvent: (e) => {
-          if (e.type === 'stage-started' && e.stage === 'PROCESS' && !removal) removal = app.services.templates.remove(app.localUser, template.id)
+          if (e.type === 'stage-started' && e.stage === 'PROCESS' && !removal) removal = templates.remove(app.localUser, template.id)
         },
       })
       .catch((e: Error) => e)

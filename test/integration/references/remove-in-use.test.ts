@@ -20,28 +20,28 @@ afterAll(async () => {
 })
 
 const user = () => app.localUser
-const folderPreset = (name: string) =>
-  app.services.presets.create(user(), { name, platform: 'local', preset_metadata: { destination: path.join(home, 'out') } })
+const folderPreset = async (name: string) =>
+  (await app.service('presets')).create(user(), { name, platform: 'local', preset_metadata: { destination: path.join(home, 'out') } })
 
 describe('removing a preset that is in use', () => {
   it('is refused with the list of users, and nothing changes', async () => {
     const preset = await folderPreset('Archive A')
-    const template = await app.services.templates.create(user(), {
+    const template = await (await app.service('templates')).create(user(), {
       name: 'Math',
       matching_rules: { keywords: ['Math'] },
       output_config: { preset_ids: [preset.id] },
     })
-    const error = await app.services.presets.remove(user(), preset.id).catch((e: unknown) => e)
+    const error = await (await app.service('presets')).remove(user(), preset.id).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'conflict' })
     expect((error as Error).message).toContain(`template ${template.id} "Math" (output_config.preset_ids)`)
     expect((error as { hint: string }).hint).toContain(`recflow presets remove ${preset.id} --force`)
-    expect(await app.services.presets.get(user(), preset.id)).toBeDefined()
+    expect(await (await app.service('presets')).get(user(), preset.id)).toBeDefined()
   })
 
   it('with force, is removed and taken out of templates, recording overrides and the config', async () => {
     const keep = await folderPreset('Archive keep')
     const gone = await folderPreset('Archive gone')
-    const template = await app.services.templates.create(user(), {
+    const template = await (await app.service('templates')).create(user(), {
       name: 'Physics',
       matching_rules: { keywords: ['Physics'] },
       output_config: { preset_ids: [keep.id, gone.id] },
@@ -56,10 +56,10 @@ describe('removing a preset that is in use', () => {
     })
     await scope.configs.set({ upload: { preset_ids: [gone.id, keep.id] } })
 
-    const refused = await app.services.presets.remove(user(), gone.id).catch((e: Error) => e.message)
+    const refused = await (await app.service('presets')).remove(user(), gone.id).catch((e: Error) => e.message)
     expect(refused).toMatch(new RegExp(`recording ${rec.id} "Physics 1".*your config \\(upload.preset_ids\\)`))
 
-    const result = await app.services.presets.remove(user(), gone.id, { force: true })
+    const result = await (await app.service('presets')).remove(user(), gone.id, { force: true })
     expect(result.detached).toEqual([{ id: template.id, name: 'Physics' }])
     expect(await scope.presets.get(gone.id)).toBeUndefined()
     const after = (await scope.templates.get(template.id))!
@@ -72,23 +72,23 @@ describe('removing a preset that is in use', () => {
 
   it('an unused preset is removed without force', async () => {
     const preset = await folderPreset('Unused')
-    expect(await app.services.presets.remove(user(), preset.id)).toEqual({ id: preset.id, removed: true, detached: [] })
+    expect(await (await app.service('presets')).remove(user(), preset.id)).toEqual({ id: preset.id, removed: true, detached: [] })
   })
 })
 
 describe('removing a source that is in use', () => {
-  const addSource = (name: string) =>
-    app.services.sources.create(user(), { name, platform: 'local', config: { path: home } })
+  const addSource = async (name: string) =>
+    (await app.service('sources')).create(user(), { name, platform: 'local', config: { path: home } })
 
   it('is refused while a template or a recording uses it; with force, recordings stay and a template losing its only source becomes a draft', async () => {
     const only = await addSource('Only source')
     const other = await addSource('Other source')
-    const narrow = await app.services.templates.create(user(), {
+    const narrow = await (await app.service('templates')).create(user(), {
       name: 'Narrow',
       matching_rules: { keywords: ['Chem'], source_ids: [only.id] },
       is_draft: false,
     })
-    const wide = await app.services.templates.create(user(), {
+    const wide = await (await app.service('templates')).create(user(), {
       name: 'Wide',
       matching_rules: { keywords: ['Bio'], source_ids: [only.id, other.id] },
       is_draft: false,
@@ -102,13 +102,13 @@ describe('removing a source that is in use', () => {
       source_key: 'chem-1',
     })
 
-    const error = await app.services.sources.remove(user(), only.id).catch((e: unknown) => e)
+    const error = await (await app.service('sources')).remove(user(), only.id).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'conflict' })
     expect((error as Error).message).toContain(`template ${narrow.id} "Narrow" (matching_rules.source_ids)`)
     expect((error as Error).message).toContain(`recording ${rec.id} "Chem 1"`)
     expect(await scope.sources.get(only.id)).toBeDefined()
 
-    const result = await app.services.sources.remove(user(), only.id, { force: true })
+    const result = await (await app.service('sources')).remove(user(), only.id, { force: true })
     expect(result.detached).toEqual([
       { id: narrow.id, name: 'Narrow', madeDraft: true },
       { id: wide.id, name: 'Wide' },
@@ -125,31 +125,31 @@ describe('templates edit on a template with a dangling reference', () => {
   it('reports the missing preset, still accepts other changes, and lets you replace the list', async () => {
     const gone = await folderPreset('Soon gone')
     const replacement = await folderPreset('Replacement')
-    const template = await app.services.templates.create(user(), {
+    const template = await (await app.service('templates')).create(user(), {
       name: 'History',
       matching_rules: { keywords: ['History'] },
       output_config: { preset_ids: [gone.id] },
     })
-    await app.services.presets.remove(user(), gone.id, { force: false }).catch(() => undefined)
+    await (await app.service('presets')).remove(user(), gone.id, { force: false }).catch(() => undefined)
     // A preset removed before removal was checked (older versions) leaves the reference dangling.
     await forUser(app.database.db, user().id).presets.remove(gone.id)
 
-    const shown = await app.services.templates.show(user(), template.id)
+    const shown = await (await app.service('templates')).show(user(), template.id)
     expect(shown.problems).toEqual([expect.stringContaining(`preset ${gone.id} no longer exists`)])
     expect(shown.problems![0]).toContain(`recflow templates edit ${template.id} --preset ID`)
 
-    const renamed = await app.services.templates.update(user(), template.id, { name: 'History II' })
+    const renamed = await (await app.service('templates')).update(user(), template.id, { name: 'History II' })
     expect(renamed.name).toBe('History II')
     expect(renamed.problems).toEqual([expect.stringContaining(`preset ${gone.id} no longer exists`)])
 
-    const fixed = await app.services.templates.update(user(), template.id, { output_config: { preset_ids: [replacement.id] } })
+    const fixed = await (await app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [replacement.id] } })
     expect(fixed.problems).toBeUndefined()
     expect(fixed.output_config).toEqual({ preset_ids: [replacement.id] })
   })
 
   it('still refuses a new id that does not exist', async () => {
-    const template = await app.services.templates.create(user(), { name: 'Art', matching_rules: { keywords: ['Art'] } })
-    await expect(app.services.templates.update(user(), template.id, { output_config: { preset_ids: [9999] } })).rejects.toMatchObject({
+    const template = await (await app.service('templates')).create(user(), { name: 'Art', matching_rules: { keywords: ['Art'] } })
+    await expect((await app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [9999] } })).rejects.toMatchObject({
       code: 'not_found',
     })
   })

@@ -19,12 +19,12 @@ beforeEach(async () => {
 })
 afterEach(() => t.cleanup())
 
-const importFile = (file: string, name?: string) => t.app.services.imports.importFile(t.user, { file, ...(name !== undefined ? { name } : {}) })
+const importFile = async (file: string, name?: string) => (await t.app.service('imports')).importFile(t.user, { file, ...(name !== undefined ? { name } : {}) })
 const all = async () => (await t.scope.recordings.list({ includeDeleted: true }, { limit: 100 })).items
 
 describe('importing one file', SLOW, () => {
   it('creates a recording without a source, keyed by the absolute path, probed and matched', async () => {
-    const tmpl = await t.app.services.templates.create(t.user, { name: 'Algebra', matching_rules: { keywords: ['algebra'] } })
+    const tmpl = await (await t.app.service('templates')).create(t.user, { name: 'Algebra', matching_rules: { keywords: ['algebra'] } })
     const file = put(stock.mp4, t.media, 'Linear_Algebra_07.mp4')
     setMtime(file, '2024-09-01T09:00:00Z')
 
@@ -91,7 +91,7 @@ describe('importing one file', SLOW, () => {
   })
 
   it('marks a file that is not media as a failed recording and touches nothing else', async () => {
-    await t.app.services.templates.create(t.user, { name: 'All', matching_rules: { patterns: ['.'] } })
+    await (await t.app.service('templates')).create(t.user, { name: 'All', matching_rules: { patterns: ['.'] } })
     const file = path.join(t.media, 'notes.mp4')
     fs.writeFileSync(file, 'not a video')
     const before = folderSnapshot(t.media)

@@ -92,7 +92,7 @@ export async function openTestApp(): Promise<TestApp> {
 }
 
 export async function addLocalSource(t: TestApp, name: string, config: Record<string, unknown> = {}) {
-  return t.app.services.sources.create(t.user, { name, platform: 'local', config: { path: t.media, ...config } })
+  return (await t.app.service('sources')).create(t.user, { name, platform: 'local', config: { path: t.media, ...config } })
 }
 
 /** Every file under a folder with its size and mtime: equal snapshots mean nothing was written there. */

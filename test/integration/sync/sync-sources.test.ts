@@ -24,8 +24,8 @@ beforeEach(async () => {
 })
 afterEach(() => t.cleanup())
 
-const sync = (input: { sourceIds?: number[]; sources?: string[] } = {}, control: { signal?: AbortSignal; user?: TestApp['user'] } = {}) =>
-  t.app.services.sync.sync(control.user ?? t.user, input, { signal: control.signal, onEvent: (e) => t.events.push(e) })
+const sync = async (input: { sourceIds?: number[]; sources?: string[] } = {}, control: { signal?: AbortSignal; user?: TestApp['user'] } = {}) =>
+  (await t.app.service('sync')).sync(control.user ?? t.user, input, { signal: control.signal, onEvent: (e) => t.events.push(e) })
 
 const all = async (): Promise<Recording[]> => (await t.scope.recordings.list({ includeDeleted: true }, { limit: 100 })).items
 const byKey = async (key: string): Promise<Recording> => {
@@ -35,10 +35,10 @@ const byKey = async (key: string): Promise<Recording> => {
 }
 const metadataOf = async (id: number) => (await t.scope.sourceMetadata.getByRecording(id))?.metadata as Record<string, any>
 /** The recording's first processing up to its intake (DOWNLOAD), where a synced file is probed. */
-const intake = (id: number) => t.app.services.pipeline.run(t.user, { recordingId: id, stopAfter: 'DOWNLOAD' }).catch((e: unknown) => e)
+const intake = async (id: number) => (await t.app.service('pipeline')).run(t.user, { recordingId: id, stopAfter: 'DOWNLOAD' }).catch((e: unknown) => e)
 
 async function addTemplate(name: string, rules: Record<string, unknown>) {
-  return t.app.services.templates.create(t.user, { name, matching_rules: rules })
+  return (await t.app.service('templates')).create(t.user, { name, matching_rules: rules })
 }
 
 describe('syncing a local folder', SLOW, () => {
@@ -70,8 +70,8 @@ describe('syncing a local folder', SLOW, () => {
     expect(await byKey('week 2/Linear Algebra 02.m4a')).toMatchObject({ status: 'INITIALIZED', template_id: algebra.id })
     expect(await byKey('standup.wav')).toMatchObject({ status: 'SKIPPED', is_mapped: false, template_id: null, display_name: 'standup' })
     expect(summary?.recordings).toEqual((await all()).map((r) => r.id).sort((a, b) => a - b))
-    expect((await t.app.services.templates.get(t.user, algebra.id)).used_count).toBe(2)
-    expect((await t.app.services.sources.get(t.user, source.id)).last_synced_at).not.toBeNull()
+    expect((await (await t.app.service('templates')).get(t.user, algebra.id)).used_count).toBe(2)
+    expect((await (await t.app.service('sources')).get(t.user, source.id)).last_synced_at).not.toBeNull()
     // Sync recorded the file's facts and left ffprobe for the first processing (see inspect-file.ts).
     expect(first.duration).toBeNull()
     expect(await metadataOf(first.id)).toMatchObject({ kind: 'local_file', path: first.original_file, start_time_from: 'mtime', container: 'mp4' })
@@ -209,7 +209,7 @@ describe('re-syncing changed files', SLOW, () => {
     await sync()
 
     expect(await byKey('talk.m4a')).toMatchObject({ failed: false, failed_reason: null, status: 'INITIALIZED', template_id: tmpl.id, is_mapped: true })
-    expect((await t.app.services.templates.get(t.user, tmpl.id)).used_count).toBe(1)
+    expect((await (await t.app.service('templates')).get(t.user, tmpl.id)).used_count).toBe(1)
   })
 })
 
@@ -292,7 +292,7 @@ describe('vanished files', SLOW, () => {
     const source = await addLocalSource(t, 'lectures')
     put(stock.m4a, t.media, 'sub/talk.m4a')
     await sync()
-    await t.app.services.sources.update(t.user, source.id, { config: { recursive: false } })
+    await (await t.app.service('sources')).update(t.user, source.id, { config: { recursive: false } })
 
     const result = await sync()
 
@@ -380,7 +380,7 @@ describe('bad files', SLOW, () => {
 describe('choosing sources', SLOW, () => {
   it('skips Zoom sources without arguments and refuses them by name', async () => {
     const cred = await t.scope.credentials.create({ platform: 'zoom', account_name: 'dept', encrypted_data: 'sealed', key_id: 'k1' })
-    const zoom = await t.app.services.sources.create(t.user, { name: 'dept', platform: 'zoom', credential_id: cred.id })
+    const zoom = await (await t.app.service('sources')).create(t.user, { name: 'dept', platform: 'zoom', credential_id: cred.id })
     await addLocalSource(t, 'lectures')
     put(stock.m4a, t.media, 'talk.m4a')
 
@@ -420,7 +420,7 @@ describe('choosing sources', SLOW, () => {
 
   it('skips inactive sources unless named', async () => {
     const source = await addLocalSource(t, 'lectures')
-    await t.app.services.sources.update(t.user, source.id, { is_active: false })
+    await (await t.app.service('sources')).update(t.user, source.id, { is_active: false })
     put(stock.m4a, t.media, 'talk.m4a')
     expect((await sync()).sources).toEqual([])
     expect((await sync({ sources: ['lectures'] })).sources[0]?.created).toBe(1)
@@ -436,7 +436,7 @@ describe('cancellation', SLOW, () => {
       if (e.type === 'sync' && e.created > 0) controller.abort()
     }
 
-    const err = await t.app.services.sync.sync(t.user, {}, { signal: controller.signal, onEvent }).catch((e: unknown) => e)
+    const err = await (await t.app.service('sync')).sync(t.user, {}, { signal: controller.signal, onEvent }).catch((e: unknown) => e)
 
     expect(err).toMatchObject({ code: 'cancelled' })
     expect((await listAll((page) => t.scope.recordings.list({}, page))).length).toBe(SYNC_CHUNK)

@@ -40,6 +40,7 @@ describe('layer import rules (DESIGN.md §1)', () => {
     ['a migration importing src', { path: 'migrations/0002.ts', source: `import { x } from '../src/domain/a.js'` }, 'migrations-frozen'],
     ['a provider importing services', { path: 'src/providers/zoom/c.ts', source: `import { s } from '../../services/sync.js'` }, 'providers-isolated'],
     ['a provider importing another provider', { path: 'src/providers/zoom/c.ts', source: `import { y } from '../youtube/client.js'` }, 'providers-isolated'],
+    ['a service importing a provider', { path: 'src/services/pipeline/publish-targets.ts', source: `import { folderPublisher } from '../../providers/local/folder-publisher.js'` }, 'publishers-from-root'],
     ['a command importing the db', { path: 'commands/templates/list.ts', source: `import { forUser } from '../../src/db/scope.js'` }, 'edges-thin'],
     ['a daemon route importing media', { path: 'daemon/routes/r.ts', source: `import { probe } from '../../src/media/probe.js'` }, 'edges-thin'],
     ['the ui importing services', { path: 'src/ui/a.ts', source: `import type { E } from '../services/events.js'` }, 'below-services'],
@@ -64,5 +65,9 @@ describe('layer import rules (DESIGN.md §1)', () => {
       { path: 'src/ui/b.ts', source: `import { a } from './a.js'` },
     ]
     expect(importCycles(files)).toEqual([['src/ui/a.ts', 'src/ui/b.ts']])
+  })
+
+  it('allows a service to import the shared provider types', () => {
+    expect(checkImportRules([{ path: 'src/services/pipeline/p.ts', source: `import { ProviderError } from '../../providers/types.js'` }])).toEqual([])
   })
 })
