@@ -6,12 +6,13 @@
 export type PipelineStage = 'SYNC' | 'DOWNLOAD' | 'PROCESS' | 'TRANSCRIBE' | 'EXTRACT_TOPICS' | 'GENERATE_SUBTITLES' | 'UPLOAD'
 
 export type RecflowEvent =
-  /** A recording entered the run (so views can add its row before any stage starts). */
-  | { type: 'recording'; recordingId: number; displayName: string; status: string }
+  /** A recording entered the run (so views can add its row before any stage starts); isNew when it was just created. */
+  | { type: 'recording'; recordingId: number; displayName: string; status: string; isNew?: boolean }
   | { type: 'stage-started'; recordingId: number; stage: PipelineStage; target?: string }
   /** percent 0-100 of this stage; etaS seconds left for this stage when known. */
   | { type: 'progress'; recordingId: number; stage: PipelineStage; percent: number; etaS?: number; message?: string; target?: string }
-  | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string }
+  /** earlier: the stage was finished by an earlier run and was not redone. */
+  | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string; earlier?: boolean }
   | { type: 'stage-failed'; recordingId: number; stage: PipelineStage; message: string; hint?: string; target?: string }
   /** Stopped by Ctrl-C or `tasks cancel`: not a failure, the next run starts the stage afresh. */
   | { type: 'stage-cancelled'; recordingId: number; stage: PipelineStage; target?: string }

@@ -63,6 +63,7 @@ export const STATUS_ICONS: Record<StageStatus | RecordingOutcome, string> = {
   waiting: '·',
   running: '▸',
   done: '✓',
+  'already-done': '✓',
   skipped: '↷',
   failed: '✗',
   cancelled: '⊘',

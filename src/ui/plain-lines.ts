@@ -26,7 +26,11 @@ export function formatEventLine(event: RecflowEvent, context: PlainLineContext):
   switch (event.type) {
     case 'recording': {
       const status = event.status ? ` (${oneLine(event.status)})` : ''
-      return { line: `${recordingPrefix(state, event.recordingId)}: added${status}`, printed }
+      // "added" only for a recording just created; one that already existed is queued for this run (said once:
+      // the run announces it when queued, the pipeline again when it starts).
+      const key = `recording:${event.recordingId}`
+      if (!event.isNew && printed.has(key)) return skip
+      return { line: `${recordingPrefix(state, event.recordingId)}: ${event.isNew ? 'added' : 'queued'}${status}`, printed: withEntry(printed, key, 0) }
     }
     case 'stage-started': {
       const key = progressKey(event.recordingId, event.stage, event.target)

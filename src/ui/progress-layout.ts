@@ -30,7 +30,7 @@ export const MAX_VISIBLE_LOG_LINES = 3
 const RESERVED_LINES = 2
 const MIN_ROWS = 6
 
-const PRIORITY: Record<RecordingOutcome, number> = { running: 0, failed: 1, cancelled: 1, waiting: 2, done: 3, skipped: 3 }
+const PRIORITY: Record<RecordingOutcome, number> = { running: 0, failed: 1, cancelled: 1, waiting: 2, done: 3, 'already-done': 3, skipped: 3 }
 
 export function planLayout(state: ProgressState, terminalRows: number): ProgressLayout {
   const available = Math.max(terminalRows, MIN_ROWS) - RESERVED_LINES
@@ -80,7 +80,7 @@ function lastFinish(rec: RecordingProgress): number {
 }
 
 function emptyHidden(): ProgressLayout['hidden'] {
-  return { total: 0, waiting: 0, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 }
+  return { total: 0, waiting: 0, running: 0, done: 0, 'already-done': 0, skipped: 0, failed: 0, cancelled: 0 }
 }
 
 export interface StageChip {

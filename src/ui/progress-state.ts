@@ -22,7 +22,7 @@ export const PIPELINE_STAGES: readonly PipelineStage[] = STAGE_ORDER.filter((s) 
 export type StageStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled'
 
 /** One word for a whole recording in the view (see recordingOutcome in progress-summary.ts). */
-export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled'
+export type RecordingOutcome = 'waiting' | 'running' | 'done' | 'already-done' | 'skipped' | 'failed' | 'cancelled'
 
 export interface StageProgress {
   /** `stage` or `stage:target`; unique within a recording. */
@@ -41,6 +41,13 @@ export interface StageProgress {
   durationMs?: number
   /** Where the rate estimate starts measuring from (the stage start, or the first progress seen). */
   rateBase?: { atMs: number; percent: number }
+  /** The smoothed rate in percent per second (an exponential moving average over the samples since rateBase). */
+  rateEma?: number
+  /** How many rate samples the average holds, and the last one (a sample spans at least MIN_SAMPLE_MS). */
+  rateSamples?: number
+  lastSample?: { atMs: number; percent: number }
+  /** Finished in an earlier run (a resumed run did not redo it). */
+  earlier?: boolean
 }
 
 export interface RecordingProgress {
@@ -95,9 +102,14 @@ export interface ProgressState {
 
 export const MAX_LOG_LINES = 5
 
-// Rates measured over less than this are noise (the first percent of a download arrives in a burst).
-const MIN_RATE_WINDOW_MS = 1000
-const MIN_RATE_PERCENT = 1
+// An ETA is shown only once the rate is stable: measured over at least STABLE_AFTER_MS and STABLE_SAMPLES
+// samples (the first percent of a download arrives in a burst, ffmpeg's first seconds are slow), smoothed so one
+// fast or slow interval does not make it jump, and never beyond MAX_ETA_S (a guess that far out is noise).
+const MIN_SAMPLE_MS = 500
+const STABLE_AFTER_MS = 3000
+const STABLE_SAMPLES = 3
+const SMOOTHING = 0.3
+export const MAX_ETA_S = 24 * 3600
 
 const EMPTY_COUNTS: StageCounts = { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 }
 
@@ -137,7 +149,8 @@ function apply(state: ProgressState, event: RecflowEvent, nowMs: number): Progre
         etaS: undefined,
         message: undefined,
         hint: undefined,
-        rateBase: { atMs: nowMs, percent: 0 },
+        earlier: undefined,
+        ...freshRate(nowMs, 0),
       }))
     case 'progress':
       return withStage(state, event.recordingId, event.stage, event.target, (stage) => progressed(stage, event, nowMs))
@@ -148,6 +161,7 @@ function apply(state: ProgressState, event: RecflowEvent, nowMs: number): Progre
         percent: event.outcome === 'completed' ? 100 : stage.percent,
         message: event.message,
         hint: undefined,
+        earlier: event.earlier === true ? true : undefined,
       }))
     case 'stage-failed':
       return withStage(state, event.recordingId, event.stage, event.target, (stage) => ({
@@ -182,24 +196,46 @@ function progressed(stage: StageProgress, event: Extract<RecflowEvent, { type: '
   if (!Number.isFinite(event.percent)) return event.message === undefined ? {} : { message: event.message }
   const percent = Math.min(100, Math.max(0, event.percent))
   // Progress that goes backwards (a retried request) restarts the rate measurement.
-  const rateBase = stage.rateBase && percent >= stage.percent ? stage.rateBase : { atMs: nowMs, percent }
+  const rate = stage.rateBase && stage.lastSample && percent >= stage.percent ? sampled(stage, percent, nowMs) : freshRate(nowMs, percent)
   const reported = event.etaS !== undefined && Number.isFinite(event.etaS) && event.etaS >= 0 ? event.etaS : undefined
   return {
     status: 'running',
     percent,
     startedAtMs: stage.startedAtMs ?? nowMs,
-    rateBase,
-    etaS: reported ?? estimateEtaS(rateBase, percent, nowMs),
+    ...rate,
+    etaS: reported ?? smoothedEtaS({ ...stage, ...rate }, percent, nowMs),
     message: event.message ?? stage.message,
   }
 }
 
-/** Seconds left at the average rate since `base`; undefined until enough progress has been seen. */
-export function estimateEtaS(base: { atMs: number; percent: number }, percent: number, nowMs: number): number | undefined {
-  const elapsedMs = nowMs - base.atMs
-  const gained = percent - base.percent
-  if (percent >= 100 || elapsedMs < MIN_RATE_WINDOW_MS || gained < MIN_RATE_PERCENT) return undefined
-  return ((100 - percent) * elapsedMs) / gained / 1000
+const freshRate = (nowMs: number, percent: number) => ({
+  rateBase: { atMs: nowMs, percent },
+  lastSample: { atMs: nowMs, percent },
+  rateEma: undefined,
+  rateSamples: 0,
+})
+
+/** Folds the progress since the last sample into the moving average (once the interval is long enough to mean something). */
+function sampled(stage: StageProgress, percent: number, nowMs: number): Partial<StageProgress> {
+  const last = stage.lastSample!
+  const elapsedMs = nowMs - last.atMs
+  if (elapsedMs < MIN_SAMPLE_MS) return {}
+  const rate = ((percent - last.percent) * 1000) / elapsedMs
+  const ema = stage.rateEma === undefined ? rate : SMOOTHING * rate + (1 - SMOOTHING) * stage.rateEma
+  return { lastSample: { atMs: nowMs, percent }, rateEma: ema, rateSamples: (stage.rateSamples ?? 0) + 1 }
+}
+
+/** Seconds left at the smoothed rate; undefined until the rate is stable, at 100 %, or when beyond MAX_ETA_S. */
+export function smoothedEtaS(
+  stage: Pick<StageProgress, 'rateBase' | 'rateEma' | 'rateSamples'>,
+  percent: number,
+  nowMs: number,
+): number | undefined {
+  const { rateBase, rateEma, rateSamples = 0 } = stage
+  if (percent >= 100 || rateBase === undefined || rateEma === undefined || rateEma <= 0) return undefined
+  if (rateSamples < STABLE_SAMPLES || nowMs - rateBase.atMs < STABLE_AFTER_MS) return undefined
+  const eta = (100 - percent) / rateEma
+  return eta > MAX_ETA_S ? undefined : eta
 }
 
 function finished(stage: StageProgress, nowMs: number): Partial<StageProgress> {
@@ -208,6 +244,9 @@ function finished(stage: StageProgress, nowMs: number): Partial<StageProgress> {
     durationMs: stage.startedAtMs === undefined ? undefined : nowMs - stage.startedAtMs,
     etaS: undefined,
     rateBase: undefined,
+    rateEma: undefined,
+    rateSamples: undefined,
+    lastSample: undefined,
   }
 }
 

@@ -3,8 +3,8 @@ import type { ProgressState, RecordingOutcome, RecordingProgress, StageProgress,
 
 /**
  * One word for a recording: failed as soon as a stage failed, cancelled when one was stopped; running while a stage runs or while planned stages
- * are still pending after others finished; waiting before anything happened; else done (skipped when every
- * stage was skipped).
+ * are still pending after others finished; waiting before anything happened; already done when every stage was
+ * finished by an earlier run; else done (skipped when every stage was skipped).
  */
 export function recordingOutcome(rec: RecordingProgress): RecordingOutcome {
   const has = (status: StageStatus) => rec.stages.some((s) => s.status === status)
@@ -14,6 +14,8 @@ export function recordingOutcome(rec: RecordingProgress): RecordingOutcome {
   const ended = rec.stages.filter(hasEnded)
   if (ended.length === 0) return 'waiting'
   if (has('pending')) return 'running'
+  // Nothing was done now: every stage was finished by an earlier run (or had nothing to do).
+  if (ended.some((s) => s.earlier) && ended.every((s) => s.earlier || s.status === 'skipped')) return 'already-done'
   return ended.every((s) => s.status === 'skipped') ? 'skipped' : 'done'
 }
 
@@ -35,10 +37,27 @@ export function recordingElapsedMs(rec: RecordingProgress): number | undefined {
 }
 
 export function tallyRecordings(state: ProgressState): Record<RecordingOutcome, number> {
-  const tally: Record<RecordingOutcome, number> = { waiting: 0, running: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 }
+  const tally: Record<RecordingOutcome, number> = { waiting: 0, running: 0, done: 0, 'already-done': 0, skipped: 0, failed: 0, cancelled: 0 }
   for (const rec of state.recordings) tally[recordingOutcome(rec)]++
   return tally
 }
+
+/** Recordings, not stages: "2 of 5 recordings · 1 running · 2 queued" (finished of all, then what is still going on). */
+export function footerCounts(state: ProgressState): string {
+  const t = tallyRecordings(state)
+  const total = state.recordings.length
+  const finished = total - t.running - t.waiting
+  const parts = [`${finished} of ${total} recording${total === 1 ? '' : 's'}`]
+  for (const [k, word] of FOOTER_WORDS) if (t[k] > 0) parts.push(`${t[k]} ${word}`)
+  return parts.join(' · ')
+}
+
+const FOOTER_WORDS: Array<[RecordingOutcome, string]> = [
+  ['running', 'running'],
+  ['waiting', 'queued'],
+  ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
+]
 
 /**
  * The final line of a run, e.g. `2 sources synced: 14 found, 3 new, 0 changed, 1 vanished; 3 recordings:
@@ -54,7 +73,7 @@ export function summarize(state: ProgressState): string {
   }
   if (state.recordings.length > 0) {
     const tally = tallyRecordings(state)
-    const outcomes = (['done', 'skipped', 'failed', 'cancelled', 'running', 'waiting'] as const)
+    const outcomes = (['done', 'already-done', 'skipped', 'failed', 'cancelled', 'running', 'waiting'] as const)
       .filter((k) => tally[k] > 0)
       .map((k) => `${tally[k]} ${OUTCOME_WORDS[k]}`)
     const c = state.counts
@@ -77,6 +96,7 @@ function latestBy(stages: StageProgress[], at: (s: StageProgress) => number | un
 // At the end of a run "running" means the run stopped before the recording's remaining stages.
 const OUTCOME_WORDS: Record<RecordingOutcome, string> = {
   done: 'done',
+  'already-done': 'already done',
   skipped: 'skipped',
   failed: 'failed',
   cancelled: 'cancelled',

@@ -3,7 +3,7 @@ import { Box, Text, useInput, useStdin, useStdout } from 'ink'
 import { formatPercent, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
 import { CHIP_SEPARATOR, planLayout, stageChips, type ProgressLayout, type VisibleRecording } from './progress-layout.js'
 import type { LogLine, ProgressState, StageProgress, StageStatus, SyncSummary } from './progress-state.js'
-import { currentStage, recordingElapsedMs } from './progress-summary.js'
+import { currentStage, footerCounts, recordingElapsedMs } from './progress-summary.js'
 
 /**
  * The live progress view: one row per recording (title, current stage, bar, percent, ETA) with its stages on a
@@ -31,7 +31,8 @@ const DEFAULT_COLUMNS = 80
 const ICON_WIDTH = 2
 const STAGE_WIDTH = 13
 const PERCENT_WIDTH = 5
-const ETA_WIDTH = 11
+// "eta 23:59:59" plus its left padding: the longest ETA shown (see MAX_ETA_S), so the column never wraps.
+const ETA_WIDTH = 13
 const MIN_TITLE_WIDTH = 12
 const MAX_TITLE_WIDTH = 36
 const MIN_MESSAGE_WIDTH = 8
@@ -153,7 +154,9 @@ function RowDetail(props: {
           <Text>{formatPercent(stage.percent)}</Text>
         </Box>
         <Box width={ETA_WIDTH} flexShrink={0} paddingLeft={1}>
-          <Text dimColor>{eta}</Text>
+          <Text dimColor wrap="truncate-end">
+            {eta}
+          </Text>
         </Box>
         {stage.message !== undefined && messageWidth >= MIN_MESSAGE_WIDTH && (
           <Box width={messageWidth} flexShrink={0}>
@@ -177,7 +180,8 @@ function RowDetail(props: {
     return <Text color="yellow" wrap="truncate-end">{`${stageLabel(stage.stage, stage.target)} cancelled`}</Text>
   }
   if (outcome === 'running' && next) return <Text dimColor>{`${stageLabel(next.stage, next.target)} next`}</Text>
-  if (outcome === 'waiting') return <Text dimColor>waiting</Text>
+  if (outcome === 'waiting') return <Text dimColor>queued</Text>
+  if (outcome === 'already-done') return <Text color="green">already done</Text>
   const took = outcome === 'done' && elapsedMs !== undefined ? ` in ${formatSecondsShort(elapsedMs / 1000)}` : ''
   return (
     <Text color={outcome === 'done' ? 'green' : undefined} dimColor={outcome === 'skipped'}>
@@ -211,11 +215,9 @@ function LogRow({ line }: { line: LogLine }) {
 
 function Footer({ state, cancelling, summary }: { state: ProgressState; cancelling: boolean; summary?: string }) {
   if (summary !== undefined) return <Text bold>{summary}</Text>
-  const c = state.counts
-  const counts = [`${c.done} done`, `${c.skipped} skipped`, `${c.failed} failed`, `${c.running} running`].join(' · ')
   return (
     <Box>
-      <Text>{counts}</Text>
+      <Text>{footerCounts(state)}</Text>
       <Text>{'   '}</Text>
       {cancelling ? <Text color="yellow">cancelling… (Ctrl-C again to quit now)</Text> : <Text dimColor>q to cancel</Text>}
     </Box>
@@ -230,8 +232,8 @@ function footerHeight(summary: string | undefined, width: number): number {
 }
 
 function hiddenLine(hidden: ProgressLayout['hidden']): string {
-  const parts = (['running', 'failed', 'cancelled', 'waiting', 'done', 'skipped'] as const).filter((k) => hidden[k] > 0).map((k) => `${hidden[k]} ${k}`)
-  return `… ${hidden.total} more: ${parts.join(', ')}`
+  const parts = (['running', 'failed', 'cancelled', 'waiting', 'done', 'already-done', 'skipped'] as const).filter((k) => hidden[k] > 0).map((k) => `${hidden[k]} ${k}`)
+  return `… ${hidden.total} more: ${parts.join(', ')}`.replace('already-done', 'already done').replace(/(\d+) waiting/, '$1 queued')
 }
 
 const COLORS: Record<StageStatus | VisibleRecording['outcome'], string | undefined> = {
@@ -239,6 +241,7 @@ const COLORS: Record<StageStatus | VisibleRecording['outcome'], string | undefin
   waiting: undefined,
   running: 'yellow',
   done: 'green',
+  'already-done': 'green',
   skipped: undefined,
   failed: 'red',
   cancelled: 'yellow',

@@ -90,6 +90,8 @@ async function publisherFor<P extends keyof PublisherConfigs>(ctx: StageContext,
 async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTarget, force: boolean): Promise<TargetOutcome> {
   const base = { presetId: preset.id, platform: preset.platform }
   if (target.status === 'UPLOADED' && !force) {
+    const location = (target.target_meta as { path?: string } | null)?.path
+    ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'completed', message: location, target: preset.name, earlier: true })
     return { ...base, status: 'UPLOADED', location: (target.target_meta as { path?: string } | null)?.path }
   }
   const targets = ctx.scope.targets
@@ -149,7 +151,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
  */
 export async function publishTargets(ctx: StageContext, opts: { force: boolean; templateId: number | null }): Promise<TargetOutcome[]> {
   if (!ctx.config.upload.auto_upload) {
-    ctx.emit({ type: 'log', level: 'info', recordingId: ctx.recording.id, message: 'upload.auto_upload is off: nothing published' })
+    ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'skipped', message: 'upload.auto_upload is off: nothing published' })
     return []
   }
   const failed = (presetId: number | null, reason: string, hint: string) => {
@@ -191,6 +193,11 @@ export async function publishTargets(ctx: StageContext, opts: { force: boolean; 
     }
     const { target } = await ctx.scope.targets.ensure({ recording_id: ctx.recording.id, preset_id: preset.id, target_type: 'local' })
     outcomes.push(await publishLocal(ctx, preset, target, opts.force))
+  }
+  // No target row was touched (no presets, or all left out): the view's planned upload is done, with nothing to do.
+  if (outcomes.every((o) => o.status === 'LEFT_OUT')) {
+    const message = outcomes.length === 0 ? 'no output presets: nothing published' : 'every preset left out: nothing published'
+    ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'skipped', message })
   }
   return outcomes
 }

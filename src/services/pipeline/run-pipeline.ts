@@ -117,7 +117,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     if ((row.status === 'COMPLETED' || row.status === 'SKIPPED') && !forced) {
       if (row.status === 'COMPLETED') previous[stage] = (row.stage_meta ?? {}) as Record<string, unknown>
       reports.push({ stage, outcome: 'resumed' })
-      emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: row.status === 'COMPLETED' ? 'completed' : 'skipped', message: 'done in an earlier run' })
+      emit({ type: 'stage-finished', recordingId: rec.id, stage, outcome: row.status === 'COMPLETED' ? 'completed' : 'skipped', message: 'done in an earlier run', earlier: true })
       continue
     }
     const ctx: StageContext = {

@@ -25,7 +25,7 @@ const progress = (at: number, percent: number, extra: Partial<Extract<RecflowEve
 
 describe('plain progress lines', () => {
   it('announces a recording with its status', () => {
-    expect(print([named])).toEqual(['#42 Lecture 3: added (INITIALIZED)'])
+    expect(print([named])).toEqual(['#42 Lecture 3: queued (INITIALIZED)'])
   })
 
   it('always prints a stage start, its finish with the time it took, and uses the recording name', () => {
@@ -35,7 +35,7 @@ describe('plain progress lines', () => {
         [1_000, { type: 'stage-started', recordingId: 42, stage: 'DOWNLOAD' }],
         [13_000, { type: 'stage-finished', recordingId: 42, stage: 'DOWNLOAD', outcome: 'completed', message: '300 MB' }],
       ]),
-    ).toEqual(['#42 Lecture 3: added (INITIALIZED)', '#42 Lecture 3: download started', '#42 Lecture 3: download done in 0:12 - 300 MB'])
+    ).toEqual(['#42 Lecture 3: queued (INITIALIZED)', '#42 Lecture 3: download started', '#42 Lecture 3: download done in 0:12 - 300 MB'])
   })
 
   it('prints progress at most once per 10 % step of a stage', () => {
@@ -77,8 +77,11 @@ describe('plain progress lines', () => {
   })
 
   it('adds the ETA and the message to a progress line', () => {
-    expect(print([[0, { type: 'stage-started', recordingId: 42, stage: 'DOWNLOAD' }], progress(20_000, 20, { message: '60 of 300 MB' })])).toEqual([
+    // 1 % a second, measured over 20 s: 80 % left takes 80 s.
+    const steady = Array.from({ length: 19 }, (_, i) => progress((i + 1) * 1000, i + 1))
+    expect(print([[0, { type: 'stage-started', recordingId: 42, stage: 'DOWNLOAD' }], ...steady, progress(20_000, 20, { message: '60 of 300 MB' })])).toEqual([
       '#42: download started',
+      '#42: download 10%, eta 1:30',
       '#42: download 20%, eta 1:20 - 60 of 300 MB',
     ])
     expect(print([progress(0, 40, { etaS: 125 })])).toEqual(['#42: download 40%, eta 2:05'])
@@ -122,7 +125,7 @@ describe('plain progress lines', () => {
       [0, { type: 'recording', recordingId: 1, displayName: 'Evil\u001B[2J\nname', status: 'INITIALIZED' }],
       [1, { type: 'stage-failed', recordingId: 1, stage: 'PROCESS', message: 'ffmpeg:\r\n\u001B[31mInvalid data\u001B[0m' }],
     ])
-    expect(lines).toEqual(['#1 Evil name: added (INITIALIZED)', '#1 Evil name: process failed - ffmpeg: Invalid data'])
+    expect(lines).toEqual(['#1 Evil name: queued (INITIALIZED)', '#1 Evil name: process failed - ffmpeg: Invalid data'])
     for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001F]/)
   })
 

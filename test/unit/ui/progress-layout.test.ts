@@ -57,7 +57,7 @@ describe('progress layout', () => {
       [2, 'failed', false],
       [5, 'running', true],
     ])
-    expect(l.hidden).toEqual({ total: 3, waiting: 2, running: 0, done: 1, skipped: 0, failed: 0, cancelled: 0 })
+    expect(l.hidden).toEqual({ total: 3, waiting: 2, running: 0, done: 1, 'already-done': 0, skipped: 0, failed: 0, cancelled: 0 })
     // One more line shows the next waiting recording.
     expect(ids(s, 7)).toEqual([2, 3, 5])
   })

@@ -102,7 +102,7 @@ describe('plain progress output', () => {
     await out.finish()
     expect(term.stdout.text()).toBe(
       [
-        '#42 Lecture 3: added (INITIALIZED)',
+        '#42 Lecture 3: queued (INITIALIZED)',
         '#42 Lecture 3: download started',
         '#42 Lecture 3: download 55%, eta 0:09',
         '#42 Lecture 3: download done in 0:04',

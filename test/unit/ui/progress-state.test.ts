@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { RecflowEvent } from '../../../src/domain/events.js'
 import {
-  estimateEtaS,
+  MAX_ETA_S,
+  smoothedEtaS,
   initialProgressState,
   MAX_LOG_LINES,
   PIPELINE_STAGES,
@@ -100,25 +101,42 @@ describe('progress reducer', () => {
     expect(s.recordings[0]!.stages[0]!.etaS).toBe(42)
   })
 
-  it('estimates the ETA from the average rate since the stage started', () => {
-    // 25 % in 10 s -> 75 % left takes 30 s.
+  it('estimates the ETA from a smoothed rate, once it has been measured long enough', () => {
+    // 2.5 % a second, sampled every second: 75 % left takes 30 s once three samples over 3 s are in.
+    const events: Array<[number, RecflowEvent]> = [[0, { type: 'stage-started', recordingId: 1, stage: 'PROCESS' }]]
+    for (let t = 1; t <= 10; t++) events.push([t * 1000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: t * 2.5 }])
+    expect(run(events.slice(0, 3)).recordings[0]!.stages[0]!.etaS).toBeUndefined()
+    expect(run(events).recordings[0]!.stages[0]!.etaS).toBeCloseTo(30, 6)
+  })
+
+  it('hides the ETA until the rate is stable: one burst of progress shows none', () => {
     const s = run([
-      [0, { type: 'stage-started', recordingId: 1, stage: 'PROCESS' }],
-      [10_000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: 25 }],
+      [0, { type: 'stage-started', recordingId: 1, stage: 'DOWNLOAD' }],
+      [10_000, { type: 'progress', recordingId: 1, stage: 'DOWNLOAD', percent: 25 }],
     ])
-    expect(s.recordings[0]!.stages[0]!.etaS).toBeCloseTo(30, 6)
+    expect(s.recordings[0]!.stages[0]!.etaS).toBeUndefined()
+  })
+
+  it('smooths the rate: one slow interval moves the ETA a little, not to the slow rate', () => {
+    const events: Array<[number, RecflowEvent]> = [[0, { type: 'stage-started', recordingId: 1, stage: 'PROCESS' }]]
+    for (let t = 1; t <= 8; t++) events.push([t * 1000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: t * 5 }])
+    const steady = run(events).recordings[0]!.stages[0]!.etaS!
+    expect(steady).toBeCloseTo(12, 6) // 60 % left at 5 %/s
+    // Ten seconds for the next 1 %: the bare last rate (0.1 %/s) would say 590 s.
+    events.push([18_000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: 41 }])
+    const after = run(events).recordings[0]!.stages[0]!.etaS!
+    expect(after).toBeGreaterThan(steady)
+    expect(after).toBeLessThan(60)
   })
 
   it('measures the rate from the first progress seen when the start was missed', () => {
-    const s = run([
-      [5_000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: 50 }],
-      [15_000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: 60 }],
-    ])
-    const st = s.recordings[0]!.stages[0]!
+    const events: Array<[number, RecflowEvent]> = []
+    for (let t = 0; t <= 4; t++) events.push([5_000 + t * 1000, { type: 'progress', recordingId: 1, stage: 'PROCESS', percent: 50 + t }])
+    const st = run(events).recordings[0]!.stages[0]!
     expect(st.status).toBe('running')
     expect(st.startedAtMs).toBe(5_000)
-    // 10 % per 10 s -> 40 % left takes 40 s.
-    expect(st.etaS).toBeCloseTo(40, 6)
+    // 1 % a second -> 46 % left takes 46 s.
+    expect(st.etaS).toBeCloseTo(46, 6)
   })
 
   it('restarts the rate measurement when progress goes backwards', () => {
@@ -132,11 +150,13 @@ describe('progress reducer', () => {
     expect(st.etaS).toBeUndefined()
   })
 
-  it('gives no ETA from too little progress or time to judge', () => {
-    expect(estimateEtaS({ atMs: 0, percent: 0 }, 0.5, 60_000)).toBeUndefined()
-    expect(estimateEtaS({ atMs: 0, percent: 0 }, 30, 500)).toBeUndefined()
-    expect(estimateEtaS({ atMs: 0, percent: 0 }, 100, 60_000)).toBeUndefined()
-    expect(estimateEtaS({ atMs: 0, percent: 20 }, 60, 4_000)).toBeCloseTo(4, 6)
+  it('gives no ETA from too few samples, too little time, at 100 %, or beyond a day', () => {
+    const measured = { rateBase: { atMs: 0, percent: 0 }, rateEma: 10, rateSamples: 3 }
+    expect(smoothedEtaS(measured, 50, 10_000)).toBeCloseTo(5, 6)
+    expect(smoothedEtaS({ ...measured, rateSamples: 2 }, 50, 10_000)).toBeUndefined()
+    expect(smoothedEtaS(measured, 50, 2_000)).toBeUndefined()
+    expect(smoothedEtaS(measured, 100, 10_000)).toBeUndefined()
+    expect(smoothedEtaS({ ...measured, rateEma: 50 / (MAX_ETA_S + 10) }, 50, 10_000)).toBeUndefined()
   })
 
   it('clamps percent into 0-100 and ignores a non-finite percent', () => {

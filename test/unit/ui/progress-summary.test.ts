@@ -140,7 +140,7 @@ describe('summarize', () => {
       initialProgressState({ plannedStages: PIPELINE_STAGES }),
     )
     expect(summarize(s)).toBe('2 recordings: 1 unfinished, 1 not started')
-    expect(tallyRecordings(s)).toEqual({ waiting: 1, running: 1, done: 0, skipped: 0, failed: 0, cancelled: 0 })
+    expect(tallyRecordings(s)).toEqual({ waiting: 1, running: 1, done: 0, 'already-done': 0, skipped: 0, failed: 0, cancelled: 0 })
   })
 
   it('joins sync and recording parts', () => {

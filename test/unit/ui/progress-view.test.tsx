@@ -14,6 +14,9 @@ const downloading = run([
   [0, { type: 'recording', recordingId: 42, displayName: 'Lecture 3: Graphs', status: 'INITIALIZED' }],
   [0, { type: 'recording', recordingId: 43, displayName: 'Lecture 4', status: 'INITIALIZED' }],
   [0, { type: 'stage-started', recordingId: 42, stage: 'DOWNLOAD' }],
+  [5_000, { type: 'progress', recordingId: 42, stage: 'DOWNLOAD', percent: 10 }],
+  [10_000, { type: 'progress', recordingId: 42, stage: 'DOWNLOAD', percent: 20 }],
+  [15_000, { type: 'progress', recordingId: 42, stage: 'DOWNLOAD', percent: 30 }],
   [20_000, { type: 'progress', recordingId: 42, stage: 'DOWNLOAD', percent: 40, message: '120 of 300 MB' }],
 ])
 
@@ -32,7 +35,7 @@ describe('progress view', () => {
     expect(row).toContain('40%')
     expect(row).toContain('eta 0:30')
     expect(row).toContain('120 of 300 MB')
-    expect(frame).toMatch(/#43 Lecture 4\s+waiting/)
+    expect(frame).toMatch(/#43 Lecture 4\s+queued/)
   })
 
   it('lists each recording’s stages compactly under its row', () => {
@@ -44,7 +47,7 @@ describe('progress view', () => {
 
   it('shows counts and how to cancel in the footer', () => {
     const { lastFrame } = render(<ProgressView state={downloading} onCancel={() => {}} rows={24} />)
-    expect(visible(lastFrame()).split('\n').at(-1)).toBe('0 done · 0 skipped · 0 failed · 1 running   q to cancel')
+    expect(visible(lastFrame()).split('\n').at(-1)).toBe('0 of 2 recordings · 1 running · 1 queued   q to cancel')
   })
 
   it('shows a failure with its stage, message and hint', () => {
@@ -79,7 +82,7 @@ describe('progress view', () => {
     const frame = visible(render(<ProgressView state={run(events)} onCancel={() => {}} rows={10} />).lastFrame())
     expect(frame.split('\n').length).toBeLessThan(10)
     expect(frame).toContain('#20 Talk 20')
-    expect(frame).toMatch(/… \d+ more: \d+ waiting/)
+    expect(frame).toMatch(/… \d+ more: \d+ queued/)
   })
 
   it('shows sync results and warnings', () => {
