@@ -46,6 +46,8 @@ export function tallyRecordings(state: ProgressState): Record<RecordingOutcome, 
 export function footerCounts(state: ProgressState): string {
   const t = tallyRecordings(state)
   const total = state.recordings.length
+  // A sync alone has no recordings to count: say how far the sources are instead of "0 of 0 recordings".
+  if (total === 0) return state.syncs.length === 0 ? 'starting…' : `${state.syncs.length} source${state.syncs.length === 1 ? '' : 's'} syncing`
   const finished = total - t.running - t.waiting
   const parts = [`${finished} of ${total} recording${total === 1 ? '' : 's'}`]
   for (const [k, word] of FOOTER_WORDS) if (t[k] > 0) parts.push(`${t[k]} ${word}`)

@@ -84,4 +84,11 @@ describe('the live view (issue 7 item 8)', () => {
     feed({ type: 'recording', recordingId: 4, displayName: 'New', status: 'INITIALIZED', isNew: true })
     expect(lines).toEqual(['#3 Old: queued (READY)', '#4 New: added (INITIALIZED)'])
   })
+
+  it('shows sync lines in the terminal view, with a footer that does not count recordings a sync has none of', () => {
+    const s = run([[0, { type: 'sync', sourceId: 1, sourceName: 'Lectures', found: 200, total: 1000, created: 200, changed: 0, vanished: 0 }]])
+    const frame = visible(render(<ProgressView state={s} onCancel={() => {}} rows={30} />).lastFrame())
+    expect(frame).toContain('sync Lectures: 200 of 1000 synced')
+    expect(frame.split('\n').at(-1)).toBe('1 source syncing   q to cancel')
+  })
 })
