@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { forUser, systemScope, type Executor, type Task } from '../db/index.js'
+import { killLeftoverChild } from '../platform/child-processes.js'
 import type { Logger } from '../platform/logger.js'
 
 /*
@@ -44,6 +45,28 @@ export function isDeadLocalOwner(
   return parsed !== undefined && parsed.hostname === probe.hostname && !probe.exists(parsed.pid)
 }
 
+/** task_events kinds of the children a task's worker ran (recorded by run-task.ts). */
+export const CHILD_STARTED = 'child'
+export const CHILD_EXITED = 'child-exited'
+/** A child is recorded once it has run this long: quick ffprobe calls are not worth a row each. */
+export const CHILD_RECORD_AFTER_MS = 500
+
+/** Kills the children (ffmpeg) the dead owner recorded for the task and never saw end. Returns their pids. */
+async function killLeftoverChildren(db: Executor, task: Task, owner: string): Promise<number[]> {
+  const events = await forUser(db, task.user_id).taskEvents.latest(task.id, 1000)
+  const ended = new Set<number>()
+  const killed: number[] = []
+  for (const event of events.reverse()) {
+    const data = (event.data ?? {}) as { pid?: unknown; command?: unknown; owner?: unknown }
+    if (typeof data.pid !== 'number') continue
+    if (event.kind === CHILD_EXITED) ended.add(data.pid)
+    else if (event.kind === CHILD_STARTED && data.owner === owner && typeof data.command === 'string' && !ended.has(data.pid)) {
+      if (killLeftoverChild(data.pid, data.command)) killed.push(data.pid)
+    }
+  }
+  return killed
+}
+
 /**
  * Takes a task back from a worker process of this host that no longer exists, without waiting for its lease to
  * run out: cancelled if that was asked, else pending again. The crash is not an attempt (the handler never
@@ -56,7 +79,11 @@ export async function recoverFromDeadLocalOwner(db: Executor, taskId: number, op
   const owner = task?.lease_owner
   if (task?.state !== 'running' || !owner || !isDeadLocalOwner(owner)) return undefined
   const { now } = opts
-  const message = `the worker process that ran it (${owner}) ended without finishing it; the attempt does not count`
+  const killed = await killLeftoverChildren(db, task, owner)
+  if (killed.length > 0) opts.logger?.info('killed what the dead worker had left running', { taskId, pids: killed })
+  const message =
+    `the worker process that ran it (${owner}) ended without finishing it; the attempt does not count` +
+    (killed.length > 0 ? `; its leftover ${killed.length === 1 ? 'process' : 'processes'} (pid ${killed.join(', ')}) killed` : '')
   const row = task.cancel_requested
     ? await queue.finish(taskId, owner, { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the user' }, now })
     : await queue.release(taskId, owner, { now })

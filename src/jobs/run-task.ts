@@ -1,12 +1,15 @@
+import path from 'node:path'
 import { forUser, systemScope, type Executor, type FinishedState, type NewTaskEvent, type Task, type TaskState } from '../db/index.js'
 import { RecflowError } from '../domain/errors.js'
 import { formatZodError } from '../domain/resources/index.js'
+import { runWithChildTracker, type ChildTracker } from '../platform/child-processes.js'
 import type { Clock } from '../platform/clock.js'
 import type { Logger } from '../platform/logger.js'
 import type { ProgressBus } from './progress-bus.js'
 import { TaskProgressRecorder } from './progress.js'
 import { decideAfterFailure, type BackoffOptions } from './retry-policy.js'
 import { toStoredError, type StoredTaskError } from './task-error.js'
+import { CHILD_EXITED, CHILD_RECORD_AFTER_MS, CHILD_STARTED } from './lease-owner.js'
 import type { TaskRegistry } from './task-types.js'
 
 export interface TaskRunDeps {
@@ -69,6 +72,26 @@ export function runTask(deps: TaskRunDeps, task: Task): RunningTask {
     }
   }
 
+  // Children that run for more than a moment (ffmpeg, not a quick ffprobe) are recorded with the task, so if this
+  // process is SIGKILLed, whoever takes the task back can kill them (lease-owner.ts).
+  const recordedChildren = new Map<number, NodeJS.Timeout | 'recorded'>()
+  const childTracker: ChildTracker = {
+    spawned(pid, command) {
+      const timer = setTimeout(() => {
+        recordedChildren.set(pid, 'recorded')
+        void appendEvent({ kind: CHILD_STARTED, message: `${path.basename(command)} runs as pid ${pid}`, data: { pid, command, owner } })
+      }, CHILD_RECORD_AFTER_MS)
+      timer.unref()
+      recordedChildren.set(pid, timer)
+    },
+    exited(pid) {
+      const entry = recordedChildren.get(pid)
+      recordedChildren.delete(pid)
+      if (entry === 'recorded') void appendEvent({ kind: CHILD_EXITED, message: null, data: { pid } })
+      else if (entry !== undefined) clearTimeout(entry)
+    },
+  }
+
   const heartbeat = startHeartbeat(deps, task, abort)
   const recorder = new TaskProgressRecorder({
     db,
@@ -93,7 +116,7 @@ export function runTask(deps: TaskRunDeps, task: Task): RunningTask {
     if (!parsed.success) {
       throw new RecflowError('validation', `invalid ${task.type} task payload: ${formatZodError(parsed.error, 'payload')}`)
     }
-    return handler({
+    return runWithChildTracker(childTracker, () => handler({
       userId: task.user_id,
       taskId: task.id,
       attempt: task.attempts,
@@ -102,7 +125,7 @@ export function runTask(deps: TaskRunDeps, task: Task): RunningTask {
       signal: controller.signal,
       onEvent: recorder.onEvent,
       reportProgress: recorder.report,
-    })
+    }))
   }
 
   const finish = async (state: FinishedState, values: { result?: unknown; error?: StoredTaskError }): Promise<Task | undefined> => {

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { execa } from 'execa'
 import { RecflowError } from '../domain/errors.js'
+import { childEnded, childStarted } from '../platform/child-processes.js'
 import { initialProgressState, parseProgressLine } from './progress.js'
 import type { FfmpegProgress, MediaTool, MediaTools } from './types.js'
 
@@ -43,7 +44,11 @@ export async function runTool(tool: MediaTool, args: readonly string[], opts: Ru
     cancelSignal: opts.signal,
     forceKillAfterDelay: 3000,
     windowsHide: true,
+    // Its own process group: killed as a whole when recflow exits or is signalled (platform/child-processes.ts),
+    // and recorded with the running task so a SIGKILLed recflow's leftover is killed when the task is taken back.
+    detached: process.platform !== 'win32',
   })
+  childStarted(child.pid, tool.path)
   // A throwing callback must not leave ffmpeg running: remember the error, stop the process, rethrow below.
   let callbackError: { error: unknown } | undefined
   const guard = (fn: (line: string) => void) => (line: string) => {
@@ -69,7 +74,7 @@ export async function runTool(tool: MediaTool, args: readonly string[], opts: Ru
       }),
     ),
   ]
-  const [result] = await Promise.all([child, ...pumps])
+  const [result] = await Promise.all([child, ...pumps]).finally(() => childEnded(child.pid))
 
   if (callbackError) throw callbackError.error
   if (result.isCanceled || opts.signal?.aborted) {

@@ -22,10 +22,10 @@ import {
 /*
  * "Kill the process (SIGKILL) in the middle of processing, run again: it resumes and the result is identical."
  *
- * A SIGKILLed recflow cannot stop its ffmpeg: the orphan keeps writing the killed attempt's `.part`. The test
- * makes the worst case happen for sure: it holds the orphan (SIGSTOP) while the second run starts, and lets it
- * go on (SIGCONT) while the second run's own ffmpeg writes, then waits for the orphan to finish. The files must
- * still be exactly those of a run that was never killed.
+ * A SIGKILLed recflow cannot stop its ffmpeg: the orphan would keep writing the killed attempt's `.part`. Its pid
+ * is recorded with the task, and the next run kills it when it takes the task back. The test holds the orphan
+ * (SIGSTOP) while the second run starts and lets it go on (SIGCONT) later; either way the files must be exactly
+ * those of a run that was never killed.
  *
  * The recording is audio only (an .m4a, like Zoom's audio-only files) in `pauses` mode: the AAC re-encode is
  * slow enough to be hit mid-way and byte-reproducible. A video re-encode is not: libx264's frame threads make
@@ -110,7 +110,10 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     expect(resumedExit, `stdout: ${resumed.stdout()}\nstderr: ${resumed.stderr()}`).toEqual({ code: 0, signal: null })
     expect(resumed.stdout()).toMatch(/^recording 1 "Lecture 07 Consensus": READY$/m)
     await waitUntilGone(orphans, 60_000)
-    expect(orphans.map(commandLine), 'the orphaned ffmpeg ran to its end').toEqual([undefined])
+    expect(orphans.map(commandLine), 'the orphaned ffmpeg is gone').toEqual([undefined])
+    // Its pid was recorded with the task, and the run that took the task back killed it.
+    const recovered = query<{ message: string }>(killed.home, "SELECT message FROM task_events WHERE task_id = ? AND kind = 'recovered'", task!.id)
+    expect(recovered.map((e) => e.message)).toEqual([expect.stringContaining(`pid ${orphans[0]}`)])
 
     // The dead worker's lease did not have to run out: this host saw its pid gone and took the task back at once.
     const starts = query<{ at: string }>(killed.home, "SELECT at FROM task_events WHERE task_id = ? AND kind = 'started' ORDER BY id", task!.id)

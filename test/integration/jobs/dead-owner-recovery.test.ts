@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
-import { newLeaseOwner, recoverFromDeadLocalOwner } from '../../../src/jobs/lease-owner.js'
+import { CHILD_STARTED, newLeaseOwner, recoverFromDeadLocalOwner } from '../../../src/jobs/lease-owner.js'
 import { Worker } from '../../../src/jobs/worker.js'
 import type { UserRef } from '../../../src/services/context.js'
 import { harness, ManualClock, testRegistry, waitFor, type Harness } from './harness.js'
@@ -115,5 +115,44 @@ describe('tasks show', () => {
     expect(events).toHaveLength(50)
     expect(events[0]!.message).toBe('event 1011')
     expect(events.at(-1)!.message).toBe('event 1060')
+  })
+})
+
+describe('a leftover child of the dead worker', () => {
+  // Stands in for the ffmpeg a SIGKILLed recflow leaves behind: a process of its own group that runs on.
+  function orphan() {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' })
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    return { pid: child.pid!, exited, kill: () => child.kill('SIGKILL') }
+  }
+
+  it('is killed when the task is taken back', async () => {
+    const task = await h.enqueueTest(h.pro)
+    const owner = deadOwner()
+    await h.sys.tasks.claimNext({ ids: [task.id], owner, leaseMs: 10 * 60_000 })
+    const child = orphan()
+    try {
+      await h.pro.taskEvents.append(task.id, { kind: CHILD_STARTED, data: { pid: child.pid, command: process.execPath, owner } })
+      await app.services.tasks.list(pro)
+      expect(await child.exited).toBe('SIGKILL')
+      expect((await app.services.tasks.get(pro, task.id)).events.at(-1)?.message).toContain(`pid ${child.pid}`)
+    } finally {
+      child.kill()
+    }
+  })
+
+  it('is left alone when its pid now runs something else (a reused pid)', async () => {
+    const task = await h.enqueueTest(h.pro)
+    const owner = deadOwner()
+    await h.sys.tasks.claimNext({ ids: [task.id], owner, leaseMs: 10 * 60_000 })
+    const child = orphan()
+    try {
+      await h.pro.taskEvents.append(task.id, { kind: CHILD_STARTED, data: { pid: child.pid, command: '/usr/bin/ffmpeg', owner } })
+      expect((await app.services.tasks.list(pro)).items[0]).toMatchObject({ id: task.id, state: 'pending' })
+      process.kill(child.pid, 0) // still there
+    } finally {
+      child.kill()
+      await child.exited
+    }
   })
 })
