@@ -133,9 +133,9 @@ describe('a leftover child of the dead worker', () => {
     const child = orphan()
     try {
       await h.pro.taskEvents.append(task.id, { kind: CHILD_STARTED, data: { pid: child.pid, command: process.execPath, owner } })
-      await app.services.tasks.list(pro)
+      await (await app.service('tasks')).list(pro)
       expect(await child.exited).toBe('SIGKILL')
-      expect((await app.services.tasks.get(pro, task.id)).events.at(-1)?.message).toContain(`pid ${child.pid}`)
+      expect((await (await app.service('tasks')).get(pro, task.id)).events.at(-1)?.message).toContain(`pid ${child.pid}`)
     } finally {
       child.kill()
     }
@@ -148,7 +148,7 @@ describe('a leftover child of the dead worker', () => {
     const child = orphan()
     try {
       await h.pro.taskEvents.append(task.id, { kind: CHILD_STARTED, data: { pid: child.pid, command: '/usr/bin/ffmpeg', owner } })
-      expect((await app.services.tasks.list(pro)).items[0]).toMatchObject({ id: task.id, state: 'pending' })
+      expect((await (await app.service('tasks')).list(pro)).items[0]).toMatchObject({ id: task.id, state: 'pending' })
       process.kill(child.pid, 0) // still there
     } finally {
       child.kill()
