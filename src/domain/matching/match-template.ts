@@ -119,7 +119,7 @@ export function compileTemplateRules(t: Pick<MatchableTemplate, 'id' | 'matching
   } catch (e) {
     if (e instanceof RecflowError) {
       throw new RecflowError('validation', `template ${t.id}: ${e.message}`, {
-        hint: `fix its matching_rules with \`recflow templates update ${t.id}\``,
+        hint: `fix its matching_rules with \`recflow templates edit ${t.id}\``,
         cause: e,
       })
     }

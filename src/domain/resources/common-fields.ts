@@ -10,7 +10,7 @@ export function requiredCredential(what: string) {
   return z
     .number({
       error: (issue) =>
-        issue.input === undefined ? `required: ${what} need a credential (see \`recflow credentials list\`)` : undefined,
+        issue.input === undefined ? `required: ${what} need a credential (credentials come with the YouTube and VK publishing release of recflow)` : undefined,
     })
     .int()
     .positive()
