@@ -92,6 +92,7 @@ const CASES: Record<string, Case> = {
     expect((await as.recordings.update(a.recording, spoof))?.user_id).toBe(a.userId)
   },
   'recordings.remove': async ({ as, b }) => nothing(await as.recordings.remove(b.recording)),
+  'recordings.allFromSource': async ({ as, b }) => expect(await as.recordings.allFromSource(b.source)).toEqual([]),
   'recordings.upsertFromSource': async ({ as, b }) =>
     rejectsNotFound(
       as.recordings.upsertFromSource({ input_source_id: b.source, source_key: b.sourceKey, display_name: 'x', start_time: '2024-01-01T00:00:00Z' }),
@@ -112,6 +113,7 @@ const CASES: Record<string, Case> = {
     noItems(await as.sourceMetadata.list({ recording_id: b.recording }))
     noItems(await as.sourceMetadata.list({ input_source_id: b.source }))
   },
+  'sourceMetadata.allForSource': async ({ as, b }) => expect(await as.sourceMetadata.allForSource(b.source)).toEqual([]),
   'sourceMetadata.set': async ({ as, a, b }) => {
     await rejectsNotFound(as.sourceMetadata.set(b.recording, { metadata: {} }))
     await rejectsNotFound(as.sourceMetadata.set(a.recording, { input_source_id: b.source, metadata: {} }))

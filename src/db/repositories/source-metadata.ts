@@ -35,6 +35,18 @@ export function sourceMetadataRepository(executor: Executor, userId: number) {
         return q
       }),
 
+    /** Every payload of one source's recordings in one query (a sync reads them all). */
+    async allForSource(sourceId: number): Promise<SourceMetadata[]> {
+      const rows = await executor
+        .selectFrom('source_metadata')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('input_source_id', '=', sourceId)
+        .orderBy('id')
+        .execute()
+      return rows.map((r) => metadataCodec.decode(r))
+    },
+
     /** Stores (or replaces) the recording's payload. */
     async set(recordingId: number, input: { input_source_id?: number | null; metadata: unknown }): Promise<SourceMetadata> {
       await assertOwned(executor, userId, 'recordings', [recordingId])

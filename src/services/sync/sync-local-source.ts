@@ -3,7 +3,6 @@ import path from 'node:path'
 import type { Recording, Source, UserScope } from '../../db/index.js'
 import { RecflowError } from '../../domain/errors.js'
 import { compileNamePattern, formatZodError, localSourceConfigSchema } from '../../domain/resources/index.js'
-import { listAll } from '../paging.js'
 import { throwIfCancelled } from './cancellation.js'
 import { prepareKnownFile, prepareNewFile, type FileRef, type IngestContext, type IngestOutcome, type PreparedIngest } from './ingest-file.js'
 import { asLocalFileMetadata, type LocalFileMetadata } from './inspect-file.js'
@@ -24,7 +23,8 @@ import { emptyCounts, type SourceSyncSummary } from './summary.js'
  * Speed (a first sync of 10,000 files): the folder is listed, then taken in chunks of SYNC_CHUNK files; each
  * chunk's files are read a few at a time (a fingerprint of at most 2 MiB; ffprobe is left for the recording's
  * first processing when the file's signature is a known container, see inspect-file.ts) and its writes are one
- * transaction. Cancellation stops after the chunk in hand; what was written until then stays.
+ * transaction. Progress is reported every PROGRESS_STEP files. Cancellation stops after the chunk in hand; what
+ * was written until then stays.
  */
 export async function syncLocalSource(
   ctx: IngestContext & { emitProgress: (summary: SourceSyncSummary, total: number) => void },
@@ -40,11 +40,11 @@ export async function syncLocalSource(
   const namePattern = name_pattern === undefined ? undefined : compileNamePattern(name_pattern)
 
   const known = new Map<string, Recording>()
-  for (const r of await listAll((page) => ctx.scope.recordings.list({ source_id: source.id, includeDeleted: true }, page))) {
+  for (const r of await ctx.scope.recordings.allFromSource(source.id)) {
     if (r.source_key !== null) known.set(r.source_key, r)
   }
   const metadata = new Map<number, LocalFileMetadata>()
-  for (const m of await listAll((page) => ctx.scope.sourceMetadata.list({ input_source_id: source.id }, page))) {
+  for (const m of await ctx.scope.sourceMetadata.allForSource(source.id)) {
     const meta = asLocalFileMetadata(m.metadata)
     if (meta) metadata.set(m.recording_id, meta)
   }
@@ -61,6 +61,7 @@ export async function syncLocalSource(
   const files = await listFolder(root, { glob, recursive, signal: ctx.signal, onSkip })
   const seen = new Set(files.map((f) => f.relPath))
   let handled = 0
+  let reported = 0
   const emit = () => ctx.emitProgress({ ...summary, found: handled }, files.length)
   emit()
 
@@ -82,7 +83,10 @@ export async function syncLocalSource(
       count(ctx, summary, outcome, touched, (chunk[i] as ScannedFile).relPath)
     })
     handled += chunk.length
-    emit()
+    if (handled - reported >= PROGRESS_STEP || handled === files.length) {
+      reported = handled
+      emit()
+    }
   }
   summary.found = files.length
 
@@ -114,8 +118,13 @@ export async function syncLocalSource(
 
 /** Files read at once: fingerprints (and the rare ffprobe of a file whose first bytes name no known container). */
 const READ_CONCURRENCY = 4
-/** Files whose writes share one transaction; also the progress step. */
-export const SYNC_CHUNK = 250
+/**
+ * Files whose writes share one transaction. Small enough that a chunk's objects die young (a 10,000-file sync
+ * stays within its memory budget) and a concurrent writer waits only milliseconds for the lock.
+ */
+export const SYNC_CHUNK = 50
+/** Files between two progress events ("2000 of 10000 synced"). */
+export const PROGRESS_STEP = 500
 
 interface Prepared {
   prepared: PreparedIngest
