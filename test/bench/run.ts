@@ -113,3 +113,7 @@ if (current.includes(begin) && current.includes(end)) {
   fs.writeFileSync(doc, next)
   console.error(`updated ${path.relative(ROOT, doc)}`)
 }
+
+// First sync of a big folder (1,000 and 10,000 files): test/bench/first-sync.ts, also runnable alone.
+const { benchFirstSync } = await import('./first-sync.js')
+await benchFirstSync()
