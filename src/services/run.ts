@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { forUser, type Recording, type RecordingStatus, type Task } from '../db/index.js'
 import { validatePartialConfig, type PartialConfig } from '../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound } from '../domain/errors.js'
 import type { StageType } from '../domain/status/index.js'
 import { ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
+import { parseLeaseOwner } from '../jobs/lease-owner.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { enqueuePipeline } from './enqueue-pipeline.js'
-import { noopSink, type RunControl } from '../domain/events.js'
+import { noopSink, type EventSink, type RunControl } from '../domain/events.js'
 import { listAll } from './paging.js'
 import type { PipelineResult, PipelineService } from './pipeline/index.js'
 import type { SyncResult } from './sync/summary.js'
@@ -79,6 +81,41 @@ function outcomeOf(rec: Recording, task: Task | undefined): RunOutcome {
   return { ...base, state: task.state, error: { code: e.code, message: e.message, hint: e.hint } }
 }
 
+const OTHERS_POLL_MS = 500
+
+/**
+ * Runs this run's tasks; the ones another live recflow run is processing already (same recordings, started from
+ * another terminal or by the daemon) are waited for, each announced once with that run's pid, so this run reports
+ * how they ended instead of "pending". When such a run dies, its task comes back to the queue and this run takes
+ * it over. Ctrl-C stops the waiting and leaves them to their run.
+ */
+async function runAndWaitForOthers(
+  worker: Worker,
+  ids: number[],
+  ctx: { deps: ServiceDeps; user: UserRef; emit: EventSink; signal?: AbortSignal },
+): Promise<void> {
+  const scope = forUser(ctx.deps.database.db, ctx.user.id)
+  const announced = new Set<number>()
+  for (;;) {
+    await worker.runUntilIdle({ filter: { ids, userId: ctx.user.id } })
+    if (ctx.signal?.aborted) return
+    const elsewhere = (await Promise.all(ids.map((id) => scope.tasks.get(id)))).filter((t): t is Task => t?.state === 'running')
+    if (elsewhere.length === 0) return
+    for (const task of elsewhere) {
+      if (announced.has(task.id)) continue
+      announced.add(task.id)
+      const pid = task.lease_owner ? parseLeaseOwner(task.lease_owner)?.pid : undefined
+      ctx.emit({
+        type: 'log',
+        level: 'info',
+        recordingId: task.recording_id ?? undefined,
+        message: `being processed by another recflow run${pid === undefined ? '' : ` (pid ${pid})`} as task ${task.id}: waiting for it (Ctrl-C leaves it to that run)`,
+      })
+    }
+    await sleep(OTHERS_POLL_MS, undefined, { signal: ctx.signal }).catch(() => undefined)
+  }
+}
+
 /**
  * `recflow run`: sync, match, then the pipeline for every waiting recording, each as a durable task run by an
  * in-process worker (so a crash or Ctrl-C leaves the queue consistent and the next run resumes). A dry run plans
@@ -136,21 +173,24 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         // The heartbeat is also when `tasks cancel` from another terminal is noticed: someone waits at that terminal.
         heartbeatMs: 2_000,
       })
+      const scope = forUser(deps.database.db, user.id)
       const cancelAll = async () => {
         for (const id of ids) {
-          if (!worker.cancel(id)) await forUser(deps.database.db, user.id).tasks.requestCancel(id).catch(() => undefined)
+          if (worker.cancel(id)) continue
+          // A task another live recflow run is processing stays that run's: Ctrl-C here stops this run only.
+          const row = await scope.tasks.get(id).catch(() => undefined)
+          if (row?.state === 'pending') await scope.tasks.requestCancel(id).catch(() => undefined)
         }
       }
       const onAbort = () => void cancelAll()
       control.signal?.addEventListener('abort', onAbort, { once: true })
       try {
         if (control.signal?.aborted) await cancelAll()
-        await worker.runUntilIdle({ filter: { ids, userId: user.id } })
+        await runAndWaitForOthers(worker, ids, { deps, user, emit, signal: control.signal })
       } finally {
         control.signal?.removeEventListener('abort', onAbort)
         unsubscribe()
       }
-      const scope = forUser(deps.database.db, user.id)
       const outcomes = await Promise.all(recordings.map(async (rec) => {
         const taskId = tasks.get(rec.id)
         return outcomeOf(rec, taskId === undefined ? undefined : await scope.tasks.get(taskId))
