@@ -125,6 +125,7 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
   const database = await openDatabase(env.dbPath)
   try {
     const deps: ServiceDeps = { ...baseDeps(env, opts), database }
+    deps.logger.debug('opened the database', { path: env.dbPath, schema: database.schemaVersion })
     const system = systemScope(database.db)
     const existing = await system.users.findByEmail(LOCAL_USER_EMAIL)
     const user = existing ?? (await system.users.ensureLocalUser())

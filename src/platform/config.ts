@@ -1,5 +1,6 @@
 import os from 'node:os'
 import path from 'node:path'
+import { usageError } from '../domain/errors.js'
 
 /**
  * The only module that reads process.env. Everything else receives a RuntimeEnv built here, so tests and the
@@ -96,6 +97,15 @@ export function resolveServiceUrls(env: Env): ServiceUrls {
   return urls
 }
 
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const
+const SECRET_STORES = ['auto', 'keychain', 'file'] as const
+
+/** An enumerated variable: a value it does not know is a mistake to point out, not one to ignore silently. */
+function oneOf(name: string, value: string, allowed: readonly string[]): string {
+  if (allowed.includes(value)) return value
+  throw usageError(`${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not "${value}"`, `set ${name} to one of them, or unset it`)
+}
+
 /** Builds the runtime environment from an env object (process.env by default). Pure apart from os.homedir(). */
 export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform = process.platform): RuntimeEnv {
   const home = nonEmpty(env.RECFLOW_HOME)
@@ -107,20 +117,21 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
     ? path.resolve(home, 'data')
     : path.join(nonEmpty(env.XDG_DATA_HOME) ?? path.join(userHome, '.local', 'share'), 'recflow')
   const store = nonEmpty(env.RECFLOW_SECRET_STORE) ?? 'auto'
-  const level = nonEmpty(env.RECFLOW_LOG_LEVEL) ?? 'warn'
+  const level = oneOf('RECFLOW_LOG_LEVEL', nonEmpty(env.RECFLOW_LOG_LEVEL) ?? 'warn', LOG_LEVELS)
+  oneOf('RECFLOW_SECRET_STORE', store, SECRET_STORES)
   return {
     home,
     configDir,
     dataDir,
     dbPath: path.resolve(nonEmpty(env.RECFLOW_DB) ?? path.join(dataDir, 'recflow.db')),
     mediaDir: path.resolve(nonEmpty(env.RECFLOW_MEDIA_DIR) ?? path.join(dataDir, 'media')),
-    secretStore: (['auto', 'keychain', 'file'].includes(store) ? store : 'auto') as SecretStorePreference,
+    secretStore: store as SecretStorePreference,
     urls: resolveServiceUrls(env),
     pathEnv: env.PATH ?? '',
     mediaTools: { ffmpeg: nonEmpty(env.RECFLOW_FFMPEG_PATH), ffprobe: nonEmpty(env.RECFLOW_FFPROBE_PATH) },
     isCi: env.CI === 'true' || env.CI === '1',
     noColor: env.NO_COLOR !== undefined,
-    logLevel: (['error', 'warn', 'info', 'debug'].includes(level) ? level : 'warn') as RuntimeEnv['logLevel'],
+    logLevel: level as RuntimeEnv['logLevel'],
     platform,
   }
 }

@@ -151,6 +151,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         const payload = { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter }
         const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
         tasks.set(rec.id, task.id)
+        deps.logger.debug('queued the pipeline', { recordingId: rec.id, taskId: task.id })
         // Its row shows (queued) before a worker takes it, so the view counts every recording of the run from the start.
         emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
       }

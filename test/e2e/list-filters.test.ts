@@ -32,3 +32,17 @@ describe('list filters in messages', () => {
     )
   })
 })
+
+describe('RECFLOW_LOG_LEVEL', () => {
+  afterAll(removeTempHomes)
+
+  it('logs at debug, and refuses a level it does not know (exit 2)', async () => {
+    const home = await initHome()
+    const debug = await runCli(['templates', 'list'], { home, env: { RECFLOW_LOG_LEVEL: 'debug' } })
+    expect(debug.code).toBe(0)
+    expect(debug.stderr).toMatch(/ debug opened the database /)
+    const loud = await runCli(['templates', 'list'], { home, env: { RECFLOW_LOG_LEVEL: 'verbose' } })
+    expect(loud.code).toBe(2)
+    expect(loud.stderr).toContain('Error: RECFLOW_LOG_LEVEL must be error, warn, info or debug, not "verbose"')
+  })
+})

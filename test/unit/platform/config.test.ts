@@ -30,9 +30,9 @@ describe('loadRuntimeEnv', () => {
     expect(env.urls.vkApi).toBe('https://api.vk.com/method')
   })
 
-  it('falls back to safe defaults for unknown enum values', () => {
-    const env = loadRuntimeEnv({ HOME: '/h', RECFLOW_SECRET_STORE: 'bogus', RECFLOW_LOG_LEVEL: 'loud' })
-    expect(env.secretStore).toBe('auto')
-    expect(env.logLevel).toBe('warn')
+  it('refuses unknown enum values, naming the variable and what it takes', () => {
+    expect(() => loadRuntimeEnv({ HOME: '/h', RECFLOW_LOG_LEVEL: 'loud' })).toThrow(/RECFLOW_LOG_LEVEL must be error, warn, info or debug, not "loud"/)
+    expect(() => loadRuntimeEnv({ HOME: '/h', RECFLOW_SECRET_STORE: 'bogus' })).toThrow(/RECFLOW_SECRET_STORE must be auto, keychain or file/)
+    expect(loadRuntimeEnv({ HOME: '/h' })).toMatchObject({ logLevel: 'warn', secretStore: 'auto' })
   })
 })
