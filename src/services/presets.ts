@@ -11,7 +11,8 @@ import {
 } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
-import { detachPreset, presetUsers, refuseInUse, type DetachedTemplate } from './references.js'
+import { ownedResource } from './owned-resource.js'
+import { detachPreset, presetUsers } from './references.js'
 
 export interface RenderInput {
   presetId: number
@@ -52,11 +53,13 @@ function toInput(p: Preset): Record<string, unknown> {
 export function presetsService({ database }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
-  const get = async (user: UserRef, id: number): Promise<Preset> => {
-    const p = await scope(user).presets.get(id)
-    if (!p) throw notFound('preset', id, 'run `recflow presets list` to see your presets')
-    return p
-  }
+  const presets = ownedResource({
+    what: 'preset',
+    scope,
+    repository: (s) => s.presets,
+    references: { users: presetUsers, detach: detachPreset },
+  })
+  const get = presets.get
 
   return {
     get,
@@ -64,31 +67,16 @@ export function presetsService({ database }: ServiceDeps) {
     list: (user: UserRef, opts: ListOptions & { platform?: Platform; activeOnly?: boolean } = {}) =>
       scope(user).presets.list({ platform: opts.platform, activeOnly: opts.activeOnly }, opts),
 
-    create: async (user: UserRef, input: unknown): Promise<Preset> => scope(user).presets.create(validatePresetInput(input)),
+    create: async (user: UserRef, input: unknown): Promise<Preset> => presets.create(user, validatePresetInput(input)),
 
-    async update(user: UserRef, id: number, patch: unknown): Promise<Preset> {
-      const current = await get(user, id)
-      const parsed = validatePresetPatch(patch, current.platform as Platform)
-      const merged = validatePresetInput(applyPatch(toInput(current), parsed))
-      const updated = await scope(user).presets.update(id, merged)
-      if (!updated) throw notFound('preset', id)
-      return updated
-    },
+    update: (user: UserRef, id: number, patch: unknown): Promise<Preset> =>
+      presets.update(user, id, (current) => validatePresetInput(applyPatch(toInput(current), validatePresetPatch(patch, current.platform as Platform)))),
 
     /**
      * Refused while templates, recording overrides or the user config name the preset, unless `force`, which
      * takes it out of them in the same transaction (reported in `detached`).
      */
-    async remove(user: UserRef, id: number, opts: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> {
-      return scope(user).transaction(async (tx) => {
-        if (!(await tx.presets.get(id))) throw notFound('preset', id, 'run `recflow presets list` to see your presets')
-        const users = await presetUsers(tx, id)
-        if (users.length > 0 && !opts.force) refuseInUse('preset', id, users, 'presets remove')
-        const detached = await detachPreset(tx, id, users)
-        if (!(await tx.presets.remove(id))) throw notFound('preset', id)
-        return { id, removed: true as const, detached }
-      })
-    },
+    remove: presets.remove,
 
     /** Title, description and tags as they would be published, with the platform limits applied. */
     async render(user: UserRef, input: RenderInput) {

@@ -3,7 +3,8 @@ import { notFound } from '../domain/errors.js'
 import { applyPatch, validateSourceInput, validateSourcePatch, type SourcePlatform } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
-import { detachSource, refuseInUse, sourceUsers, type DetachedTemplate } from './references.js'
+import { ownedResource } from './owned-resource.js'
+import { detachSource, sourceUsers } from './references.js'
 
 function toInput(s: Source): Record<string, unknown> {
   return { name: s.name, platform: s.platform, credential_id: s.credential_id, config: s.config, is_active: s.is_active }
@@ -31,11 +32,13 @@ export async function resolveSourceRefs(scope: UserScope, input: { sourceIds?: n
 export function sourcesService({ database }: ServiceDeps) {
   const scope = (user: UserRef) => forUser(database.db, user.id)
 
-  const get = async (user: UserRef, id: number): Promise<Source> => {
-    const s = await scope(user).sources.get(id)
-    if (!s) throw notFound('source', id, 'run `recflow sources list` to see your sources')
-    return s
-  }
+  const sources = ownedResource({
+    what: 'source',
+    scope,
+    repository: (s) => s.sources,
+    references: { users: sourceUsers, detach: detachSource },
+  })
+  const get = sources.get
 
   return {
     get,
@@ -43,16 +46,12 @@ export function sourcesService({ database }: ServiceDeps) {
     list: (user: UserRef, opts: ListOptions & { activeOnly?: boolean } = {}) =>
       scope(user).sources.list({ activeOnly: opts.activeOnly }, opts),
 
-    create: async (user: UserRef, input: unknown): Promise<Source> => scope(user).sources.create(validateSourceInput(input)),
+    create: async (user: UserRef, input: unknown): Promise<Source> => sources.create(user, validateSourceInput(input)),
 
-    async update(user: UserRef, id: number, patch: unknown): Promise<Source> {
-      const current = await get(user, id)
-      const parsed = validateSourcePatch(patch, current.platform as SourcePlatform)
-      const merged = validateSourceInput(applyPatch(toInput(current), parsed))
-      const updated = await scope(user).sources.update(id, merged)
-      if (!updated) throw notFound('source', id)
-      return updated
-    },
+    update: (user: UserRef, id: number, patch: unknown): Promise<Source> =>
+      sources.update(user, id, (current) =>
+        validateSourceInput(applyPatch(toInput(current), validateSourcePatch(patch, current.platform as SourcePlatform))),
+      ),
 
     /** Source names or ids as typed on the command line -> ids; an unknown one is not_found. */
     resolveIds: async (user: UserRef, refs: string[]): Promise<number[]> =>
@@ -62,16 +61,7 @@ export function sourcesService({ database }: ServiceDeps) {
      * Refused while templates or recordings use the source, unless `force`: then its recordings stay (without a
      * source) and it is taken out of the templates' source_ids, a template losing its only source becoming a draft.
      */
-    async remove(user: UserRef, id: number, opts: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> {
-      return scope(user).transaction(async (tx) => {
-        if (!(await tx.sources.get(id))) throw notFound('source', id, 'run `recflow sources list` to see your sources')
-        const users = await sourceUsers(tx, id)
-        if (users.length > 0 && !opts.force) refuseInUse('source', id, users, 'sources remove')
-        const detached = await detachSource(tx, id, users)
-        if (!(await tx.sources.remove(id))) throw notFound('source', id)
-        return { id, removed: true as const, detached }
-      })
-    },
+    remove: sources.remove,
   }
 }
 

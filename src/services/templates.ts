@@ -6,6 +6,7 @@ import { applyPatch, validateTemplateInput, validateTemplatePatch, type Template
 import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
+import { ownedResource } from './owned-resource.js'
 import { danglingPresetIds, danglingSourceIds } from './references.js'
 
 export interface FromRecordingInput {
@@ -74,11 +75,8 @@ export function templatesService({ database }: ServiceDeps) {
     return problems.length === 0 ? t : { ...t, problems }
   }
 
-  const get = async (user: UserRef, id: number): Promise<Template> => {
-    const t = await scope(user).templates.get(id)
-    if (!t) throw notFound('template', id, 'run `recflow templates list` to see your templates')
-    return t
-  }
+  const templates = ownedResource({ what: 'template', scope, repository: (s) => s.templates })
+  const get = templates.get
 
   return {
     get,
@@ -90,20 +88,18 @@ export function templatesService({ database }: ServiceDeps) {
       scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
 
     async create(user: UserRef, input: unknown): Promise<Template> {
-      return scope(user).templates.create(await checkedFor(user, input))
+      return templates.create(user, await checkedFor(user, input))
     },
 
     async update(user: UserRef, id: number, patch: unknown): Promise<CheckedTemplate> {
       const parsed = validateTemplatePatch(patch)
-      const current = await get(user, id)
-      const merged = await checkedFor(user, applyPatch(toInput(current), parsed), current)
-      const updated = await scope(user).templates.update(id, merged)
-      if (!updated) throw notFound('template', id)
+      const updated = await templates.update(user, id, (current) => checkedFor(user, applyPatch(toInput(current), parsed), current))
       return withProblems(user, updated)
     },
 
+    /** Its recordings stay, unmapped (one being processed then fails at UPLOAD: see publishTargets). */
     async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
-      if (!(await scope(user).templates.remove(id))) throw notFound('template', id)
+      await templates.remove(user, id)
       return { id, removed: true }
     },
 
