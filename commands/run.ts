@@ -7,7 +7,7 @@ import { PIPELINE_STAGES } from '../src/ui/progress-state.js'
 export default class Run extends BaseCommand<typeof Run> {
   static override summary = 'Syncs your sources, matches new recordings to templates, then processes and publishes every waiting recording.'
   static override description =
-    'Each recording runs as a durable task: a crash or Ctrl-C leaves everything consistent, and the next run resumes from the first unfinished stage. Failed recordings are left alone; rerun one with `recflow recordings run ID`.'
+    'Each recording runs as a durable task: a crash or Ctrl-C leaves everything consistent, and the next run resumes from the first unfinished stage. A recording whose publication failed is published again; one that failed at a stage is left alone (rerun it with `recflow recordings run ID`). A recording another run is processing is waited for.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --source lectures',
