@@ -200,6 +200,7 @@ const CASES: Record<string, Case> = {
 
   'taskEvents.append': async ({ as, b }) => rejectsNotFound(as.taskEvents.append(b.task, { kind: 'progress' })),
   'taskEvents.list': async ({ as, b }) => expect(await as.taskEvents.list(b.task)).toEqual([]),
+  'taskEvents.latest': async ({ as, b }) => expect(await as.taskEvents.latest(b.task, 50)).toEqual([]),
 
   transaction: async ({ as, b }) => {
     const seen = await as.transaction(async (tx) => [await tx.recordings.get(b.recording), await tx.tasks.get(b.task)])
