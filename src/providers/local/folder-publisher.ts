@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { ProviderError, type PublishControl, type PublishInput, type PublishResult, type VideoPublisher } from '../types.js'
 
@@ -55,6 +56,31 @@ async function unlinkIfPresent(file: string): Promise<void> {
   })
 }
 
+const STAGING_PREFIX = '.recflow-publish-'
+// Host and pid of the process that stages, so a staging folder left by a killed recflow can be told from a live one.
+const stagingOwner = () => `${os.hostname().replace(/[^A-Za-z0-9.]/g, '_')}-${process.pid}`
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return errnoOf(e) === 'EPERM'
+  }
+}
+
+/** Removes staging folders of recflow processes of this host that died mid-publish (a SIGKILL): their partial copies. */
+async function removeAbandonedStaging(dir: string): Promise<void> {
+  const host = os.hostname().replace(/[^A-Za-z0-9.]/g, '_')
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(`${STAGING_PREFIX}${host}-`)) continue
+    const pid = Number(name.slice(`${STAGING_PREFIX}${host}-`.length).split('-')[0])
+    if (!Number.isSafeInteger(pid) || pid <= 0 || processExists(pid)) continue
+    await fs.promises.rm(path.join(dir, name), { recursive: true, force: true }).catch(() => undefined)
+  }
+}
+
 /** The names to try: the one this target reserved before (a retry), then `name`, `name (2)`, `name (3)`, … */
 function* candidates(own: string | undefined, wanted: string): Generator<string> {
   if (own !== undefined) yield own
@@ -86,9 +112,10 @@ export function folderPublisher(destination: string): VideoPublisher {
       } catch (e) {
         throw failure(`cannot create the destination folder ${dir}`, e)
       }
+      await removeAbandonedStaging(dir)
       let staging: string
       try {
-        staging = await fs.promises.mkdtemp(path.join(dir, '.recflow-publish-'))
+        staging = await fs.promises.mkdtemp(path.join(dir, `${STAGING_PREFIX}${stagingOwner()}-`))
       } catch (e) {
         throw failure(`cannot write into ${dir}`, e)
       }

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../../src/app.js'
@@ -131,6 +132,23 @@ describe('links planted in the destination', () => {
     expect(fs.lstatSync(result.id).isFile()).toBe(true)
     // The staging folder is gone; nothing else was left behind.
     expect(visible(dest).filter((n) => n.startsWith('.recflow'))).toEqual([])
+  })
+})
+
+describe('a publication killed half-way', () => {
+  it('has its partial copy removed by the next publication into that folder', async () => {
+    const dest = path.join(home, 'killed')
+    const { pid } = spawnSync(process.execPath, ['-e', '0']) // a recflow that no longer exists
+    const host = os.hostname().replace(/[^A-Za-z0-9.]/g, '_')
+    const abandoned = path.join(dest, `.recflow-publish-${host}-${pid}-Ab12Cd`)
+    const live = path.join(dest, `.recflow-publish-${host}-${process.pid}-Ef34Gh`)
+    fs.mkdirSync(abandoned, { recursive: true })
+    fs.mkdirSync(live)
+    fs.writeFileSync(path.join(abandoned, '0.mp4'), 'half a lecture')
+    const a = await target(dest)
+    await folderPublisher(dest).publish(input(source('k.mp4', 'media')), { reserve: a.reserve })
+    expect(fs.existsSync(abandoned)).toBe(false)
+    expect(fs.existsSync(live)).toBe(true) // a running publisher's staging is left alone
   })
 })
 
