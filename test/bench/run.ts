@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { locateMediaTools } from '../../src/media/binaries.js'
+import { runStartupBench } from './startup.js'
 
 // npm runs scripts from the package root; the bench runs compiled (dist/), as users do.
 const ROOT = process.cwd()
@@ -50,6 +51,9 @@ function recflowOnce(file: string): RecflowRun {
   const r = timed(process.execPath, [path.join(ROOT, 'dist/test/bench/process-once.js'), file])
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RecflowRun
 }
+
+// Start-up first (about two minutes; alone: `node dist/test/bench/startup.js`), then the media work.
+await runStartupBench()
 
 const tools = await locateMediaTools({ pathEnv: process.env.PATH ?? '' })
 const ffmpeg = tools.ffmpeg.path
