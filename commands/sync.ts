@@ -1,11 +1,13 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../src/cli/base-command.js'
+import { exitCodeFor } from '../src/cli/exit-codes.js'
+import { syncOutcome } from '../src/cli/presenters/sync.js'
 import type { SourceSyncSummary, SyncResult } from '../src/services/sync/summary.js'
 
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Finds new, changed and vanished recordings in your sources and matches new ones to templates.'
   static override description =
-    'Without arguments every active source is synced (Zoom sources are skipped for now). Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
+    'Without arguments every active source is synced (Zoom sources are skipped for now); a source that cannot be synced is reported, the others go on, and the command exits 5 ("4 of 5 sources synced, 1 failed: …"). New files are fingerprinted, not probed: ffprobe runs when a recording is first processed. Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> lectures',
@@ -21,7 +23,18 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[] }, control), {
       summary: (r) => (r.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined),
     })
-    return this.present(result, (r) => r.sources.flatMap(describeSource))
+    // A source that could not be synced (the others went on) fails the command: exit 5, and under --json the
+    // error envelope with every source's summary in data.
+    const outcome = syncOutcome(result)
+    if (outcome.failed.length > 0) process.exitCode = exitCodeFor('provider')
+    return this.present(result, (r) => [...r.sources.flatMap(describeSource), ...(r.sources.length > 1 || outcome.failed.length > 0 ? [outcome.line] : [])])
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    const outcome = syncOutcome(result as SyncResult)
+    if (outcome.failed.length === 0) return super.toSuccessJson(result)
+    const hint = outcome.failed.find((s) => s.error?.hint)?.error?.hint ?? 'see each source in data.sources'
+    return { ok: false, error: { code: 'sync_failed', message: outcome.line, hint }, data: result }
   }
 }
 

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, sourceFlags, sourceInputFromFlags } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, resolveFolderFlag, sourceFlags, sourceInputFromFlags } from '../../src/cli/resource-flags.js'
 import { sourceDetails } from '../../src/cli/presenters/resources.js'
 
 export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
@@ -25,9 +24,9 @@ export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
     const sources = await app.service('sources')
     const input = documentFrom(
       flags.file,
-      sourceInputFromFlags({ ...flags, name: args.name, platform: args.platform }, (p) => path.resolve(p)),
+      sourceInputFromFlags({ ...flags, name: args.name, platform: args.platform }, resolveFolderFlag),
     )
-    const source = await sources.create(app.localUser, input)
+    const source = await sources.create(app.localUser, input, { allowMissing: flags['allow-missing'], onWarning: (m) => this.note(`warning: ${m}`) })
     return this.present(source, (s) => [`Added source ${s.id} "${s.name}" (${s.platform}).`, sourceDetails(s)])
   }
 }

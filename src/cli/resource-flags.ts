@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { Flags } from '@oclif/core'
 import { readStructuredFile } from '../platform/input-file.js'
 import { usageError } from '../domain/errors.js'
@@ -99,6 +100,14 @@ export const sourceFlags = {
   credential: Flags.integer({ summary: 'Zoom sources: the credential id to list recordings with.' }),
   'zoom-user': Flags.string({ summary: 'Zoom sources: whose recordings to list (default "me").' }),
   active: Flags.boolean({ summary: 'Whether the source is synced.', allowNo: true }),
+  'allow-missing': Flags.boolean({
+    summary: 'Local sources: accept a folder that does not exist yet (a drive not mounted), with a warning.',
+  }),
+}
+
+/** A --path as typed: relative to the working directory; `~` is left for the service, which knows the home. */
+export function resolveFolderFlag(folder: string): string {
+  return folder === '~' || folder.startsWith('~/') ? folder : path.resolve(folder)
 }
 
 type SourceFlagValues = { [K in keyof typeof sourceFlags]?: unknown } & { name?: string; platform?: string }

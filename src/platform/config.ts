@@ -26,6 +26,8 @@ export type SecretStorePreference = 'auto' | 'keychain' | 'file'
 export interface RuntimeEnv {
   /** RECFLOW_HOME when set (tests always set it), else undefined and XDG dirs are used. */
   home: string | undefined
+  /** The user's home folder (HOME, else the OS's idea of it): what `~` means in paths the user types. */
+  userHome: string
   configDir: string
   dataDir: string
   dbPath: string
@@ -121,6 +123,7 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
   oneOf('RECFLOW_SECRET_STORE', store, SECRET_STORES)
   return {
     home,
+    userHome,
     configDir,
     dataDir,
     dbPath: path.resolve(nonEmpty(env.RECFLOW_DB) ?? path.join(dataDir, 'recflow.db')),

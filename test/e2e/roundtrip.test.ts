@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeFile } from '../support/cli.js'
@@ -203,6 +204,7 @@ describe('sources round-trip through the CLI', { timeout: E2E_TIMEOUT }, () => {
       `name: Department\nplatform: zoom\ncredential_id: ${zoomCredential}\nconfig:\n  user_id: teacher@example.edu\n  from: "2026-01-01"\n`,
     )
     const pattern = '(?P<year>\\d{4})-(?P<month>\\d\\d)-(?P<day>\\d\\d)'
+    fs.mkdirSync(path.join(home, 'recordings')) // a local source's folder must exist (or --allow-missing)
     const [local, zoom] = await Promise.all([
       cliData(home, ['sources', 'add', 'local', 'Lectures', '--path', 'recordings', '--glob', '**/*.mp4', '--name-pattern', pattern]),
       cliData(home, ['sources', 'add', '--file', file]),

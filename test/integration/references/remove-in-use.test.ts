@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../../src/app.js'
@@ -78,7 +79,8 @@ describe('removing a preset that is in use', () => {
 
 describe('removing a source that is in use', () => {
   const addSource = async (name: string) =>
-    (await app.service('sources')).create(user(), { name, platform: 'local', config: { path: home } })
+    // Each on its own folder: two sources on one folder are refused.
+    (await app.service('sources')).create(user(), { name, platform: 'local', config: { path: fs.mkdtempSync(path.join(home, 'source-')) } })
 
   it('is refused while a template or a recording uses it; with force, recordings stay and a template losing its only source becomes a draft', async () => {
     const only = await addSource('Only source')

@@ -398,10 +398,10 @@ describe('choosing sources', SLOW, () => {
   })
 
   it('syncs only the named sources, by name or id, and each only once', async () => {
-    const a = await addLocalSource(t, 'a', { path: path.join(t.media, 'a') })
-    const b = await addLocalSource(t, 'b', { path: path.join(t.media, 'b') })
     put(stock.m4a, t.media, 'a/one.m4a')
     put(stock.m4a, t.media, 'b/two.m4a')
+    const a = await addLocalSource(t, 'a', { path: path.join(t.media, 'a') })
+    const b = await addLocalSource(t, 'b', { path: path.join(t.media, 'b') })
 
     const result = await sync({ sources: ['b', String(b.id)] })
 
