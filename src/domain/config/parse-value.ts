@@ -1,6 +1,6 @@
 import { usageError, validationError } from '../errors.js'
 import { configPathInfo, type ConfigScalarKind } from './config-paths.js'
-import { formatConfigIssues } from './format-issues.js'
+import { formatZodError } from '../format-zod-error.js'
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1'])
@@ -113,7 +113,7 @@ export function parseConfigValue(path: string, raw: string): unknown {
   const value = info.value.kind === 'array' ? parseList(path, info.value.element, raw) : parseScalar(path, info.value, raw)
   const checked = info.schema.safeParse(value, { reportInput: true })
   if (!checked.success) {
-    throw validationError(`invalid value for ${formatConfigIssues(checked.error.issues, info.path)}`)
+    throw validationError(`invalid value for ${formatZodError(checked.error, info.path)}`)
   }
   return checked.data
 }

@@ -1,6 +1,6 @@
 import { validationError } from '../errors.js'
 import { listConfigPaths } from './config-paths.js'
-import { formatConfigIssues } from './format-issues.js'
+import { formatZodError } from '../format-zod-error.js'
 import { deepMerge, isPlainObject, type PlainObject } from './merge.js'
 import type { PartialConfig } from './partial-schema.js'
 import { DEFAULT_CONFIG, processingConfigSchema, type ProcessingConfig } from './schema.js'
@@ -65,7 +65,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   const result = processingConfigSchema.safeParse(merged, { reportInput: true })
   if (!result.success) {
     // Every layer passed on its own, so only a rule across keys (none today) can fail here: name it as such.
-    throw validationError(`the combined config is invalid: ${formatConfigIssues(result.error.issues)}`)
+    throw validationError(`the combined config is invalid: ${formatZodError(result.error)}`)
   }
   return { config: result.data, sources }
 }

@@ -8,7 +8,7 @@ import { strictSection } from './strict-section.js'
  * appear verbatim in YAML/JSON files and the REST API.
  */
 
-// Messages name no key: formatConfigIssues prefixes the dotted path ("processing.padding_before: must be >= 0").
+// Messages name no key: formatZodError prefixes the dotted path ("processing.padding_before: must be >= 0").
 const seconds = () => z.number({ error: 'must be a number of seconds' }).min(0, 'must be >= 0 seconds')
 const ratio = () =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')

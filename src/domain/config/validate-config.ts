@@ -1,5 +1,5 @@
 import { RecflowError } from '../errors.js'
-import { formatConfigIssues } from './format-issues.js'
+import { formatZodError } from '../format-zod-error.js'
 import { partialConfigSchema, type PartialConfig } from './partial-schema.js'
 import { processingConfigSchema, type ProcessingConfig } from './schema.js'
 
@@ -10,7 +10,7 @@ import { processingConfigSchema, type ProcessingConfig } from './schema.js'
 export function validatePartialConfig(value: unknown, where = 'config'): PartialConfig {
   const result = partialConfigSchema.safeParse(value ?? {}, { reportInput: true })
   if (result.success) return result.data
-  throw new RecflowError('validation', `invalid ${where}: ${formatConfigIssues(result.error.issues)}`, {
+  throw new RecflowError('validation', `invalid ${where}: ${formatZodError(result.error)}`, {
     hint: 'fix the keys named above; a missing key or `null` inherits the value from the layer below',
     details: result.error.issues,
   })
@@ -20,7 +20,7 @@ export function validatePartialConfig(value: unknown, where = 'config'): Partial
 export function validateConfig(value: unknown, where = 'config'): ProcessingConfig {
   const result = processingConfigSchema.safeParse(value ?? {}, { reportInput: true })
   if (result.success) return result.data
-  throw new RecflowError('validation', `invalid ${where}: ${formatConfigIssues(result.error.issues)}`, {
+  throw new RecflowError('validation', `invalid ${where}: ${formatZodError(result.error)}`, {
     details: result.error.issues,
   })
 }

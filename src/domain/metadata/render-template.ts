@@ -1,5 +1,5 @@
 import { validationError } from '../errors.js'
-import { formatZodError } from '../resources/format-zod-error.js'
+import { formatZodError } from '../format-zod-error.js'
 import { buildChapters } from './chapters.js'
 import { formatDate, parseDateFormat, parseInstant, type DateFormatPart } from './date-format.js'
 import { formatDuration } from './duration.js'

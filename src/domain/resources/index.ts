@@ -1,4 +1,4 @@
-export { formatZodError, formatPath } from './format-zod-error.js'
+export { formatZodError, formatPath } from '../format-zod-error.js'
 export { strictObject, partialSchemaOf, applyPatch } from './strict-object.js'
 export type { PartialSchema } from './strict-object.js'
 export { parseInput } from './parse-input.js'

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { RecflowError } from '../errors.js'
-import { formatZodError } from './format-zod-error.js'
+import { formatZodError } from '../format-zod-error.js'
 
 /**
  * Runs a resource schema and turns a failure into one validation error with a readable message. The issues go

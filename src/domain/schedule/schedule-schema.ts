@@ -1,6 +1,6 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
-import { formatConfigIssues } from '../config/format-issues.js'
+import { formatZodError } from '../format-zod-error.js'
 import { strictSection } from '../config/strict-section.js'
 import { validationError } from '../errors.js'
 import { timeZoneSchema } from './timezone.js'
@@ -94,7 +94,7 @@ export function parseSchedule(input: unknown): Schedule {
   const result = scheduleSchema.safeParse(input, { reportInput: true })
   if (result.success) return result.data
   throw validationError(
-    `invalid schedule: ${formatConfigIssues(result.error.issues)}`,
+    `invalid schedule: ${formatZodError(result.error)}`,
     'schedules are {"type": "time_of_day", "time": "HH:MM"}, {"type": "hours", "every_hours": N}, ' +
       '{"type": "weekdays", "days": [0-6, 0 = Monday], "time": "HH:MM"} or {"type": "cron", "expression": "m h dom mon dow"}, ' +
       'each with a "timezone"',

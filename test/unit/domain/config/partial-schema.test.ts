@@ -64,7 +64,7 @@ describe('validatePartialConfig', () => {
     expect(e.message).toMatch(/^invalid template config: /)
     expect(e.message).toContain('processing.padding_before: must be >= 0 seconds (got -1)')
     expect(e.message).toContain('processing: unknown key "zzz"')
-    expect(e.message).toContain('upload.preset_ids: must be a list of preset ids (got "all")')
+    expect(e.message).toContain("upload.preset_ids: must be a list of preset ids (got 'all')")
     expect(e.hint).toMatch(/inherits/)
   })
 

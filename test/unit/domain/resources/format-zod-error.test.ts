@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { formatZodError } from '../../../../src/domain/resources/format-zod-error.js'
+import { formatZodError } from '../../../../src/domain/format-zod-error.js'
 import { strictObject } from '../../../../src/domain/resources/strict-object.js'
 
 function messageOf(schema: z.ZodType, input: unknown, where?: string, reportInput = true): string {
@@ -24,7 +24,7 @@ describe('formatZodError', () => {
   it('describes wrong types with the value given', () => {
     expect(messageOf(z.object({ n: z.number().int() }), { n: 1.5 })).toBe('n: expected an integer (got 1.5)')
     expect(messageOf(z.object({ s: z.string() }), { s: [1] })).toBe('s: expected a string (got an array)')
-    expect(messageOf(z.string(), 42)).toBe('(input): expected a string (got 42)')
+    expect(messageOf(z.string(), 42)).toBe('expected a string (got 42)')
   })
 
   it('indexes array elements', () => {
@@ -35,21 +35,21 @@ describe('formatZodError', () => {
 
   it('describes sizes by kind', () => {
     expect(messageOf(z.object({ name: z.string().min(1) }), { name: '' })).toBe("name: must not be empty (got '')")
-    expect(messageOf(z.string().max(3), 'abcd')).toBe("(input): must be at most 3 characters long (got 'abcd')")
-    expect(messageOf(z.number().min(0), -1)).toBe('(input): must be >= 0 (got -1)')
-    expect(messageOf(z.number().gt(0), 0)).toBe('(input): must be > 0 (got 0)')
-    expect(messageOf(z.array(z.number()).max(1), [1, 2])).toBe('(input): must have at most 1 item')
+    expect(messageOf(z.string().max(3), 'abcd')).toBe("must be at most 3 characters long (got 'abcd')")
+    expect(messageOf(z.number().min(0), -1)).toBe('must be >= 0 (got -1)')
+    expect(messageOf(z.number().gt(0), 0)).toBe('must be > 0 (got 0)')
+    expect(messageOf(z.array(z.number()).max(1), [1, 2])).toBe('must have at most 1 item')
   })
 
   it('lists unknown keys with the allowed ones for strict objects', () => {
     expect(messageOf(strictObject({ alpha: z.string().optional(), beta: z.string().optional() }), { gamma: 1 })).toBe(
-      "(input): unknown key 'gamma' (allowed: alpha, beta)",
+      "unknown key 'gamma' (allowed: alpha, beta)",
     )
   })
 
   it('keeps messages written for the schema', () => {
-    expect(messageOf(z.string().regex(/^\d+$/, 'must be digits'), 'x1')).toBe("(input): must be digits (got 'x1')")
-    expect(messageOf(z.number().refine((n) => n % 2 === 0, 'must be even'), 3)).toBe('(input): must be even')
+    expect(messageOf(z.string().regex(/^\d+$/, 'must be digits'), 'x1')).toBe("must be digits (got 'x1')")
+    expect(messageOf(z.number().refine((n) => n % 2 === 0, 'must be even'), 3)).toBe('must be even')
   })
 
   it('names the discriminator value for a discriminated union', () => {

@@ -46,9 +46,9 @@ describe('scheduleSchema', () => {
 
   it.each([
     [[], 'days: must name at least one day'],
-    [[7], 'days.0: must be a day number 0-6 (0 = Monday ... 6 = Sunday)'],
-    [[-1], 'days.0: must be a day number 0-6'],
-    [[1.5], 'days.0: must be a day number 0-6'],
+    [[7], 'days[0]: must be a day number 0-6 (0 = Monday ... 6 = Sunday)'],
+    [[-1], 'days[0]: must be a day number 0-6'],
+    [[1.5], 'days[0]: must be a day number 0-6'],
     [[1, 1], 'days: must not repeat a day'],
     ['mon', 'days: must be a list of day numbers 0-6 (0 = Monday)'],
   ])('rejects the days %j', (days, message) => {
@@ -81,7 +81,7 @@ describe('scheduleSchema', () => {
 
   it('rejects an unknown type, listing the types', () => {
     const e = errorOf(() => parseSchedule({ type: 'monthly', timezone: 'UTC' }))
-    expect(e.message).toBe('invalid schedule: type: must be one of "time_of_day", "hours", "weekdays", "cron"')
+    expect(e.message).toBe("invalid schedule: type: expected one of time_of_day, hours, weekdays, cron (got 'monthly')")
     expect(e.hint).toMatch(/0 = Monday/)
   })
 

@@ -3,13 +3,16 @@ import type { z } from 'zod'
 const MAX_ISSUES = 5
 
 /**
- * One readable line for a schema failure, used by every command and route:
+ * One readable line for a schema failure, used by every command, route and config layer:
  * "preset_metadata.privacy: expected one of private, unlisted, public (got 'secret')".
  * `where` prefixes the paths (e.g. 'topics_display' or '--file preset.yaml'). Values are shown when the schema
  * was run with `{reportInput: true}`.
  */
 export function formatZodError(err: Pick<z.ZodError, 'issues'>, where?: string): string {
-  const lines = flatten(err.issues).map((issue) => `${label(where, issue.path)}: ${describe(issue)}`)
+  const lines = flatten(err.issues).map((issue) => {
+    const at = label(where, issue.path)
+    return at === '' ? describe(issue) : `${at}: ${describe(issue)}`
+  })
   const unique = [...new Set(lines)]
   const shown = unique.slice(0, MAX_ISSUES)
   if (unique.length > MAX_ISSUES) shown.push(`and ${unique.length - MAX_ISSUES} more`)
@@ -40,7 +43,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function label(where: string | undefined, path: readonly PropertyKey[]): string {
   const p = formatPath(path)
-  if (where === undefined || where === '') return p === '' ? '(input)' : p
+  if (where === undefined || where === '') return p
   if (p === '') return where
   return p.startsWith('[') ? `${where}${p}` : `${where}.${p}`
 }
