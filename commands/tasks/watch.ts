@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { eventLine, taskStatusLine } from '../../src/cli/presenters/tasks.js'
+import { installInterruptHandler } from '../../src/cli/progress-output.js'
 
 export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
   static override summary = 'Follows a task until it ends; exits 0 if it succeeded, 130 if cancelled, its error code if it failed.'
@@ -19,8 +20,8 @@ export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
     const app = await this.app(flags)
     const tasks = await app.service('tasks')
     const stop = new AbortController()
-    const onSigint = () => stop.abort()
-    process.once('SIGINT', onSigint)
+    // The shared handling: Ctrl-C (or SIGTERM) stops watching (exit 130, the task goes on); a second one quits at once.
+    const dispose = installInterruptHandler(process, () => stop.abort())
     let lastLine = ''
     const print = (line: string) => {
       if (!this.jsonEnabled()) process.stdout.write(line + '\n')
@@ -39,7 +40,7 @@ export default class TasksWatch extends BaseCommand<typeof TasksWatch> {
       if (task.state !== 'succeeded') throw tasks.failure(task)
       return task
     } finally {
-      process.off('SIGINT', onSigint)
+      dispose()
     }
   }
 }
