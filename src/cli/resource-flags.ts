@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Flags } from '@oclif/core'
 import { readStructuredFile } from '../platform/input-file.js'
-import { usageError } from '../domain/errors.js'
+import { RecflowError, usageError } from '../domain/errors.js'
 import { applyPatch } from '../domain/resources/index.js'
 
 /**
@@ -89,7 +89,8 @@ export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: strin
   set(meta, 'album_id', f.album)
   set(meta, 'destination', typeof f.destination === 'string' ? resolvePath(f.destination) : undefined)
   set(meta, 'name_template', f['name-template'])
-  if (Object.keys(meta).length > 0) out.preset_metadata = meta
+  // With a platform (a new preset) the section is always there, so a missing field is named (".destination").
+  if (Object.keys(meta).length > 0 || f.platform !== undefined) out.preset_metadata = meta
   return out
 }
 
@@ -123,7 +124,7 @@ export function sourceInputFromFlags(f: SourceFlagValues, resolvePath: (p: strin
   set(config, 'glob', f.glob)
   set(config, 'name_pattern', f['name-pattern'])
   set(config, 'user_id', f['zoom-user'])
-  if (Object.keys(config).length > 0) out.config = config
+  if (Object.keys(config).length > 0 || f.platform !== undefined) out.config = config
   return out
 }
 
@@ -170,4 +171,23 @@ export function runOverrideFromFlags(f: TrimFlagValues): { processing: Record<st
   set(processing, 'padding_after', f['padding-after'])
   set(processing, 'min_pause', f['min-pause'])
   return Object.keys(processing).length > 0 ? { processing } : null
+}
+
+/** Document fields that a flag of `presets add` / `sources add` sets: an error about one names the flag too. */
+export const FLAG_OF_FIELD: Record<string, string> = {
+  'preset_metadata.destination': '--destination',
+  'preset_metadata.title_template': '--title',
+  'preset_metadata.name_template': '--name-template',
+  credential_id: '--credential',
+  'config.path': '--path',
+  'config.glob': '--glob',
+  'config.name_pattern': '--name-pattern',
+}
+
+/** A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)"). */
+export function withFlagNames(e: unknown): unknown {
+  if (!(e instanceof RecflowError) || e.code !== 'validation') return e
+  let message = e.message
+  for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) message = message.replaceAll(`${field}:`, `${field} (${flag}):`)
+  return message === e.message ? e : new RecflowError(e.code, message, { hint: e.hint, details: e.details, cause: e })
 }

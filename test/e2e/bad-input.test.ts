@@ -75,7 +75,7 @@ const CASES: Case[] = [
   { what: 'templates from-recording of an unknown recording', args: ['templates', 'from-recording', '99', '--name', 'X'], expected: missing(/recording 99 not found/) },
   { what: 'templates preview of an unknown template', args: ['templates', 'preview', '99'], expected: missing(/template 99 not found/) },
 
-  { what: 'presets add with a bad date format', args: ['presets', 'add', 'P', '--platform', 'local', '--destination', '/srv', '--title', '{start_time:QQ}'], expected: invalid(/preset_metadata\.title_template: .*bad date format "QQ"/) },
+  { what: 'presets add with a bad date format', args: ['presets', 'add', 'P', '--platform', 'local', '--destination', '/srv', '--title', '{start_time:QQ}'], expected: invalid(/preset_metadata\.title_template \(--title\): .*bad date format "QQ"/) },
   { what: 'presets add with an unknown credential', args: ['presets', 'add', 'P', '--platform', 'youtube', '--credential', '99'], expected: missing(/credential 99 not found/) },
   { what: 'presets list with an unknown platform', args: ['presets', 'list', '--platform', 'tiktok'], expected: usage(/Expected --platform=tiktok to be one of: youtube, vk, local/) },
   { what: 'presets show of a non-integer id', args: ['presets', 'show', '1.5'], expected: usage(/Expected an integer but received: 1\.5/) },
@@ -85,7 +85,7 @@ const CASES: Case[] = [
   { what: 'presets render with a sample time that is not a time', args: ['presets', 'render', String(PRESET), '--start', 'next monday'], expected: invalid(/invalid start_time "next monday"/) },
 
   { what: 'sources add of an unknown kind', args: ['sources', 'add', 'dropbox', 'x'], expected: usage(/Expected dropbox to be one of: local, zoom/) },
-  { what: 'sources add with an unknown named group', args: ['sources', 'add', 'local', 'x', '--path', '/srv', '--name-pattern', '(?P<date>\\d+)'], expected: invalid(/config\.name_pattern: unknown named group 'date'/) },
+  { what: 'sources add with an unknown named group', args: ['sources', 'add', 'local', 'x', '--path', '/srv', '--name-pattern', '(?P<date>\\d+)'], expected: invalid(/config\.name_pattern \(--name-pattern\): unknown named group 'date'/) },
   { what: 'sources add from a file with an impossible date', args: ['sources', 'add', '--file', 'bad-date.yaml'], expected: invalid(/config\.from/) },
   { what: 'sources list with a forged cursor', args: ['sources', 'list', '--cursor', 'bm90LWEtY3Vyc29y'], expected: usage(/invalid page cursor/) },
   { what: 'sources show of a non-integer id', args: ['sources', 'show', 'lectures'], expected: usage(/Expected an integer but received: lectures/) },
