@@ -1,4 +1,4 @@
-import { LOCAL_USER_EMAIL, openDatabase, systemScope, type Database } from './db/index.js'
+import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor } from './db/index.js'
 import { isNotRecflowDatabase } from './db/connection.js'
 import type { RecflowError } from './domain/errors.js'
 import { MediaToolbox } from './media/toolbox.js'
@@ -8,7 +8,7 @@ import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
 import type { SecretStore } from './platform/secrets.js'
 import type { Publishers } from './providers/types.js'
-import type { ServiceDeps, UserRef } from './services/context.js'
+import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
 import type { ImportRecordingService } from './services/import-recording.js'
@@ -100,8 +100,23 @@ export interface CreateAppOptions {
   logger?: Logger
 }
 
+/** The scopes services reach the database through: they never hold the raw query handle. */
+function scopesOf(db: Executor): Scopes {
+  return { forUser: (userId) => forUser(db, userId), system: () => systemScope(db) }
+}
+
+/** The task queue bound to the database; the job modules are loaded the first time a command uses the queue. */
+function taskQueueOf(db: Executor): TaskQueuePort {
+  return {
+    enqueue: async (userId, input) => (await import('./jobs/queue.js')).enqueue(db, userId, input),
+    recoverFromDeadLocalOwner: async (taskId, opts) => (await import('./jobs/lease-owner.js')).recoverFromDeadLocalOwner(db, taskId, opts),
+    recoverDeadLocalOwners: async (opts) => (await import('./jobs/lease-owner.js')).recoverDeadLocalOwners(db, opts),
+    worker: async (opts) => new (await import('./jobs/worker.js')).Worker({ ...opts, db }),
+  }
+}
+
 /** What every service is built from except the database: clock, logger, media tools, secrets, publishers. */
-function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'database'> {
+function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'> {
   let secretStore: Promise<SecretStore> | undefined
   return {
     env,
@@ -124,9 +139,9 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
   ensureDir(env.mediaDir, 0o700)
   const database = await openDatabase(env.dbPath)
   try {
-    const deps: ServiceDeps = { ...baseDeps(env, opts), database }
+    const deps: ServiceDeps = { ...baseDeps(env, opts), scopes: scopesOf(database.db), queue: taskQueueOf(database.db), databaseHealth: database }
     deps.logger.debug('opened the database', { path: env.dbPath, schema: database.schemaVersion })
-    const system = systemScope(database.db)
+    const system = deps.scopes.system()
     const existing = await system.users.findByEmail(LOCAL_USER_EMAIL)
     const user = existing ?? (await system.users.ensureLocalUser())
 

@@ -19,6 +19,7 @@ export {
   type TaskHandler,
   type TaskHandlers,
   type TaskPayload,
+  type TaskPayloadInput,
   type TaskRegistry,
   type TaskType,
 } from './task-types.js'

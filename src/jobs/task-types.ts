@@ -32,6 +32,8 @@ export const taskPayloadSchemas = {
 export type PayloadSchemas = Readonly<Record<string, z.ZodType>>
 export type TaskType = keyof typeof taskPayloadSchemas
 export type TaskPayload<K extends TaskType> = z.output<(typeof taskPayloadSchemas)[K]>
+/** What `enqueue` accepts for a task type (before its schema's defaults). */
+export type TaskPayloadInput<K extends TaskType> = z.input<(typeof taskPayloadSchemas)[K]>
 
 /** What a handler gets for one attempt of one task. */
 export interface HandlerContext<P> {

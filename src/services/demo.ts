@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { forUser } from '../db/index.js'
 import { conflict } from '../domain/errors.js'
 import { makeDemoLecture } from '../media/demo-lecture.js'
 import type { ServiceDeps, UserRef } from './context.js'
@@ -38,7 +37,7 @@ export function demoService(
       const root = path.resolve(opts.dir ?? path.join(deps.env.dataDir, 'demo'))
       const inbox = path.join(root, 'inbox')
       const published = path.join(root, 'published')
-      const scope = forUser(deps.database.db, user.id)
+      const scope = deps.scopes.forUser(user.id)
       const find = async <T extends { name: string }>(list: () => Promise<T[]>, name: string) => (await list()).find((x) => x.name === name)
       const existing = await find(() => listAll((p) => scope.sources.list({}, p)), NAMES.source)
       const existingInbox = (existing?.config as { path?: unknown } | undefined)?.path

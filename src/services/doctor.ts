@@ -1,7 +1,6 @@
 import fs from 'node:fs'
-import type { Database } from '../db/index.js'
 import { isRecflowError, type RecflowError } from '../domain/errors.js'
-import type { ServiceDeps } from './context.js'
+import type { DatabaseHealth, ServiceDeps } from './context.js'
 
 export interface DoctorCheck {
   name: string
@@ -14,10 +13,11 @@ export interface DoctorCheck {
  * What doctor is built from: the services' deps, where the database may be missing because it could not be
  * opened (a corrupt or foreign file); then the database check fails with `databaseError` and the others still run.
  */
-export type DoctorDeps = Omit<ServiceDeps, 'database'> & ({ database: Database; databaseError?: undefined } | { database?: undefined; databaseError: RecflowError })
+export type DoctorDeps = Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'> &
+  ({ databaseHealth: DatabaseHealth; databaseError?: undefined } | { databaseHealth?: undefined; databaseError: RecflowError })
 
 /** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */
-export function doctorService({ database, databaseError, env, media, secrets }: DoctorDeps) {
+export function doctorService({ databaseHealth, databaseError, env, media, secrets }: DoctorDeps) {
   return {
     async run() {
       const checks: DoctorCheck[] = []
@@ -49,7 +49,7 @@ export function doctorService({ database, databaseError, env, media, secrets }: 
         })
       }
 
-      if (database) checks.push(databaseCheck(database, env.dbPath))
+      if (databaseHealth) checks.push(databaseCheck(databaseHealth, env.dbPath))
       else checks.push({ name: 'database', ok: false, detail: databaseError.message, hint: databaseError.hint })
 
       let secretStore: { kind: string; description: string; modes?: Record<string, string> } | null = null
@@ -71,7 +71,7 @@ export function doctorService({ database, databaseError, env, media, secrets }: 
         ok: checks.every((c) => c.ok),
         checks,
         media: mediaReport,
-        database: { path: env.dbPath, schemaVersion: database?.schemaVersion ?? null },
+        database: { path: env.dbPath, schemaVersion: databaseHealth?.schemaVersion ?? null },
         secretStore,
         paths: { config: env.configDir, data: env.dataDir, media: env.mediaDir },
         node: process.version,
@@ -81,17 +81,17 @@ export function doctorService({ database, databaseError, env, media, secrets }: 
 }
 
 /** Schema version, PRAGMA integrity_check, and the file's real mode. */
-function databaseCheck(database: Database, file: string): DoctorCheck {
+function databaseCheck(health: DatabaseHealth, file: string): DoctorCheck {
   let mode = ''
   try {
     mode = `, mode 0${(fs.statSync(file).mode & 0o777).toString(8).padStart(3, '0')}`
   } catch {
     // an in-memory database, or the file vanished: the integrity check says the rest
   }
-  const detail = `${file} (schema ${database.schemaVersion}${mode})`
+  const detail = `${file} (schema ${health.schemaVersion}${mode})`
   let problems: string[]
   try {
-    problems = database.integrityProblems()
+    problems = health.integrityProblems()
   } catch (e) {
     problems = [(e as Error).message]
   }

@@ -1,6 +1,6 @@
-import { forUser, type Task } from '../db/index.js'
+import type { Task } from '../db/index.js'
 import { conflict } from '../domain/errors.js'
-import { enqueue, recoverFromDeadLocalOwner, type TaskPayload } from '../jobs/index.js'
+import type { TaskPayload } from '../jobs/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { EventSink } from '../domain/events.js'
 
@@ -26,10 +26,10 @@ export async function enqueuePipeline(
   opts: { exclusive: boolean; emit: EventSink },
 ): Promise<Task> {
   const input = { type: 'pipeline' as const, payload, dedupeKey: `pipeline:${payload.recordingId}`, recordingId: payload.recordingId }
-  const first = await enqueue(deps.database.db, user.id, input)
+  const first = await deps.queue.enqueue(user.id, input)
   if (first.created || canonical(first.task.payload) === canonical(JSON.parse(JSON.stringify(payload)))) return first.task
 
-  const held = (await recoverFromDeadLocalOwner(deps.database.db, first.task.id, { now: deps.clock.now(), logger: deps.logger })) ?? first.task
+  const held = (await deps.queue.recoverFromDeadLocalOwner(first.task.id, { now: deps.clock.now(), logger: deps.logger })) ?? first.task
   if (held.state === 'running') {
     if (!opts.exclusive) return held
     throw conflict(
@@ -37,8 +37,8 @@ export async function enqueuePipeline(
       `wait for it to finish (\`recflow tasks watch ${held.id}\`) or cancel it (\`recflow tasks cancel ${held.id}\`), then run this again`,
     )
   }
-  if (held.state === 'pending') await forUser(deps.database.db, user.id).tasks.requestCancel(held.id)
-  const again = await enqueue(deps.database.db, user.id, input)
+  if (held.state === 'pending') await deps.scopes.forUser(user.id).tasks.requestCancel(held.id)
+  const again = await deps.queue.enqueue(user.id, input)
   if (!again.created) throw conflict(`recording ${payload.recordingId} was just queued by another recflow process (task ${again.task.id})`)
   opts.emit({
     type: 'log',

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { forUser, type Recording, type UserScope } from '../db/index.js'
+import type { Recording, UserScope } from '../db/index.js'
 import { usageError } from '../domain/errors.js'
 import type { TemplateMatch } from '../domain/matching/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
@@ -47,7 +47,7 @@ export function importRecordingService(deps: ServiceDeps) {
       const st = await statFile(file)
       throwIfCancelled(control.signal, 'import')
 
-      const scope = forUser(deps.database.db, user.id)
+      const scope = deps.scopes.forUser(user.id)
       const onEvent = control.onEvent ?? noopSink
       let warning: string | undefined
       const ctx: IngestContext = {

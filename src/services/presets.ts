@@ -1,4 +1,4 @@
-import { forUser, type Preset } from '../db/index.js'
+import type { Preset } from '../db/index.js'
 import { notFound, usageError } from '../domain/errors.js'
 import { parseInstant, renderPresetMetadata, type Platform, type RenderContext } from '../domain/metadata/index.js'
 import {
@@ -50,8 +50,8 @@ function toInput(p: Preset): Record<string, unknown> {
   }
 }
 
-export function presetsService({ database }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function presetsService({ scopes }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
 
   const presets = ownedResource({
     what: 'preset',

@@ -1,7 +1,6 @@
-import { forUser, RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
+import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
 import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
-import { recoverDeadLocalOwners } from '../jobs/lease-owner.js'
 import { recordingDir } from './pipeline/recording-files.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
@@ -48,8 +47,8 @@ function toFilters(q: RecordingQuery): RecordingFilters {
   return filters
 }
 
-export function recordingsService({ database, env, clock, logger }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function recordingsService({ scopes, queue, env, clock, logger }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
 
   return {
     list: (user: UserRef, query: RecordingQuery = {}) => scope(user).recordings.list(toFilters(query), query),
@@ -79,7 +78,7 @@ export function recordingsService({ database, env, clock, logger }: ServiceDeps)
       const s = scope(user)
       const recording = await this.get(user, id)
       // A task left "running" by a crashed run is not active: take it back first.
-      await recoverDeadLocalOwners(database.db, { now: clock.now(), userId: user.id, logger })
+      await queue.recoverDeadLocalOwners({ now: clock.now(), userId: user.id, logger })
       // One (BEGIN IMMEDIATE) transaction: no task can be queued between the check and the deletes. The folder goes
       // only after the commit, so a refused or failed reset leaves the files the stage rows describe.
       const status = recording.template_id === null ? 'SKIPPED' : 'INITIALIZED'

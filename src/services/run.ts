@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { forUser, type Recording, type RecordingStatus, type Task } from '../db/index.js'
+import type { Recording, RecordingStatus, Task } from '../db/index.js'
 import { validatePartialConfig, type PartialConfig } from '../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound } from '../domain/errors.js'
 import type { StageType } from '../domain/status/index.js'
-import { ProgressBus, taskFailure, Worker, type TaskRegistry } from '../jobs/index.js'
+import { ProgressBus, taskFailure, type TaskRegistry, type Worker } from '../jobs/index.js'
 import { parseLeaseOwner } from '../jobs/lease-owner.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { enqueuePipeline } from './enqueue-pipeline.js'
@@ -50,7 +50,7 @@ export interface RunDeps {
 }
 
 async function selectRecordings(deps: ServiceDeps, user: UserRef, input: RunInput): Promise<Recording[]> {
-  const scope = forUser(deps.database.db, user.id)
+  const scope = deps.scopes.forUser(user.id)
   if (input.recordingIds) {
     const found: Recording[] = []
     for (const id of input.recordingIds) {
@@ -94,7 +94,7 @@ async function runAndWaitForOthers(
   ids: number[],
   ctx: { deps: ServiceDeps; user: UserRef; emit: EventSink; signal?: AbortSignal },
 ): Promise<void> {
-  const scope = forUser(ctx.deps.database.db, ctx.user.id)
+  const scope = ctx.deps.scopes.forUser(ctx.user.id)
   const announced = new Set<number>()
   for (;;) {
     await worker.runUntilIdle({ filter: { ids, userId: ctx.user.id } })
@@ -163,9 +163,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       const unsubscribe = bus.subscribe((u) => {
         if (u.kind === 'event' && ours.has(u.taskId)) emit(u.event)
       })
-      const plan = await forUser(deps.database.db, user.id).subscription.getWithPlan()
-      const worker = new Worker({
-        db: deps.database.db,
+      const plan = await deps.scopes.forUser(user.id).subscription.getWithPlan()
+      const worker = await deps.queue.worker({
         registry: registry(),
         bus,
         clock: deps.clock,
@@ -174,7 +173,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         // The heartbeat is also when `tasks cancel` from another terminal is noticed: someone waits at that terminal.
         heartbeatMs: 2_000,
       })
-      const scope = forUser(deps.database.db, user.id)
+      const scope = deps.scopes.forUser(user.id)
       const cancelAll = async () => {
         for (const id of ids) {
           if (worker.cancel(id)) continue

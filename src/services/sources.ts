@@ -1,4 +1,4 @@
-import { forUser, type Source, type UserScope } from '../db/index.js'
+import type { Source, UserScope } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
 import { applyPatch, validateSourceInput, validateSourcePatch, type SourceInput, type SourcePlatform } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
@@ -37,8 +37,8 @@ export async function resolveSourceRefs(scope: UserScope, input: { sourceIds?: n
   return [...picked.values()]
 }
 
-export function sourcesService({ database, env }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function sourcesService({ scopes, env }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
 
   const sources = ownedResource({
     what: 'source',

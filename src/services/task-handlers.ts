@@ -1,4 +1,3 @@
-import { systemScope } from '../db/index.js'
 import { taskPayloadSchemas, taskRegistry, type TaskRegistry } from '../jobs/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { overallProgress } from './pipeline/overall-progress.js'
@@ -8,7 +7,7 @@ import type { SyncService } from './sync/sync-sources.js'
 /** One handler per task type (a missing one is a compile error); handlers call the same services as the CLI. */
 export function buildTaskRegistry(deps: ServiceDeps, services: { pipeline: PipelineService; sync: SyncService }): TaskRegistry {
   const userOf = async (id: number): Promise<UserRef> => {
-    const user = await systemScope(deps.database.db).users.get(id)
+    const user = await deps.scopes.system().users.get(id)
     return { id, timezone: user?.timezone ?? 'UTC' }
   }
   return taskRegistry(taskPayloadSchemas, {

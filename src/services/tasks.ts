@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FINISHED_TASK_STATES, forUser, TASK_STATES, type Page, type Task, type TaskEvent, type TaskState } from '../db/index.js'
+import { FINISHED_TASK_STATES, TASK_STATES, type Page, type Task, type TaskEvent, type TaskState } from '../db/index.js'
 import { conflict, notFound, RecflowError, usageError } from '../domain/errors.js'
-import { recoverDeadLocalOwners } from '../jobs/lease-owner.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 
@@ -53,11 +52,11 @@ function toStates(states: string[] | undefined): TaskState[] | undefined {
 }
 
 /** The user's view of the durable queue: list, inspect, cancel and follow tasks (the worker runs them). */
-export function tasksService({ database, clock, logger }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function tasksService({ scopes, queue, clock, logger }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
   // A run killed with SIGKILL (or a crash) leaves its tasks "running"; what this process reads or changes must
   // not wait for their leases to expire (a cancel that never ends, a watch that hangs).
-  const recover = (user: UserRef) => recoverDeadLocalOwners(database.db, { now: clock.now(), userId: user.id, logger })
+  const recover = (user: UserRef) => queue.recoverDeadLocalOwners({ now: clock.now(), userId: user.id, logger })
 
   const getTask = async (user: UserRef, id: number): Promise<Task> => {
     await recover(user)

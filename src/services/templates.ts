@@ -1,4 +1,4 @@
-import { forUser, type Template } from '../db/index.js'
+import type { Template } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
 import { validatePartialConfig } from '../domain/config/index.js'
 import { previewMatch } from '../domain/matching/index.js'
@@ -45,8 +45,8 @@ function validated(input: unknown): TemplateInput {
   return template
 }
 
-export function templatesService({ database }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function templatesService({ scopes }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
 
   /**
    * The preset ids in processing_config.upload are checked here; output_config's are checked by the repository.

@@ -1,4 +1,4 @@
-import { forUser, type UserScope } from '../db/index.js'
+import type { UserScope } from '../db/index.js'
 import {
   configPathInfo,
   getAtPath,
@@ -23,8 +23,8 @@ export interface ConfigValue {
 }
 
 /** The user's layer of the config cascade: show, get, set, unset, reset; every write is validated first. */
-export function userConfigService({ database }: ServiceDeps) {
-  const scope = (user: UserRef) => forUser(database.db, user.id)
+export function userConfigService({ scopes }: ServiceDeps) {
+  const scope = (user: UserRef) => scopes.forUser(user.id)
 
   const storedIn = async (s: UserScope): Promise<PlainObject> => {
     const row = await s.configs.get()

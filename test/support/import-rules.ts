@@ -75,12 +75,20 @@ export function checkImportRules(files: SourceFile[]): Violation[] {
       }
       if ((within(f.path, 'src/ui') || within(f.path, 'src/jobs')) && target && within(target, 'src/services'))
         add('below-services', `imports ${spec}`)
+      if (within(f.path, 'src/services') && ((target && within(target.replace(/\.(js|ts)$/, ''), 'src/db/connection')) || pkg === 'kysely'))
+        add('scopes-only', `imports the raw database (services get scopes from the composition root): ${spec}`)
       if (within(f.path, 'src/services') && target && within(target, 'src/providers') && !/^src\/providers\/types(\.js|\.ts)?$/.test(target))
         add('publishers-from-root', `imports a provider (the composition root wires publishers): ${spec}`)
       if ((within(f.path, 'commands') || within(f.path, 'daemon')) && target) {
         for (const forbidden of ['src/db', 'src/media', 'src/providers'])
           if (within(target, forbidden)) add('edges-thin', `imports ${spec}`)
       }
+    }
+    if (within(f.path, 'src/services')) {
+      // The raw handle (`deps.database.db`) or its type: a query not bound to a user would type-check again.
+      if (/\.db\b(?![\w.'"`/-])/.test(f.source)) add('scopes-only', 'reaches the raw query handle (.db)')
+      if (/\bimport\s+(?:type\s+)?\{[^}]*\b(?:type\s+)?(?:Database|Kysely)\b(?!\w)[^}]*\}\s*from\s*['"][^'"]*\/db\//.test(f.source))
+        add('scopes-only', 'imports the Database / Kysely handle type')
     }
     if (/\bprocess\.env\b/.test(f.source) && f.path !== 'src/platform/config.ts' && !within(f.path, 'test'))
       add('env-in-config-only', 'reads process.env')

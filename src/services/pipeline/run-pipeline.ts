@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { forUser, type ProcessingStage, type Recording, type UserScope } from '../../db/index.js'
+import type { ProcessingStage, Recording, UserScope } from '../../db/index.js'
 import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
 import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
@@ -86,7 +86,7 @@ function recordStageOutcome(scope: UserScope, rec: Recording, rowId: number, sta
  * short writes: no transaction is held across ffmpeg or file IO.
  */
 export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: PipelineOptions, control: RunControl = {}): Promise<PipelineResult> {
-  const scope = forUser(deps.database.db, user.id)
+  const scope = deps.scopes.forUser(user.id)
   const emit = control.onEvent ?? noopSink
   const signal = control.signal ?? new AbortController().signal
   const dryRun = opts.dryRun === true

@@ -1,5 +1,5 @@
 import { resolveSourceRefs } from '../sources.js'
-import { forUser, type Source, type UserScope } from '../../db/index.js'
+import type { Source, UserScope } from '../../db/index.js'
 import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../../domain/events.js'
@@ -27,7 +27,7 @@ export const ZOOM_NOT_YET = 'syncing Zoom arrives with the Zoom issue'
 export function syncService(deps: ServiceDeps) {
   return {
     async sync(user: UserRef, input: SyncInput = {}, control: RunControl = {}): Promise<SyncResult> {
-      const scope = forUser(deps.database.db, user.id)
+      const scope = deps.scopes.forUser(user.id)
       const onEvent = control.onEvent ?? noopSink
       const explicit = (input.sourceIds?.length ?? 0) + (input.sources?.length ?? 0) > 0
       const sources = explicit ? await resolveSourceRefs(scope, input) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))

@@ -45,6 +45,11 @@ describe('layer import rules (DESIGN.md §1)', () => {
     ['a daemon route importing media', { path: 'daemon/routes/r.ts', source: `import { probe } from '../../src/media/probe.js'` }, 'edges-thin'],
     ['the ui importing services', { path: 'src/ui/a.ts', source: `import type { E } from '../services/events.js'` }, 'below-services'],
     ['the job layer importing services', { path: 'src/jobs/a.ts', source: `import type { E } from '../services/run.js'` }, 'below-services'],
+    ['a service reaching the raw query handle', { path: 'src/services/a.ts', source: `const rows = await forUser(deps.database.db, user.id).presets.list()` }, 'scopes-only'],
+    ['a service importing the db connection', { path: 'src/services/sync/a.ts', source: `import { openDatabase } from '../../db/connection.js'` }, 'scopes-only'],
+    ['a service importing the Database type', { path: 'src/services/a.ts', source: `import type { Database } from '../db/index.js'` }, 'scopes-only'],
+    ['a service importing the Database type among others', { path: 'src/services/a.ts', source: `import { forUser, type Database, type Task } from '../db/index.js'` }, 'scopes-only'],
+    ['a service importing kysely', { path: 'src/services/a.ts', source: `import type { Kysely } from 'kysely'` }, 'scopes-only'],
     ['process.env outside platform/config', { path: 'src/services/a.ts', source: `const x = process.env.HOME` }, 'env-in-config-only'],
   ]
   it.each(cases)('reports %s', (_name, file, rule) => {
@@ -65,6 +70,11 @@ describe('layer import rules (DESIGN.md §1)', () => {
       { path: 'src/ui/b.ts', source: `import { a } from './a.js'` },
     ]
     expect(importCycles(files)).toEqual([['src/ui/a.ts', 'src/ui/b.ts']])
+  })
+
+  it('allows a service its scopes and row types (and a file named *.db in a string)', () => {
+    const source = `import type { DatabaseHealth } from './context.js'\nimport type { Task, UserScope } from '../db/index.js'\nconst s = deps.scopes.forUser(user.id)\nconst f = 'recflow.db'`
+    expect(checkImportRules([{ path: 'src/services/a.ts', source }])).toEqual([])
   })
 
   it('allows a service to import the shared provider types', () => {
