@@ -145,8 +145,13 @@ export const recordingDetails = (r: Recording & { stages: Array<Record<string, u
           { header: 'target', value: (t) => t.target_type },
           { header: 'preset', value: (t) => t.preset_id },
           { header: 'status', value: (t) => t.status },
+          { header: 'where', value: (t) => targetWhere(t), max: 400 },
         ]),
   ].join('\n')
+
+/** Where a target was published (its file, or the platform's id), else why it failed. */
+const targetWhere = (t: Record<string, unknown>): unknown =>
+  (t.target_meta as { path?: string } | null | undefined)?.path ?? t.published_path ?? t.failed_reason
 
 /** "Removed preset 2." plus one line per template a forced removal changed. */
 export const removedText = (what: string, r: { id: number; detached?: Array<{ id: number; name: string; madeDraft?: boolean }> }) => [

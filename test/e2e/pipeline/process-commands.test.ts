@@ -86,6 +86,9 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
     expect(ran.recordings[0]).toMatchObject({ state: 'succeeded', result: { status: 'READY', targets: [{ status: 'UPLOADED' }] } })
     expect(ran.recordings[0].result.stages.find((s: { stage: string }) => s.stage === 'PROCESS')).toEqual({ stage: 'PROCESS', outcome: 'resumed' })
     const publishedMedia: string = ran.recordings[0].result.targets[0].location
+    // `recordings show` says where the target was published.
+    const shownReady = await runCli(['recordings', 'show', String(id)], { home })
+    expect(shownReady.stdout).toMatch(new RegExp(`^local +${setup.presetId} +UPLOADED +${publishedMedia.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'))
     expect(sha256(publishedMedia)).toBe(pausesHash)
     const firstPublish = hashesUnder(setup.destination)
     expect(Object.keys(firstPublish)).toHaveLength(3)
