@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
     disableConsoleIntercept: true,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // One test file after another in each worker process, without a fresh process per file: starting a worker
@@ -19,5 +19,7 @@ export default defineConfig({
     // Ink draws only the last frame when it believes it runs in CI (is-in-ci reads CI); the view's tests
     // simulate a real terminal, so the test processes say they are not in CI. Spawned CLIs get their own env.
     env: { CI: 'false' },
+    // RECFLOW_TEST_CPU_LOG=file: one line per test file with the CPU seconds it cost (test/support/cpu-per-file.ts).
+    setupFiles: process.env.RECFLOW_TEST_CPU_LOG ? ['test/support/cpu-per-file.ts'] : [],
   },
 })

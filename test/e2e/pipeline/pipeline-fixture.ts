@@ -2,13 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { ffmpegSync, systemOrBundledTools, toneExpression } from '../../fixtures/media/generate.js'
 import { createApp } from '../../../src/app.js'
 import { openDatabase } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
+import type { MediaTools } from '../../../src/media/types.js'
 import { cliEnv, RUN, runCli, type CliResult } from '../../support/cli.js'
+import { cachedMediaFile, copyFromCache, mediaCacheKey, sourceOf } from '../../support/media-cache.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
 
 /*
@@ -235,17 +238,28 @@ export async function makeLectureClip(
   file: string,
   opts: { durationS: number; video?: boolean; size?: string; fps?: number; leadS?: number; tailS?: number; speakS?: number; pauseS?: number },
 ): Promise<string> {
-  const { durationS, video = true, size = '320x180', fps = 25, leadS = 8, tailS = 8, speakS = 10, pauseS = 5 } = opts
+  const spec = { video: true, size: '320x180', fps: 25, leadS: 8, tailS: 8, speakS: 10, pauseS: 5, ...opts }
+  const tools = await systemOrBundledTools()
+  const name = `lecture${path.extname(file)}`
+  // Made once (test media cache) and copied: several runs and files use the same clips.
+  const key = mediaCacheKey('makeLectureClip', spec, name, tools.ffmpeg.path, sourceOf(fileURLToPath(import.meta.url)))
+  return copyFromCache(cachedMediaFile(key, name, (out) => encodeLectureClip(tools, out, spec)), file)
+}
+
+function encodeLectureClip(
+  tools: MediaTools,
+  file: string,
+  opts: { durationS: number; video: boolean; size: string; fps: number; leadS: number; tailS: number; speakS: number; pauseS: number },
+): void {
+  const { durationS, video, size, fps, leadS, tailS, speakS, pauseS } = opts
   const tones: Array<{ start: number; end: number }> = []
   for (let t = leadS; t < durationS - tailS; t += speakS + pauseS) tones.push({ start: t, end: Math.min(t + speakS, durationS - tailS) })
-  fs.mkdirSync(path.dirname(file), { recursive: true })
   const videoIn = video ? ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}:d=${durationS}`] : []
   const videoOut = video ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-sc_threshold', '0'] : []
-  ffmpegSync(await systemOrBundledTools(), [
+  ffmpegSync(tools, [
     ...videoIn,
     '-f', 'lavfi', '-i', `aevalsrc='${toneExpression(tones)}':s=16000:d=${durationS}`,
     ...videoOut,
     '-c:a', 'aac', '-ac', '1', '-t', String(durationS), file,
   ])
-  return file
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createApp, type App } from '../../../src/app.js'
 import { forUser, type UserScope } from '../../../src/db/index.js'
 import type { MediaTools } from '../../../src/media/types.js'
@@ -8,8 +9,9 @@ import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
 import type { RecflowEvent } from '../../../src/domain/events.js'
 import { ffmpegSync, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { cachedMediaDir, mediaCacheKey, sourceOf } from '../../support/media-cache.js'
 
-/** Small real media, made once per test file with ffmpeg (lavfi) and copied into each test's folder. */
+/** Small real media, made once with ffmpeg (lavfi), copied into each test file's folder and each test's. */
 export interface Stock {
   dir: string
   /** 2 s testsrc2 + sine, H.264/AAC. */
@@ -29,6 +31,22 @@ export interface Stock {
 export async function makeStock(): Promise<Stock> {
   const tools: MediaTools = await systemOrBundledTools()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recflow-'))
+  // Made once (test media cache: three files use the stock) and copied into this file's own folder.
+  const cached = cachedMediaDir(mediaCacheKey('makeStock', tools.ffmpeg.path, sourceOf(fileURLToPath(import.meta.url))), (out) => encodeStock(tools, out))
+  fs.cpSync(cached, dir, { recursive: true })
+  const out = (name: string) => path.join(dir, name)
+  return {
+    dir,
+    mp4: out('clip.mp4'),
+    m4a: out('tone.m4a'),
+    m4aLong: out('tone-long.m4a'),
+    wav: out('tone.wav'),
+    silentMp4: out('silent.mp4'),
+    taggedMp4: out('tagged.mp4'),
+  }
+}
+
+function encodeStock(tools: MediaTools, dir: string): void {
   const video = ['-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=25:d=2']
   const sine = (d: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=16000:d=${d}`]
   const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']
@@ -39,15 +57,6 @@ export async function makeStock(): Promise<Stock> {
   ffmpegSync(tools, [...sine(2), '-c:a', 'pcm_s16le', out('tone.wav')])
   ffmpegSync(tools, [...video, ...h264, '-t', '2', out('silent.mp4')])
   ffmpegSync(tools, [...video, ...sine(2), ...h264, '-c:a', 'aac', '-t', '2', '-metadata', 'creation_time=2024-05-01T10:00:00Z', out('tagged.mp4')])
-  return {
-    dir,
-    mp4: out('clip.mp4'),
-    m4a: out('tone.m4a'),
-    m4aLong: out('tone-long.m4a'),
-    wav: out('tone.wav'),
-    silentMp4: out('silent.mp4'),
-    taggedMp4: out('tagged.mp4'),
-  }
 }
 
 /** Copies a stock file to `dir/relPath` (creating folders) and returns the new path. */
