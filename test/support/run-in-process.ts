@@ -9,7 +9,7 @@ import { cliEnv, ROOT, type CliResult } from './cli.js'
  * and the parsed --json envelope. It costs milliseconds where a spawn costs about a second of CPU.
  *
  * The command sees only the environment a spawned CLI would get (cliEnv: its own RECFLOW_HOME, the file secret
- * store, CI=true, plus `env`), with the working directory set to the home. recflow reads the environment only
+ * store, CI=true, plus `env`), with the working directory set to the home, and a Config loaded afresh. recflow reads the environment only
  * in src/platform/config.ts, but oclif reads process.env too (the --home flag's RECFLOW_HOME twin), so the call
  * swaps process.env, the cwd, process.exitCode and the stdout/stderr writers, and puts everything back after.
  * Calls are therefore queued one at a time per test file, and a file that uses this runner must not run its
@@ -27,15 +27,16 @@ export interface InProcessOptions {
   cwd?: string
 }
 
-let config: Promise<Config> | undefined
 let queue: Promise<unknown> = Promise.resolve()
 
-/** The oclif Config of the project, loaded once per test file from the root (dist/ commands, the manifest). */
+/**
+ * The oclif Config of the project, loaded from the root for each call (a few milliseconds: the manifest lists the
+ * commands), inside the command's environment, so no state of one call's Config reaches the next.
+ */
 function loadConfig(): Promise<Config> {
   // Under vitest (NODE_ENV=test) oclif would look for the TypeScript sources of the commands; run dist/ like bin/run.js.
   settings.enableAutoTranspile = false
-  config ??= Config.load(ROOT)
-  return config
+  return Config.load(ROOT)
 }
 
 /** Runs `recflow ...args` in this process; resolves with what a spawned CLI would have printed and exited with. */
@@ -46,7 +47,6 @@ export function runCommandInProcess(args: string[], opts: InProcessOptions): Pro
 }
 
 async function runNow(args: string[], opts: InProcessOptions): Promise<CliResult> {
-  const cfg = await loadConfig()
   let stdout = ''
   let stderr = ''
   const saved = {
@@ -69,7 +69,7 @@ async function runNow(args: string[], opts: InProcessOptions): Promise<CliResult
   try {
     // What bin/run.js does (oclif's execute): run, and hand any error to oclif's handler, which prints it unless
     // it is an ExitError and exits with its code (Exit.exit, recorded here instead).
-    await run(args, cfg).catch(async (e: Error) => handle(e))
+    await run(args, await loadConfig()).catch(async (e: Error) => handle(e))
     code ??= exitCodeOf(process.exitCode)
   } finally {
     Exit.exit = exit
