@@ -58,3 +58,64 @@ export async function findMoovSize(file: string): Promise<number | undefined> {
 export function moovReservation(inputMoovSize: number): number {
   return Math.ceil(inputMoovSize * 1.05) + 64 * 1024
 }
+
+/**
+ * The movie duration from the `moov/mvhd` header and the file size, or undefined when the file is not a
+ * well-formed MP4/MOV with one. A few small reads instead of starting ffprobe.
+ */
+export async function readMp4Duration(file: string): Promise<{ durationS: number; sizeBytes: number } | undefined> {
+  const handle = await open(file, 'r')
+  try {
+    const { size: fileSize } = await handle.stat()
+    const buf = new Uint8Array(32)
+    const boxAt = async (pos: number) => {
+      const { bytesRead } = await handle.read(buf, 0, 16, pos)
+      return parseBoxHeader(buf.subarray(0, bytesRead))
+    }
+    let pos = 0
+    let moov: { start: number; end: number } | undefined
+    for (let i = 0; i < MAX_TOP_LEVEL_BOXES && pos + 8 <= fileSize; i++) {
+      const box = await boxAt(pos)
+      if (!box || box.size === 0) return undefined
+      if (box.type === 'moov') {
+        moov = { start: pos + box.headerSize, end: Math.min(fileSize, pos + box.size) }
+        break
+      }
+      pos += box.size
+    }
+    if (!moov) return undefined
+    for (let p = moov.start, i = 0; i < MAX_TOP_LEVEL_BOXES && p + 8 <= moov.end; i++) {
+      const box = await boxAt(p)
+      if (!box || box.size < box.headerSize) return undefined
+      if (box.type === 'mvhd') {
+        const { bytesRead } = await handle.read(buf, 0, 32, p + box.headerSize)
+        const durationS = parseMvhdDuration(buf.subarray(0, bytesRead))
+        return durationS === undefined ? undefined : { durationS, sizeBytes: fileSize }
+      }
+      p += box.size
+    }
+    return undefined
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Pure: the duration in seconds from the body of an `mvhd` box (version 0 or 1), undefined when unusable. */
+export function parseMvhdDuration(body: Uint8Array): number | undefined {
+  if (body.length < 20) return undefined
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength)
+  const version = view.getUint8(0)
+  let timescale: number
+  let duration: number
+  if (version === 1) {
+    if (body.length < 32) return undefined
+    timescale = view.getUint32(20)
+    duration = Number(view.getBigUint64(24))
+  } else if (version === 0) {
+    timescale = view.getUint32(12)
+    duration = view.getUint32(16)
+  } else return undefined
+  // An unknown duration is all ones.
+  if (timescale === 0 || duration === 0xffffffff || duration >= Number.MAX_SAFE_INTEGER) return undefined
+  return duration / timescale
+}

@@ -43,7 +43,7 @@ export async function extractPoster(
   tools: MediaTools,
   media: MediaInfo,
   opts: { atS: number; output: string },
-  run: { signal?: AbortSignal } = {},
+  run: { signal?: AbortSignal; /** Write this file instead and rename nothing: the caller commits it. */ into?: string } = {},
 ): Promise<Poster> {
   const video = media.video
   if (!video) {
@@ -52,12 +52,15 @@ export async function extractPoster(
     })
   }
   const atS = clampPosterTime(opts.atS, media.durationS)
-  await writeViaPartFile(opts.output, async (part) => {
+  const into = run.into
+  const writeTo = into === undefined ? (w: (part: string) => Promise<void>) => writeViaPartFile(opts.output, w) : (w: (part: string) => Promise<void>) => w(into)
+  let sizeBytes = 0
+  await writeTo(async (part) => {
     const args = posterArgs({ input: media.path, atS, durationS: media.durationS, output: part, videoStreamIndex: video.index })
     const result = await runFfmpeg(tools, args, { signal: run.signal })
     assertToolSucceeded(result, `extracting a poster frame from ${media.path}`)
-    const size = await stat(part).then((s) => s.size, () => 0)
-    if (size === 0) throw new RecflowError('internal', `ffmpeg wrote no poster frame at ${formatSeconds(atS)} s of ${media.path}`)
+    sizeBytes = await stat(part).then((s) => s.size, () => 0)
+    if (sizeBytes === 0) throw new RecflowError('internal', `ffmpeg wrote no poster frame at ${formatSeconds(atS)} s of ${media.path}`)
   })
-  return { path: opts.output, atS, sizeBytes: (await stat(opts.output)).size }
+  return { path: opts.output, atS, sizeBytes }
 }

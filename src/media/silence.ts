@@ -94,31 +94,62 @@ export function extendSilencesToMediaEdges(
   return normalizeIntervals(out, media.durationS)
 }
 
+/** A probe in flight: the file, and probeMedia's answer to come. */
+export interface PendingProbe {
+  path: string
+  probing: Promise<MediaInfo>
+}
+
+/**
+ * Silent intervals of the media's first audio stream. `media` may be a probe in flight: detection then starts
+ * at once on the first audio stream (the one probeMedia reports), so the probe costs no time of its own; a
+ * failed probe (or media without audio) stops detection, and the probe's error is the one thrown.
+ */
 export async function detectSilence(
   tools: MediaTools,
-  media: MediaInfo,
+  media: MediaInfo | PendingProbe,
   opts: SilenceOptions,
   run: MediaRunOptions = {},
 ): Promise<Interval[]> {
-  assertHasAudio(media, 'detect silence')
+  const pending = 'probing' in media ? media : undefined
+  let known = pending ? undefined : (media as MediaInfo)
+  if (known) assertHasAudio(known, 'detect silence')
+  const stop = new AbortController()
+  const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal
+  const probed = pending?.probing.then(
+    (info) => {
+      known = info
+      if (!info.audio) stop.abort()
+      assertHasAudio(info, 'detect silence')
+      return info
+    },
+    (e: unknown) => {
+      stop.abort()
+      throw e
+    },
+  )
+  const file = media.path
   const lines: string[] = []
   let audioEndS: number | undefined
-  const result = await runFfmpeg(tools, silencedetectArgs(media.path, { ...opts, audioStreamIndex: media.audio.index }), {
-    signal: run.signal,
-    durationS: media.durationS,
+  const running = runFfmpeg(tools, silencedetectArgs(file, { ...opts, audioStreamIndex: known?.audio?.index }), {
+    signal,
     onProgress: (p) => {
       if (p.done && p.outTimeS > 0) audioEndS = p.outTimeS
-      run.onProgress?.(p)
+      const durationS = known?.durationS
+      const percent = p.done ? 100 : durationS && durationS > 0 ? Math.min(100, Math.max(0, (p.outTimeS / durationS) * 100)) : undefined
+      run.onProgress?.({ ...p, percent })
     },
     onStderrLine: (line) => {
       if (isSilenceLine(line)) lines.push(line)
     },
   })
-  assertToolSucceeded(result, `silence detection on ${media.path}`)
-  const audio = media.audio
-  return extendSilencesToMediaEdges(parseSilenceDetect(lines, media.durationS), {
-    durationS: media.durationS,
+  // The probe's verdict first: a file that is not media gets the probe's message, not ffmpeg's.
+  const [info, result] = probed ? await Promise.all([probed, running.catch((e: unknown) => probed.then(() => Promise.reject(e)))]) : [known!, await running]
+  assertToolSucceeded(result, `silence detection on ${info.path}`)
+  const audio = info.audio!
+  return extendSilencesToMediaEdges(parseSilenceDetect(lines, info.durationS), {
+    durationS: info.durationS,
     audioStartS: audio.startS,
-    audioEndS: Math.min(media.durationS, audio.durationS !== undefined ? audio.startS + audio.durationS : (audioEndS ?? media.durationS)),
+    audioEndS: Math.min(info.durationS, audio.durationS !== undefined ? audio.startS + audio.durationS : (audioEndS ?? info.durationS)),
   })
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { RecflowError } from '../domain/errors.js'
 import { containerForPath, type Container } from './containers.js'
 import type { EditList } from './edit-list.js'
-import { findMoovSize, moovReservation } from './mp4-boxes.js'
+import { findMoovSize, moovReservation, readMp4Duration } from './mp4-boxes.js'
 import { writeViaPartFile } from './part-file.js'
 import { probeMedia } from './probe.js'
 import { assertToolSucceeded, runFfmpeg, type RunResult } from './runner.js'
@@ -134,23 +134,26 @@ export interface TrimResult {
 
 /**
  * Writes the processed recording for a plan: stream copy for edges, re-encode for pauses. The output is
- * written as `<output>.part`, probed, then renamed; on failure or cancellation nothing is left behind.
+ * written as `<output>.part`, checked, then renamed; on failure or cancellation nothing is left behind. With
+ * `into`, ffmpeg writes that file instead and nothing is renamed: the caller commits it (with other outputs).
  */
 export async function trimMedia(
   tools: MediaTools,
   media: MediaInfo,
   output: string,
   plan: TrimPlan,
-  run: MediaRunOptions = {},
+  run: MediaRunOptions & { into?: string } = {},
 ): Promise<TrimResult> {
-  if (path.resolve(output) === path.resolve(media.path)) {
+  if (path.resolve(output) === path.resolve(media.path) || (run.into !== undefined && path.resolve(run.into) === path.resolve(media.path))) {
     throw new RecflowError('internal', 'trimMedia would overwrite its own input')
   }
   const container = containerForPath(output)
-  const filterScriptPath = `${output}.filter.part`
+  const filterScriptPath = `${run.into ?? output}.filter.part`
   const ffmpeg = (args: string[]) => runFfmpeg(tools, args, { signal: run.signal, onProgress: run.onProgress, durationS: plan.keptS })
+  const into = run.into
+  const writeTo = into === undefined ? <T>(w: (part: string) => Promise<T>) => writeViaPartFile(output, w) : <T>(w: (part: string) => Promise<T>) => w(into)
   try {
-    return await writeViaPartFile(output, async (part) => {
+    return await writeTo(async (part) => {
       if (plan.mode === 'edges') await copyEdges(media, part, container, plan, ffmpeg)
       else {
         if (!media.audio) throw new RecflowError('internal', 'a pauses plan for media without audio')
@@ -167,7 +170,7 @@ export async function trimMedia(
         if (planned.filterScript !== undefined) await writeFile(filterScriptPath, planned.filterScript)
         assertToolSucceeded(await ffmpeg(planned.args), `trimming ${media.path}`)
       }
-      const written = await probeMedia(tools, part, { signal: run.signal, checkTruncation: false })
+      const written = await writtenDuration(tools, part, container, run.signal)
       return { output, editList: plan.editList, durationS: written.durationS, sizeBytes: written.sizeBytes }
     })
   } finally {
@@ -195,4 +198,17 @@ async function copyEdges(
     }
   }
   assertToolSucceeded(await ffmpeg(edgesTrimArgs(edges)), `trimming ${media.path}`)
+}
+
+/**
+ * Duration and size of a file trimMedia has just written. An MP4 written by ffmpeg carries its duration in the
+ * index header, read in a few small reads; other containers are asked of ffprobe (one more process start).
+ */
+async function writtenDuration(tools: MediaTools, file: string, container: Container, signal?: AbortSignal): Promise<{ durationS: number; sizeBytes: number }> {
+  if (container.faststart) {
+    const fromHeader = await readMp4Duration(file)
+    if (fromHeader !== undefined && fromHeader.durationS > 0) return fromHeader
+  }
+  const probed = await probeMedia(tools, file, { signal, checkTruncation: false })
+  return { durationS: probed.durationS, sizeBytes: probed.sizeBytes }
 }

@@ -130,8 +130,11 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       await scope.stages.update(row.id, { status: 'IN_PROGRESS', started_at: new Date(), completed_at: null, failed_reason: null, skip_reason: null, attempts: row.attempts + 1 })
       rec = (await persistDerivedStatus(scope, rec)) ?? rec
     }
+    let cleaning: Promise<void> | undefined
     try {
       const outcome = await HANDLERS[stage](ctx)
+      // Replaced files are removed while the outcome is recorded.
+      cleaning = outcome.status === 'COMPLETED' ? outcome.cleanup?.() : undefined
       if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
       if (outcome.status === 'COMPLETED') {
         previous[stage] = outcome.meta
@@ -158,6 +161,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })
       throw e
     }
+    await cleaning
     if (stage === opts.stopAfter) {
       return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets: [] }
     }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { writeFileAtomicSync, ensureDir } from '../../platform/atomic-fs.js'
+import { writeFile } from 'node:fs/promises'
 import {
   assertHasAudio,
   assertNotTruncated,
@@ -10,6 +10,7 @@ import {
   planTrimForMedia,
   probeMedia,
   trimMedia,
+  OutputSet,
   type FfmpegProgress,
 } from '../../media/index.js'
 import { skipped, type StageContext, type StageHandler } from './stage-types.js'
@@ -34,11 +35,12 @@ async function together<A, B>(signal: AbortSignal, a: (s: AbortSignal) => Promis
 }
 
 /** Maps an ffmpeg sub-step's progress into a slice [from, to] of the stage's 0-100, with an ETA from its speed. */
-function slice(ctx: StageContext, from: number, to: number, totalS: number) {
+function slice(ctx: StageContext, from: number, to: number, totalS: () => number | undefined) {
   return (p: FfmpegProgress) => {
     // A cancelled ffmpeg still reports its last block ("progress=end"), which would show the step as finished.
-    if (p.percent === undefined || ctx.signal.aborted) return
-    const etaS = p.speed && p.speed > 0 ? Math.max(0, (totalS - p.outTimeS) / p.speed) : undefined
+    const total = totalS()
+    if (p.percent === undefined || ctx.signal.aborted || total === undefined) return
+    const etaS = p.speed && p.speed > 0 ? Math.max(0, (total - p.outTimeS) / p.speed) : undefined
     ctx.progress(from + ((to - from) * p.percent) / 100, { etaS })
   }
 }
@@ -46,33 +48,39 @@ function slice(ctx: StageContext, from: number, to: number, totalS: number) {
 /**
  * Trims silence: detection on the audio stream alone, a keyframe-aware plan, then a stream copy (`edges`) or a
  * re-encode (`pauses`). Writes the processed media, the edit list (kept intervals in original time) and a
- * poster frame, all atomically; `dryRun` stops after the plan and writes nothing.
+ * poster frame as one set: the previous set stays whole until all three are written, then all are replaced;
+ * `dryRun` stops after the plan and writes nothing.
  */
 export const processStage: StageHandler = async (ctx) => {
   const cfg = ctx.config.processing
   if (!cfg.enabled) return skipped('processing is disabled in the config (processing.enabled = false)')
   const source = String(ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
   const tools = await ctx.deps.media.tools()
-  const media = await probeMedia(tools, source, { signal: ctx.signal, checkTruncation: false })
-  assertHasAudio(media, 'trim silence')
+  // Detection starts with the probe, not after it (one process start less on the way).
+  const probing = probeMedia(tools, source, { signal: ctx.signal, checkTruncation: false }).then((m) => (assertHasAudio(m, 'trim silence'), m))
+  let durationS: number | undefined
+  void probing.then((m) => (durationS = m.durationS), () => {})
 
   // While detection decodes the audio: the truncation check reads the file's tail, and the keyframes of the
   // opening minutes (where the first speech almost always is) are read for the cut point.
-  const head = { start: 0, end: Math.min(media.durationS, HEAD_KEYFRAMES_S) }
+  let head: { start: number; end: number } | undefined
   const [silences, headKeyframes] = await together(
     ctx.signal,
     (signal) =>
       detectSilence(
         tools,
-        media,
+        { path: source, probing },
         { thresholdDb: cfg.silence_threshold, minSilenceS: cfg.min_silence_duration },
-        { signal, onProgress: slice(ctx, 0, 35, media.durationS) },
+        { signal, onProgress: slice(ctx, 0, 35, () => durationS) },
       ),
     async (signal) => {
+      const media = await probing
       await assertNotTruncated(tools, media, signal)
+      head = { start: 0, end: Math.min(media.durationS, HEAD_KEYFRAMES_S) }
       return cfg.trim_mode === 'edges' ? listKeyframes(tools, media, { windows: [head], signal }) : undefined
     },
   )
+  const media = await probing
   const plan = await planTrimForMedia(
     tools,
     media,
@@ -85,7 +93,7 @@ export const processStage: StageHandler = async (ctx) => {
       margin: cfg.pause_margin,
       maxCutRatio: cfg.max_cut_ratio,
     },
-    { signal: ctx.signal, prefetched: headKeyframes === undefined ? undefined : { span: head, keyframes: headKeyframes } },
+    { signal: ctx.signal, prefetched: headKeyframes === undefined || head === undefined ? undefined : { span: head, keyframes: headKeyframes } },
   )
   const summary = {
     mode: plan.mode,
@@ -98,16 +106,20 @@ export const processStage: StageHandler = async (ctx) => {
   }
   if (ctx.dryRun) return { status: 'COMPLETED', meta: { dry_run: true, ...summary }, message: summary.plan.map((l) => l.trim()).join('; ') }
 
-  ensureDir(ctx.files.dir)
   const output = ctx.files.processed.replace(/\.[^./]+$/, path.extname(source).toLowerCase() || '.mp4')
   // The poster is taken from the source at the same moment of the processed timeline, while the trim runs.
   const atS = (plan.editList.keep[0]?.start ?? 0) + cfg.poster_time
-  const [result, poster] = await together(
-    ctx.signal,
-    (signal) => trimMedia(tools, media, output, plan, { signal, onProgress: slice(ctx, 35, 95, plan.keptS) }),
-    async (signal) => (media.video ? (await extractPoster(tools, media, { atS, output: ctx.files.poster }, { signal })).path : null),
-  )
-  writeFileAtomicSync(ctx.files.editList, JSON.stringify(result.editList, null, 1) + '\n')
+  const set = new OutputSet()
+  const [result, poster] = await set.write(ctx.files.dir, async () => {
+    const written = await together(
+      ctx.signal,
+      (signal) => trimMedia(tools, media, output, plan, { signal, onProgress: slice(ctx, 35, 95, () => plan.keptS), into: set.part(output) }),
+      async (signal) =>
+        media.video ? (await extractPoster(tools, media, { atS, output: ctx.files.poster }, { signal, into: set.part(ctx.files.poster) })).path : null,
+    )
+    await writeFile(set.part(ctx.files.editList), JSON.stringify(written[0].editList, null, 1) + '\n', { flag: 'wx' })
+    return written
+  })
   ctx.progress(100)
   return {
     status: 'COMPLETED',
@@ -120,5 +132,7 @@ export const processStage: StageHandler = async (ctx) => {
       poster_file: poster,
     },
     message: `kept ${result.durationS.toFixed(1)} s of ${media.durationS.toFixed(1)} s`,
+    // The replaced files are removed while the runner records the outcome.
+    cleanup: () => set.discard(),
   }
 }
