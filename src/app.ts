@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor } from './db/index.js'
 import { isNotRecflowDatabase } from './db/connection.js'
 import type { RecflowError } from './domain/errors.js'
@@ -122,7 +123,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
     env,
     clock: opts.clock ?? systemClock,
     logger: opts.logger ?? createLogger(env.logLevel),
-    media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform }),
+    media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform, versionCache: path.join(env.dataDir, 'media-tools.json') }),
     // Opened on first use: loading and probing the keychain costs time most commands do not need to spend.
     secrets: () =>
       (secretStore ??= import('./platform/secrets.js').then(({ openSecretStore }) =>

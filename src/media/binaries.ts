@@ -1,7 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { execa } from 'execa'
 import { RecflowError } from '../domain/errors.js'
 import type { MediaTool, MediaTools } from './types.js'
 
@@ -20,6 +20,12 @@ export interface LocateOptions {
   overrides?: Partial<Record<ToolName, string>>
   platform?: NodeJS.Platform
   signal?: AbortSignal
+  /**
+   * A small JSON file remembering each binary's version by path, size, mtime and inode, so that a command does
+   * not start `ffmpeg -version` and `ffprobe -version` (two process starts, ~0.1 s) every time it runs. A binary
+   * that changed is asked again.
+   */
+  versionCache?: string
 }
 
 export async function locateMediaTools(opts: LocateOptions = {}): Promise<MediaTools> {
@@ -30,7 +36,7 @@ export async function locateMediaTools(opts: LocateOptions = {}): Promise<MediaT
 export async function locateTool(name: ToolName, opts: LocateOptions = {}): Promise<MediaTool> {
   const override = opts.overrides?.[name]
   if (override) {
-    const version = await readToolVersion(override, name, opts.signal)
+    const version = await cachedToolVersion(override, name, opts)
     if (version === undefined) {
       throw new RecflowError('validation', `the configured ${name} at ${override} does not run`, {
         hint: `Fix or remove the configured ${name} path; recflow otherwise uses the one on PATH or its bundled copy.`,
@@ -39,11 +45,11 @@ export async function locateTool(name: ToolName, opts: LocateOptions = {}): Prom
     return { path: override, source: 'configured', version }
   }
   for (const candidate of findOnPath(name, opts.pathEnv ?? '', opts.platform ?? process.platform)) {
-    const version = await readToolVersion(candidate, name, opts.signal)
+    const version = await cachedToolVersion(candidate, name, opts)
     if (version !== undefined) return { path: candidate, source: 'system', version }
   }
   const bundled = bundledToolPath(name)
-  const version = bundled === undefined ? undefined : await readToolVersion(bundled, name, opts.signal)
+  const version = bundled === undefined ? undefined : await cachedToolVersion(bundled, name, opts)
   if (bundled === undefined || version === undefined) {
     throw new RecflowError('internal', `no working ${name} found on PATH or bundled with recflow`, {
       hint: `Install ffmpeg (e.g. \`apt install ffmpeg\`, \`brew install ffmpeg\`) or reinstall recflow.`,
@@ -89,19 +95,58 @@ export function bundledToolPath(name: ToolName): string | undefined {
   }
 }
 
+type VersionCache = Record<string, { key: string; version: string }>
+
+/** What identifies one build of a binary on disk; undefined when it cannot be read. */
+function binaryKey(file: string): string | undefined {
+  try {
+    const st = statSync(file)
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`
+  } catch {
+    return undefined
+  }
+}
+
+function readVersionCache(file: string): VersionCache {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown
+    return parsed !== null && typeof parsed === 'object' ? (parsed as VersionCache) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** readToolVersion, remembered in opts.versionCache for as long as the binary is the same file. */
+export async function cachedToolVersion(file: string, name: ToolName, opts: LocateOptions = {}): Promise<string | undefined> {
+  const cacheFile = opts.versionCache
+  const key = cacheFile === undefined ? undefined : binaryKey(file)
+  if (cacheFile === undefined || key === undefined) return readToolVersion(file, name, opts.signal)
+  const entry = readVersionCache(cacheFile)[file]
+  if (entry?.key === key) return entry.version
+  const version = await readToolVersion(file, name, opts.signal)
+  if (version === undefined) return undefined
+  try {
+    // Read again: the other tool's lookup may have written its entry meanwhile. A lost entry is only asked again.
+    const next = { ...readVersionCache(cacheFile), [file]: { key, version } }
+    const part = `${cacheFile}.${process.pid}.${name}.part`
+    writeFileSync(part, JSON.stringify(next) + '\n', { mode: 0o600 })
+    renameSync(part, cacheFile)
+  } catch {
+    // A cache that cannot be written costs time, not correctness.
+  }
+  return version
+}
+
 /** Runs `<tool> -version`; returns the version token, or undefined when the binary does not run as that tool. */
 export async function readToolVersion(file: string, name: ToolName, signal?: AbortSignal): Promise<string | undefined> {
-  const result = await execa(file, ['-version'], {
-    reject: false,
-    stdin: 'ignore',
-    timeout: 10_000,
-    maxBuffer: 1024 * 1024,
-    cancelSignal: signal,
-    windowsHide: true,
+  const result = await new Promise<{ ok: boolean; stdout: string; cancelled: boolean }>((resolve) => {
+    execFile(file, ['-version'], { timeout: 10_000, maxBuffer: 1024 * 1024, signal, windowsHide: true, encoding: 'utf8' }, (error, stdout) => {
+      resolve({ ok: error === null, stdout: String(stdout ?? ''), cancelled: error?.name === 'AbortError' || signal?.aborted === true })
+    })
   })
-  if (result.isCanceled) throw new RecflowError('cancelled', `checking ${name} was cancelled`)
-  if (result.exitCode !== 0) return undefined
-  return parseVersionLine(String(result.stdout), name)
+  if (result.cancelled) throw new RecflowError('cancelled', `checking ${name} was cancelled`)
+  if (!result.ok) return undefined
+  return parseVersionLine(result.stdout, name)
 }
 
 /** "ffmpeg version 5.1.9-0+deb12u1 Copyright ..." -> "5.1.9-0+deb12u1". */

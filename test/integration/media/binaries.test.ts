@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../src/domain/errors.js'
-import { locateMediaTools } from '../../../src/media/binaries.js'
+import { cachedToolVersion, locateMediaTools } from '../../../src/media/binaries.js'
 import { probeCapabilities } from '../../../src/media/capabilities.js'
 import { MediaToolbox } from '../../../src/media/toolbox.js'
 import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
@@ -77,5 +77,33 @@ describe('MediaToolbox', () => {
     await expect(toolbox.tools()).rejects.toThrow(/does not run/)
     fakeTool('ffmpeg', 'echo "ffmpeg version 1.0-later"')
     expect((await toolbox.tools()).ffmpeg.version).toBe('1.0-later')
+  })
+})
+
+describe('cachedToolVersion', () => {
+  it('asks a binary for its version once, and again only when the binary changes', async () => {
+    const calls = path.join(dir, 'calls')
+    const ffmpeg = fakeTool('ffmpeg', `echo run >> "${calls}"; echo "ffmpeg version 7.0-fake Copyright"`)
+    const versionCache = path.join(dir, 'media-tools.json')
+    const runs = () => fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length
+    expect(await cachedToolVersion(ffmpeg, 'ffmpeg', { versionCache })).toBe('7.0-fake')
+    expect(await cachedToolVersion(ffmpeg, 'ffmpeg', { versionCache })).toBe('7.0-fake')
+    expect((await locateMediaTools({ pathEnv: dir, versionCache })).ffmpeg.version).toBe('7.0-fake')
+    expect(runs()).toBe(1)
+    // An upgraded binary (new content, new mtime) is asked again.
+    fs.writeFileSync(ffmpeg, `#!/bin/sh\necho run >> "${calls}"; echo "ffmpeg version 7.1-fake Copyright"\n`, { mode: 0o755 })
+    fs.utimesSync(ffmpeg, new Date(), new Date(Date.now() + 5000))
+    expect(await cachedToolVersion(ffmpeg, 'ffmpeg', { versionCache })).toBe('7.1-fake')
+    expect(runs()).toBe(2)
+    expect(fs.statSync(versionCache).mode & 0o777).toBe(0o600)
+  })
+
+  it('does not remember a binary that does not run, and works without a writable cache', async () => {
+    const broken = fakeTool('ffmpeg', 'exit 1')
+    const versionCache = path.join(dir, 'media-tools.json')
+    expect(await cachedToolVersion(broken, 'ffmpeg', { versionCache })).toBeUndefined()
+    expect(fs.existsSync(versionCache)).toBe(false)
+    const working = fakeTool('ffprobe', 'echo "ffprobe version 6.0 Copyright"')
+    expect(await cachedToolVersion(working, 'ffprobe', { versionCache: path.join(dir, 'missing-folder', 'cache.json') })).toBe('6.0')
   })
 })

@@ -45,6 +45,16 @@ describe.each([
     })
   })
 
+  it('detects the same silences while the probe is still running, and a failed probe stops detection', async () => {
+    const whileProbing = await detectSilence(tools, { path: video.path, probing: probeMedia(tools, video.path) }, silenceOpts)
+    expect(whileProbing).toEqual(await detectSilence(tools, video, silenceOpts))
+    const text = path.join(dir, 'notes.mp4')
+    fs.writeFileSync(text, 'not media at all')
+    await expect(detectSilence(tools, { path: text, probing: probeMedia(tools, text) }, silenceOpts)).rejects.toThrow(/notes\.mp4 is not a readable media file/)
+    const silent = makeClip(tools, path.join(dir, 'silent.mp4'), { durationS: 2 })
+    await expect(detectSilence(tools, { path: silent, probing: probeMedia(tools, silent) }, silenceOpts)).rejects.toThrow(/has no audio stream/)
+  })
+
   it('lists keyframes only inside the asked window, plus the one before it', async () => {
     const keyframes = await listKeyframes(tools, video, { windows: [{ start: 4.5, end: 6 }] })
     expect(keyframes).toEqual([4, 5, 6])
@@ -62,6 +72,9 @@ describe.each([
     expect(result.durationS).toBeCloseTo(10.5, 0)
     const written = await probeMedia(tools, out)
     expect(written.video?.codec).toBe('h264')
+    // Read from the written file's index header, without ffprobe: the same as ffprobe says.
+    expect(result.durationS).toBeCloseTo(written.durationS, 3)
+    expect(result.sizeBytes).toBe(written.sizeBytes)
     const after = await detectSilence(tools, written, silenceOpts)
     // The first tone now starts one second in (6 - 5), as the edit list says.
     expect(after[0]?.start).toBeCloseTo(0, 1)
@@ -74,8 +87,9 @@ describe.each([
     const plan = await planTrimForMedia(tools, audio, silences, settings)
     expect(plan.editList.keep[0]?.start).toBeCloseTo(4.5, 1)
     const out = path.join(dir, 'out', 'edges.m4a')
-    await trimMedia(tools, audio, out, plan)
+    const result = await trimMedia(tools, audio, out, plan)
     const written = await probeMedia(tools, out)
+    expect(result.durationS).toBeCloseTo(written.durationS, 3)
     expect(written.video).toBeUndefined()
     expect(written.audio?.codec).toBe('aac')
     expect(written.durationS).toBeCloseTo(11, 0)

@@ -43,7 +43,7 @@ async function processedOnce(name: string) {
     original_file: clip,
     size_bytes: fs.statSync(clip).size,
   })
-  await app.services.pipeline.run(app.localUser, { recordingId: rec.id, stopAfter: 'PROCESS' })
+  await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id, stopAfter: 'PROCESS' })
   const dir = path.join(home, 'data', 'media', `user_${app.localUser.id}`, `rec_${rec.id}`)
   const files = { processed: path.join(dir, 'processed.mp4'), poster: path.join(dir, 'poster.jpg'), editList: path.join(dir, 'edit-list.json') }
   const hashes = () => ({ processed: sha(files.processed), poster: sha(files.poster), editList: sha(files.editList) })
@@ -54,7 +54,7 @@ describe('re-processing a recording whose outputs exist', () => {
   it('replaces the processed media, the poster and the edit list together, and leaves nothing old behind', { timeout: 120_000 }, async () => {
     const r = await processedOnce('Replaced')
     const oldInode = fs.statSync(r.files.processed).ino
-    const result = await app.services.pipeline.run(app.localUser, {
+    const result = await (await app.service('pipeline')).run(app.localUser, {
       recordingId: r.rec.id,
       force: ['PROCESS'],
       stopAfter: 'PROCESS',
@@ -79,7 +79,7 @@ describe('re-processing a recording whose outputs exist', () => {
   it('keeps all three old outputs when the new run is cancelled while it writes (the poster was already done)', { timeout: 120_000 }, async () => {
     const r = await processedOnce('Cancelled')
     const controller = new AbortController()
-    const run = app.services.pipeline.run(
+    const run = (await app.service('pipeline')).run(
       app.localUser,
       // pauses re-encodes the video: slow enough to cancel half-way, long after the poster frame is written.
       { recordingId: r.rec.id, force: ['PROCESS'], stopAfter: 'PROCESS', runOverride: { processing: { trim_mode: 'pauses', padding_before: 1 } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { moovReservation, parseBoxHeader } from '../../../src/media/mp4-boxes.js'
+import { moovReservation, parseBoxHeader, parseMvhdDuration } from '../../../src/media/mp4-boxes.js'
 
 const header = (size: number, type: string, large?: bigint) => {
   const bytes = new Uint8Array(16)
@@ -30,5 +30,31 @@ describe('parseBoxHeader', () => {
 describe('moovReservation', () => {
   it('adds a margin to the input index size', () => {
     expect(moovReservation(2_000_000)).toBe(2_100_000 + 65_536)
+  })
+})
+
+describe('parseMvhdDuration', () => {
+  const mvhd = (version: 0 | 1, timescale: number, duration: number) => {
+    const bytes = new Uint8Array(32)
+    const view = new DataView(bytes.buffer)
+    view.setUint8(0, version)
+    if (version === 0) {
+      view.setUint32(12, timescale)
+      view.setUint32(16, duration)
+    } else {
+      view.setUint32(20, timescale)
+      view.setBigUint64(24, BigInt(duration))
+    }
+    return bytes
+  }
+  it('reads version 0 and version 1 headers', () => {
+    expect(parseMvhdDuration(mvhd(0, 1000, 49_089))).toBeCloseTo(49.089, 6)
+    expect(parseMvhdDuration(mvhd(1, 90_000, 90_000 * 36_000))).toBe(36_000)
+  })
+  it('refuses a zero timescale, an unknown duration, another version or a short body', () => {
+    expect(parseMvhdDuration(mvhd(0, 0, 10))).toBeUndefined()
+    expect(parseMvhdDuration(mvhd(0, 1000, 0xffffffff))).toBeUndefined()
+    expect(parseMvhdDuration(new Uint8Array([2, ...new Array(31).fill(0)]))).toBeUndefined()
+    expect(parseMvhdDuration(new Uint8Array(10))).toBeUndefined()
   })
 })
