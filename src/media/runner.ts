@@ -130,16 +130,22 @@ export async function runFfmpeg(
   opts: RunFfmpegOptions = {},
 ): Promise<RunResult> {
   let state = initialProgressState
-  return runTool(tools.ffmpeg, [...FFMPEG_GLOBAL_ARGS, ...args], {
+  // ffmpeg stopped by a signal (Ctrl-C reaches the whole process group) still prints its last block as
+  // "progress=end": the final event is held until ffmpeg has exited with 0, so a stopped job never looks done.
+  let last: FfmpegProgress | undefined
+  const result = await runTool(tools.ffmpeg, [...FFMPEG_GLOBAL_ARGS, ...args], {
     signal: opts.signal,
     stderrTailLines: opts.stderrTailLines,
     onStderrLine: opts.onStderrLine,
     onStdoutLine: (line) => {
       const next = parseProgressLine(state, line, opts.durationS)
       state = next.state
-      if (next.event) opts.onProgress?.(next.event)
+      if (next.event?.done) last = next.event
+      else if (next.event) opts.onProgress?.(next.event)
     },
   })
+  if (last && result.exitCode === 0) opts.onProgress?.(last)
+  return result
 }
 
 export interface RunFfprobeOptions {
