@@ -15,6 +15,20 @@ import {
 } from '../domain/config/index.js'
 import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
+import { isRecflowError, RecflowError } from '../domain/errors.js'
+
+const BROKEN_LAYER_HINT =
+  'your stored config has a bad value: remove it with `recflow config unset KEY` (the key named above), or drop your whole layer with `recflow config reset`'
+
+/** Whether `path` ("processing.zzz") is set in a stored layer, known to the schema or not. */
+function hasPath(obj: PlainObject, path: string): boolean {
+  let at: unknown = obj
+  for (const key of path.split('.')) {
+    if (!isPlainObject(at) || !Object.hasOwn(at, key)) return false
+    at = at[key]
+  }
+  return true
+}
 
 export interface ConfigValue {
   path: string
@@ -32,8 +46,16 @@ export function userConfigService({ scopes }: ServiceDeps) {
   }
   const stored = (user: UserRef) => storedIn(scope(user))
 
-  const resolve = async (user: UserRef) =>
-    resolveConfig([{ name: 'user', config: (await stored(user)) as PartialConfig }])
+  const resolve = async (user: UserRef) => {
+    const layer = await stored(user)
+    try {
+      return resolveConfig([{ name: 'user', config: layer as PartialConfig }])
+    } catch (e) {
+      // A layer stored by an older recflow (or edited by hand) that no longer validates: say how to repair it.
+      if (!isRecflowError(e) || e.code !== 'validation') throw e
+      throw new RecflowError('validation', e.message, { hint: BROKEN_LAYER_HINT, details: e.details, cause: e })
+    }
+  }
 
   /** Read, change, validate and write in one (immediate) transaction, so concurrent sets never lose a value. */
   const update = (user: UserRef, change: (current: PlainObject) => PlainObject) =>
@@ -67,9 +89,21 @@ export function userConfigService({ scopes }: ServiceDeps) {
     },
 
     async unset(user: UserRef, path: string): Promise<ConfigValue> {
-      configPathInfo(path)
-      await update(user, (current) => unsetAtPath(current, path))
-      return this.get(user, path)
+      const removed = await scope(user).transaction(async (tx) => {
+        const current = await storedIn(tx)
+        if (!hasPath(current, path)) return false
+        // Removing a stored value never adds a problem, so it is allowed on a layer that does not validate (an
+        // unknown or out-of-range key is exactly what a user unsets to repair it).
+        await tx.configs.set(unsetAtPath(current, path) as PartialConfig)
+        return true
+      })
+      if (!removed) configPathInfo(path) // unknown paths are a usage error; a known one not set is a no-op
+      try {
+        return await this.get(user, path)
+      } catch (e) {
+        if (isRecflowError(e) && (e.code === 'validation' || e.code === 'usage')) return { path, value: null, source: null }
+        throw e
+      }
     },
 
     async reset(user: UserRef) {
