@@ -73,15 +73,23 @@ describe('bad media next to good media in one source', () => {
     const pathNamed = await cliData(['recordings', 'add', path.join(outside, 'upload.mp4'), '--name', 'Lecture 09 ../../escape/attempt'], home)
     expect(pathNamed.recording).toMatchObject({ failed: false, template_id: setup.templateId })
 
+    // Sync reads no media (a signature check only): what only a probe tells apart (a truncated file, a missing
+    // index, no sound) fails at its first processing, so those tasks fail and the run exits 1.
     const run = await runCli(['run', '--json'], { home })
-    expect(run.code, describeRun(['run', '--json'], run)).toBe(0)
+    expect(run.code, describeRun(['run', '--json'], run)).toBe(1)
     const outcomes: Array<{ recordingId: number; displayName: string; state: string; result: { status: string } }> = run.json.data.recordings
-    expect(outcomes.map((o) => [o.state, o.result.status])).toEqual([
+    const succeeded = outcomes.filter((o) => o.state === 'succeeded')
+    expect(succeeded.map((o) => [o.state, o.result.status])).toEqual([
       ['succeeded', 'READY'],
       ['succeeded', 'READY'],
     ])
+    expect(outcomes.filter((o) => o.state !== 'succeeded').map((o) => [o.state, o.displayName]).sort()).toEqual([
+      ['failed', 'Lecture 03 half downloaded'],
+      ['failed', 'Lecture 04 cut before the index'],
+      ['failed', 'Lecture 06 no sound'],
+    ])
     // Display names are titles: control characters become spaces, the backslash and slashes stay.
-    expect(outcomes.map((o) => o.displayName).sort()).toEqual(['Lecture 01 line break\\back slash [31m', 'Lecture 09 ../../escape/attempt'])
+    expect(succeeded.map((o) => o.displayName).sort()).toEqual(['Lecture 01 line break\\back slash [31m', 'Lecture 09 ../../escape/attempt'])
 
     // Every bad file is a failed recording whose reason says what is wrong with it.
     const failed: { items: Array<{ id: number; display_name: string; original_file: string; failed_reason: string }> } = await cliData(
