@@ -131,8 +131,16 @@ export const processStage: StageHandler = async (ctx) => {
       edit_list_file: ctx.files.editList,
       poster_file: poster,
     },
-    message: `kept ${result.durationS.toFixed(1)} s of ${media.durationS.toFixed(1)} s`,
+    message: keptMessage(result.durationS, media.durationS),
     // The replaced files are removed while the runner records the outcome.
     cleanup: () => set.discard(),
   }
+}
+
+/**
+ * "kept 54.2 s of 60.0 s". A stream copy cut at keyframes can come out a few milliseconds longer than the source's
+ * own duration says; the trimmed copy never really holds more than the original, so neither does the message.
+ */
+export function keptMessage(keptS: number, totalS: number): string {
+  return `kept ${Math.min(keptS, totalS).toFixed(1)} s of ${totalS.toFixed(1)} s`
 }
