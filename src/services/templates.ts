@@ -1,9 +1,6 @@
 import type { Template } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
-import { validatePartialConfig } from '../domain/config/index.js'
-import { previewMatch } from '../domain/matching/index.js'
-import { applyPatch, validateTemplateInput, validateTemplatePatch, type TemplateInput } from '../domain/resources/index.js'
-import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
+import type { TemplateInput } from '../domain/resources/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
@@ -37,26 +34,15 @@ function toInput(t: Template): Record<string, unknown> {
   }
 }
 
-function validated(input: unknown): TemplateInput {
-  const template = validateTemplateInput(input)
-  if (template.processing_config != null) {
-    assertConfigTemplates(validatePartialConfig(template.processing_config, 'processing_config'), 'processing_config')
-  }
-  return template
-}
+/** The schemas and checks, loaded on the first write or preview: listing and showing templates never build them. */
+const validation = () => import('./template-validation.js')
 
 export function templatesService({ scopes }: ServiceDeps) {
   const scope = (user: UserRef) => scopes.forUser(user.id)
 
-  /**
-   * The preset ids in processing_config.upload are checked here; output_config's are checked by the repository.
-   * Ids the template already held (`current`) are not checked again, so a dangling one can be edited away.
-   */
-  const checkedFor = async (user: UserRef, input: unknown, current?: Template): Promise<TemplateInput> => {
-    const template = validated(input)
-    await assertConfigPresets(scope(user), template.processing_config, current?.processing_config as never)
-    return template
-  }
+  /** Validated, with the preset ids it adds checked (see checkedTemplate). */
+  const checkedFor = async (user: UserRef, input: unknown, current?: Template): Promise<TemplateInput> =>
+    (await validation()).checkedTemplate(scope(user), input, current)
 
   /** Names every reference to a preset or source that no longer exists, with the command that fixes it. */
   const withProblems = async (user: UserRef, t: Template): Promise<CheckedTemplate> => {
@@ -92,6 +78,7 @@ export function templatesService({ scopes }: ServiceDeps) {
     },
 
     async update(user: UserRef, id: number, patch: unknown): Promise<CheckedTemplate> {
+      const { applyPatch, validateTemplatePatch } = await validation()
       const parsed = validateTemplatePatch(patch)
       const updated = await templates.update(user, id, (current) => checkedFor(user, applyPatch(toInput(current), parsed), current))
       return withProblems(user, updated)
@@ -124,6 +111,7 @@ export function templatesService({ scopes }: ServiceDeps) {
 
     /** Which unmapped recordings this template would match now (no writes). */
     async preview(user: UserRef, id: number) {
+      const { previewMatch, validateTemplateInput } = await validation()
       const template = await get(user, id)
       const unmapped = await listAll((page) => scope(user).recordings.list({ mapped: false }, page))
       const matches = previewMatch(unmapped, { id: template.id, matching_rules: validateTemplateInput(toInput(template)).matching_rules })

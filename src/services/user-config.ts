@@ -1,24 +1,20 @@
 import type { UserScope } from '../db/index.js'
-import {
-  configPathInfo,
-  getAtPath,
-  isPlainObject,
-  listConfigPaths,
-  parseConfigValue,
-  resolveConfig,
-  setAtPath,
-  unsetAtPath,
-  validatePartialConfig,
-  type ConfigLayerName,
-  type PartialConfig,
-  type PlainObject,
-} from '../domain/config/index.js'
-import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
+import type { ConfigLayerName, PartialConfig, PlainObject } from '../domain/config/index.js'
+import { defaultValueAt } from '../domain/config/default-values.js'
+import { isPlainObject } from '../domain/config/merge.js'
+import { unsetAtPath } from '../domain/config/paths.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { isRecflowError, RecflowError } from '../domain/errors.js'
 
 const BROKEN_LAYER_HINT =
   'your stored config has a bad value: remove it with `recflow config unset KEY` (the key named above), or drop your whole layer with `recflow config reset`'
+
+/**
+ * The schemas, the resolver and the checks, loaded the first time something needs validating: `config get` of a
+ * key on a home whose user layer is empty answers from the plain defaults table without building any zod schema.
+ */
+const configDomain = () => import('../domain/config/index.js')
+const configChecks = () => import('./config-checks.js')
 
 /** Whether `path` ("processing.zzz") is set in a stored layer, known to the schema or not. */
 function hasPath(obj: PlainObject, path: string): boolean {
@@ -46,8 +42,9 @@ export function userConfigService({ scopes }: ServiceDeps) {
   }
   const stored = (user: UserRef) => storedIn(scope(user))
 
-  const resolve = async (user: UserRef) => {
-    const layer = await stored(user)
+  /** Resolves the cascade; a malformed stored layer fails here with its name, the offending path and the repair. */
+  const resolveLayer = async (layer: PlainObject) => {
+    const { resolveConfig } = await configDomain()
     try {
       return resolveConfig([{ name: 'user', config: layer as PartialConfig }])
     } catch (e) {
@@ -56,10 +53,15 @@ export function userConfigService({ scopes }: ServiceDeps) {
       throw new RecflowError('validation', e.message, { hint: BROKEN_LAYER_HINT, details: e.details, cause: e })
     }
   }
+  const resolve = async (user: UserRef) => resolveLayer(await stored(user))
 
   /** Read, change, validate and write in one (immediate) transaction, so concurrent sets never lose a value. */
-  const update = (user: UserRef, change: (current: PlainObject) => PlainObject) =>
-    scope(user).transaction(async (tx) => {
+  const update = async (user: UserRef, change: (current: PlainObject) => PlainObject) => {
+    const [{ resolveConfig, validatePartialConfig }, { assertConfigPresets, assertConfigTemplates }] = await Promise.all([
+      configDomain(),
+      configChecks(),
+    ])
+    return scope(user).transaction(async (tx) => {
       const current = await storedIn(tx)
       const checked = validatePartialConfig(change(current), 'user config')
       assertConfigTemplates(checked, '')
@@ -68,6 +70,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
       resolveConfig([{ name: 'user', config: checked }])
       await tx.configs.set(checked)
     })
+  }
 
   return {
     /** The effective config (defaults < user), optionally with the layer each value came from. */
@@ -77,12 +80,18 @@ export function userConfigService({ scopes }: ServiceDeps) {
     },
 
     async get(user: UserRef, path: string): Promise<ConfigValue> {
+      const layer = await stored(user)
+      // Nothing stored means nothing to validate: a known leaf is its default.
+      const known = Object.keys(layer).length === 0 ? defaultValueAt(path) : undefined
+      if (known) return { path, value: known.value ?? null, source: 'default' }
+      const { configPathInfo, getAtPath } = await configDomain()
       configPathInfo(path) // unknown paths are a usage error, not `undefined`
-      const { config, sources } = await resolve(user)
+      const { config, sources } = await resolveLayer(layer)
       return { path, value: getAtPath(config, path) ?? null, source: sources[path] ?? null }
     },
 
     async set(user: UserRef, path: string, raw: string): Promise<ConfigValue> {
+      const { parseConfigValue, setAtPath } = await configDomain()
       const value = parseConfigValue(path, raw)
       await update(user, (current) => setAtPath(current, path, value))
       return this.get(user, path)
@@ -97,7 +106,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
         await tx.configs.set(unsetAtPath(current, path) as PartialConfig)
         return true
       })
-      if (!removed) configPathInfo(path) // unknown paths are a usage error; a known one not set is a no-op
+      if (!removed) (await configDomain()).configPathInfo(path) // unknown paths are a usage error; a known one not set is a no-op
       try {
         return await this.get(user, path)
       } catch (e) {
@@ -111,7 +120,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
       return this.show(user)
     },
 
-    paths: () => listConfigPaths(),
+    paths: async () => (await configDomain()).listConfigPaths(),
   }
 }
 

@@ -59,6 +59,24 @@ describe('start-up: commands load only what they use', () => {
     expect(['execa', 'ink', 'react', 'zod', 'yaml'].filter((p) => packages.has(p))).toEqual([])
   })
 
+  it('`templates list` and `config get` (the app plus their services) build no zod schema: validation loads on writes', () => {
+    for (const [command, service] of [
+      ['commands/templates/list.ts', 'src/services/templates.ts'],
+      ['commands/config/get.ts', 'src/services/user-config.ts'],
+    ]) {
+      const { files, packages } = staticClosure(ROOT, [command!, 'src/app.ts', service!])
+      // The plain defaults table and the merge and path helpers are all `config get` needs while nothing is stored.
+      const config = under(files, 'src/domain/config', ['src/domain/config/default-values.ts', 'src/domain/config/merge.ts', 'src/domain/config/paths.ts'])
+      expect({ command, config, resources: under(files, 'src/domain/resources'), matching: under(files, 'src/domain/matching') }).toEqual({
+        command,
+        config: [],
+        resources: [],
+        matching: [],
+      })
+      expect({ command, checks: files.has('src/services/config-checks.ts'), zod: packages.has('zod') }).toEqual({ command, checks: false, zod: false })
+    }
+  })
+
   it('the graph follows static imports and leaves dynamic ones out', () => {
     const { files } = staticClosure(ROOT, ['src/media/toolbox.ts'])
     expect([...files]).toEqual(['src/media/toolbox.ts'])
