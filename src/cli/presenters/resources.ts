@@ -7,7 +7,8 @@ const rulesSummary = (rules: unknown): string => {
   const parts: string[] = []
   const list = (label: string, key: string) => {
     const v = r[key]
-    if (Array.isArray(v) && v.length > 0) parts.push(`${label} ${v.map((x) => JSON.stringify(x)).join(' ')}`)
+    // Quoted but not escaped: a pattern shows as the user wrote it (^DS \d+, not ^DS \\d+).
+    if (Array.isArray(v) && v.length > 0) parts.push(`${label} ${v.map((x) => (typeof x === 'string' ? `"${x}"` : String(x))).join(' ')}`)
   }
   list('exact', 'exact_matches')
   list('keyword', 'keywords')
