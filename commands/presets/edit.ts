@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, presetFlags, presetInputFromFlags } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags } from '../../src/cli/resource-flags.js'
 import { presetDetails } from '../../src/cli/presenters/resources.js'
 import { usageError } from '../../src/domain/errors.js'
 
@@ -19,6 +19,7 @@ export default class PresetsEdit extends BaseCommand<typeof PresetsEdit> {
     const app = await this.app(flags)
     const presets = await app.service('presets')
     const current = await presets.get(app.localUser, args.id)
+    refuseOtherPlatformFlags(flags, current.platform, `preset ${current.id}`)
     const patch = documentFrom(flags.file, presetInputFromFlags({ ...flags, platform: undefined }, (p) => path.resolve(p)))
     if (flags.privacy !== undefined && current.platform === 'vk') {
       // `--privacy` means privacy_view on VK; the builder does not know the stored platform.

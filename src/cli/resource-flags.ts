@@ -94,6 +94,34 @@ export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: strin
   return out
 }
 
+/** Preset flags that only some platforms have (the others are shared by all). */
+const PRESET_FLAG_PLATFORMS: Record<string, readonly string[]> = {
+  credential: ['youtube', 'vk'],
+  privacy: ['youtube', 'vk'],
+  playlist: ['youtube'],
+  album: ['vk'],
+  destination: ['local'],
+  'name-template': ['local'],
+}
+
+/**
+ * Refuses preset flags of another platform than the preset's, before anything is written: `--privacy` on a local
+ * preset says "--privacy is a youtube/vk setting; preset 3 publishes to local" (a usage error, exit 2), where the
+ * schema would only say "unknown key 'privacy'". `subject` names the preset ("preset 3", "this preset").
+ */
+export function refuseOtherPlatformFlags(f: PresetFlagValues, platform: string, subject: string): void {
+  const foreign = Object.entries(PRESET_FLAG_PLATFORMS).filter(
+    ([flag, platforms]) => f[flag as keyof PresetFlagValues] !== undefined && !platforms.includes(platform),
+  )
+  if (foreign.length === 0) return
+  const clauses = foreign.map(([flag, platforms]) => `--${flag} is a ${platforms.join('/')} setting`)
+  const own = Object.keys(PRESET_FLAG_PLATFORMS).filter((flag) => PRESET_FLAG_PLATFORMS[flag]!.includes(platform))
+  const hint = own.length > 0
+    ? `a ${platform} preset takes ${own.map((flag) => `--${flag}`).join(', ')} (see \`recflow presets edit --help\`); a preset's platform never changes, so add another with \`recflow presets add --platform ...\``
+    : 'see `recflow presets edit --help`'
+  throw usageError(`${clauses.join('; ')}; ${subject} publishes to ${platform}`, hint)
+}
+
 export const sourceFlags = {
   path: Flags.string({ summary: 'Local sources: the folder to scan for recordings.' }),
   glob: Flags.string({ summary: 'Local sources: which files to take, e.g. "**/*.mp4".' }),
