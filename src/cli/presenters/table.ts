@@ -34,18 +34,54 @@ export function table<T>(rows: readonly T[], columns: Column<T>[], empty = 'noth
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n')
 }
 
-/** `key: value` lines for one object; nested objects are shown as indented JSON. */
+/** `key: value` lines for one object; nested objects are shown as an indented tree (see `tree`). */
 export function details(entries: Array<[string, unknown]>): string {
   const width = Math.max(...entries.map(([k]) => k.length))
   return entries
     .map(([k, v]) => {
-      const text =
-        v !== null && typeof v === 'object' && !Array.isArray(v)
-          ? '\n' + JSON.stringify(v, null, 2).replace(/^/gm, '  ')
-          : cell(v)
-      return `${(k + ':').padEnd(width + 1)} ${text}`
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) return [`${k}:`, ...tree(v, '  ')].join('\n')
+      return `${(k + ':').padEnd(width + 1)} ${cell(v)}`
     })
     .join('\n')
+}
+
+/**
+ * A nested value as YAML-like lines (`key: value`, `- item`), written here so no command loads the yaml package
+ * to show one: strings appear as the user wrote them (`^DS lecture \d+`, not JSON's `^DS lecture \\d+`), quoted
+ * only when empty or padded with spaces, control characters made visible, several lines as a `|` block.
+ */
+export function tree(value: unknown, indent = ''): string[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${indent}[]`]
+    return value.flatMap((item) => nested(item, `${indent}- `, indent + '  '))
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+    if (entries.length === 0) return [`${indent}{}`]
+    return entries.flatMap(([k, v]) => nested(v, `${indent}${k}:`, indent + '  ', ' '))
+  }
+  return [indent + scalar(value, indent)]
+}
+
+/** One entry: a scalar on the label's line, a non-empty list or mapping on the lines below (an item's first line beside its dash). */
+function nested(v: unknown, label: string, inner: string, gap = ''): string[] {
+  const isList = Array.isArray(v) && v.length > 0
+  const isMap = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
+  if (!isList && !isMap) return [`${label}${gap}${Array.isArray(v) ? '[]' : v !== null && typeof v === 'object' ? '{}' : scalar(v, inner)}`]
+  if (gap === '') {
+    // A list item: its first line goes beside the dash, the rest keep the item's indentation.
+    const [first, ...rest] = tree(v, inner)
+    return [`${label}${first!.slice(inner.length)}`, ...rest]
+  }
+  return [label, ...tree(v, inner)]
+}
+
+function scalar(v: unknown, indent: string): string {
+  if (v === null || v === undefined) return '-'
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  if (typeof v !== 'string') return String(v)
+  if (v.includes('\n')) return ['|', ...v.split('\n').map((line) => `${indent}${visible(line)}`)].join('\n')
+  return v === '' || v !== v.trim() ? `"${visible(v)}"` : visible(v)
 }
 
 /**

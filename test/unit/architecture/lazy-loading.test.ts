@@ -30,6 +30,13 @@ describe('start-up: commands load only what they use', () => {
     expect(HEAVY_PACKAGES.filter((p) => packages.has(p))).toEqual([])
   })
 
+  it('show commands print nested settings without the yaml package', () => {
+    for (const command of ['commands/templates/show.ts', 'commands/presets/show.ts', 'commands/sources/show.ts']) {
+      const { packages } = staticClosure(ROOT, [command])
+      expect({ command, yaml: packages.has('yaml') }).toEqual({ command, yaml: false })
+    }
+  })
+
   it('list and get commands do not load the schema, file-reading or progress code either', () => {
     for (const command of ['commands/recordings/list.ts', 'commands/templates/list.ts', 'commands/config/get.ts', 'commands/tasks/list.ts']) {
       const { files, packages } = staticClosure(ROOT, [command])
