@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { timeZoneSchema } from '../schedule/timezone.js'
+import { timeZoneSchema } from '../time/time-zone-schema.js'
 import { strictSection } from './strict-section.js'
 
 /**

@@ -1,4 +1,5 @@
 import { validationError } from '../errors.js'
+import { zonedFields } from '../time/zoned.js'
 
 export const DATE_TOKENS = ['YYYY', 'YY', 'MM', 'M', 'DD', 'D', 'HH', 'H', 'mm', 'ss'] as const
 export type DateToken = (typeof DATE_TOKENS)[number]
@@ -48,28 +49,9 @@ function badFormat(format: string, reason: string) {
   )
 }
 
-export interface ZonedParts {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}
-
-/** Wall-clock fields of an instant in an IANA timezone, from Intl (no date library, DST-correct). */
-export function zonedParts(date: Date, timeZone: string): ZonedParts {
-  const formatter = dateTimeFormat(timeZone)
-  const out: ZonedParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 }
-  for (const part of formatter.formatToParts(date)) {
-    if (part.type in out) out[part.type as keyof ZonedParts] = Number.parseInt(part.value, 10)
-  }
-  return out
-}
-
 export function formatDate(date: Date, format: string | readonly DateFormatPart[], timeZone: string): string {
   const parts = typeof format === 'string' ? parseDateFormat(format) : format
-  const z = zonedParts(date, timeZone)
+  const z = zonedFields(date, timeZone)
   const pad = (n: number, width = 2) => String(n).padStart(width, '0')
   const tokenValue: Record<DateToken, string> = {
     YYYY: pad(z.year, 4),
@@ -84,27 +66,6 @@ export function formatDate(date: Date, format: string | readonly DateFormatPart[
     ss: pad(z.second),
   }
   return parts.map((p) => (p.kind === 'token' ? tokenValue[p.token] : p.text)).join('')
-}
-
-export function assertTimezone(timeZone: string): void {
-  dateTimeFormat(timeZone)
-}
-
-function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    })
-  } catch {
-    throw validationError(`unknown timezone "${timeZone}"`, "use an IANA name such as 'Europe/Berlin' or 'UTC'")
-  }
 }
 
 const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/

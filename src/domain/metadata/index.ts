@@ -3,8 +3,8 @@ export { TEMPLATE_VARIABLES, KNOWN_VARIABLES, DATE_VARIABLE_DEFAULTS, isTemplate
 export type { TemplateVariable } from './variables.js'
 export { parseTemplate, validateTemplateString } from './parse-template.js'
 export type { ParsedTemplate, Segment, TemplateProblem } from './parse-template.js'
-export { DATE_TOKENS, parseDateFormat, formatDate, zonedParts, assertTimezone, parseInstant } from './date-format.js'
-export type { DateToken, DateFormatPart, ZonedParts } from './date-format.js'
+export { DATE_TOKENS, parseDateFormat, formatDate, parseInstant } from './date-format.js'
+export type { DateToken, DateFormatPart } from './date-format.js'
 export { formatDuration, formatClock } from './duration.js'
 export {
   TOPICS_FORMATS,

@@ -16,7 +16,6 @@ export type {
   TimeOfDaySchedule,
   WeekdaysSchedule,
 } from './schedule-schema.js'
-export { isValidTimeZone, timeZoneSchema } from './timezone.js'
 export { cronPlan, toCronPattern, toCronWeekday } from './cron-pattern.js'
 export type { CronPlan } from './cron-pattern.js'
 export { nextRun, nextRuns } from './next-runs.js'

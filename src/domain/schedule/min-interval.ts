@@ -1,7 +1,7 @@
 import { RecflowError, usageError } from '../errors.js'
 import { nextRuns } from './next-runs.js'
 import type { Schedule } from './schedule-schema.js'
-import { HOUR_MS } from './wall-clock.js'
+import { HOUR_MS } from '../time/zoned.js'
 
 /** How many runs checkMinInterval looks at: enough to cover a month of a daily cron with odd days. */
 export const MIN_INTERVAL_CHECK_SAMPLE = 60

@@ -2,7 +2,7 @@ import { Cron } from 'croner'
 import { RecflowError, usageError } from '../errors.js'
 import { cronPlan } from './cron-pattern.js'
 import { parseSchedule, type HoursSchedule, type Schedule } from './schedule-schema.js'
-import { HOUR_MS, wallClockReader } from './wall-clock.js'
+import { HOUR_MS, wallClockMs } from '../time/zoned.js'
 
 // Monday 1970-01-05 00:00 wall clock: "every 48 hours" means every other day counted from this Monday, and
 // "every 168 hours" means Mondays at 00:00, whatever day the schedule was created.
@@ -34,7 +34,7 @@ export function nextRun(schedule: Schedule, from: Date): Date | null {
  */
 function anchoredHourRuns(schedule: HoursSchedule, from: Date, n: number): Date[] {
   const step = schedule.every_hours * HOUR_MS
-  const wallOf = wallClockReader(schedule.timezone)
+  const wallOf = (at: Date) => wallClockMs(at, schedule.timezone)
   const runs: Date[] = []
   let last = from.getTime()
   for (let k = Math.floor((wallOf(from) - HOURS_ANCHOR_MS) / step); runs.length < n; k++) {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { formatZodError } from '../format-zod-error.js'
 import { strictSection } from '../config/strict-section.js'
 import { validationError } from '../errors.js'
-import { timeZoneSchema } from './timezone.js'
+import { timeZoneSchema } from '../time/time-zone-schema.js'
 
 export const SCHEDULE_TYPES = ['time_of_day', 'hours', 'weekdays', 'cron'] as const
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number]

@@ -1,5 +1,5 @@
 import type { RE2JS } from 're2js'
-import { wallClockReader } from '../../domain/schedule/wall-clock.js'
+import { wallClockMs, type ZonedFields } from '../../domain/time/zoned.js'
 
 /**
  * Pure rules for what a file tells about its recording: the display name and the start time.
@@ -63,21 +63,12 @@ export function readNamePattern(pattern: RE2JS, fileName: string, timezone: stri
   return out
 }
 
-export interface WallClockFields {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}
-
 /**
  * The instant at which clocks in `timezone` showed these fields. A time inside a DST gap (one that never happened)
  * is read with the offset before the gap (02:30 -> 03:30); in an overlap, the earlier instant wins. Returns a
  * reason instead when the fields are not a date and time.
  */
-export function wallClockToUtc(f: WallClockFields, timezone: string): Date | string {
+export function wallClockToUtc(f: ZonedFields, timezone: string): Date | string {
   const year = f.year < 100 ? 2000 + f.year : f.year
   const values = [year, f.month, f.day, f.hour, f.minute, f.second]
   if (values.some((v) => !Number.isInteger(v))) return 'the date in the name is not made of numbers'
@@ -92,7 +83,7 @@ export function wallClockToUtc(f: WallClockFields, timezone: string): Date | str
     f.minute <= 59 &&
     f.second <= 59
   if (!inRange) return `${pad(year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)} is not a valid date and time`
-  const wallOf = wallClockReader(timezone)
+  const wallOf = (at: Date) => wallClockMs(at, timezone)
   const offsetAt = (t: number) => wallOf(new Date(t)) - t
   // Offsets a day either side cover any DST change near the wanted time; keep the candidates that read back right.
   const before = want - offsetAt(want - DAY_MS)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertTimezone, formatDate, parseDateFormat, parseInstant } from '../../../../src/domain/metadata/date-format.js'
+import { formatDate, parseDateFormat, parseInstant } from '../../../../src/domain/metadata/date-format.js'
 
 const at = (iso: string) => new Date(iso)
 
@@ -70,10 +70,3 @@ describe('parseInstant', () => {
   })
 })
 
-describe('assertTimezone', () => {
-  it('accepts IANA names and UTC, rejects others with a hint', () => {
-    expect(() => assertTimezone('Europe/Berlin')).not.toThrow()
-    expect(() => assertTimezone('UTC')).not.toThrow()
-    expect(() => assertTimezone('Mars/Olympus')).toThrow(/unknown timezone "Mars\/Olympus"/)
-  })
-})

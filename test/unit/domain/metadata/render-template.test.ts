@@ -106,7 +106,7 @@ describe('renderTemplate data errors', () => {
   it('rejects an unknown timezone only when a date is rendered', () => {
     const broken = { ...bare, timezone: 'Nowhere/City' }
     expect(line('{display_name}', broken)).toBe('Weekly sync')
-    expect(() => line('{date}', broken)).toThrow(/unknown timezone/)
+    expect(() => line('{date}', broken)).toThrow(/unknown time zone "Nowhere\/City"/)
   })
 
   it('renders UTC when no timezone is set', () => {

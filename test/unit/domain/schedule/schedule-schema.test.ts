@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../../src/domain/errors.js'
-import { cronExpressionProblem, isValidTimeZone, parseSchedule, scheduleSchema } from '../../../../src/domain/schedule/index.js'
+import { cronExpressionProblem, parseSchedule, scheduleSchema } from '../../../../src/domain/schedule/index.js'
 
 function errorOf(fn: () => unknown): RecflowError {
   try {
@@ -93,21 +93,6 @@ describe('scheduleSchema', () => {
   it('rejects something that is not an object', () => {
     expect(scheduleSchema.safeParse('daily').success).toBe(false)
     expect(errorOf(() => parseSchedule('daily')).message).toMatch(/a schedule must be an object/)
-  })
-})
-
-describe('isValidTimeZone', () => {
-  it('accepts IANA names and UTC', () => {
-    expect(isValidTimeZone('UTC')).toBe(true)
-    expect(isValidTimeZone('Etc/UTC')).toBe(true)
-    expect(isValidTimeZone('America/Argentina/Buenos_Aires')).toBe(true)
-    expect(isValidTimeZone('Etc/GMT+3')).toBe(true)
-  })
-
-  it('rejects offsets and unknown names', () => {
-    expect(isValidTimeZone('+02:00')).toBe(false)
-    expect(isValidTimeZone('Europe/Atlantis')).toBe(false)
-    expect(isValidTimeZone('Europe/../Berlin')).toBe(false)
   })
 })
 
