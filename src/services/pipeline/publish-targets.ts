@@ -135,6 +135,8 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   } catch (e) {
     if (ctx.signal.aborted) {
       await whileHandling(ctx.deps.logger, e, 'mark the target not uploaded', () => targets.update(target.id, { status: 'NOT_UPLOADED' }))
+      // A cancel that lands while publishing counts the recording as cancelled, like one that lands in a stage.
+      ctx.emit({ type: 'stage-cancelled', recordingId: ctx.recording.id, stage: 'UPLOAD', target: preset.name })
       throw e
     }
     const reason = e instanceof ProviderError || isRecflowError(e) ? e.message : `unexpected: ${(e as Error).message}`

@@ -4,7 +4,7 @@ import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../
 import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
 import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
-import { noopSink, type RunControl } from '../../domain/events.js'
+import { noopSink, type PipelineStage, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
 import { publishTargets, targetsFailure, type TargetOutcome } from './publish-targets.js'
 import { whileHandling } from './best-effort.js'
@@ -107,8 +107,13 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   const existing = dryRun ? await listAll((page) => scope.stages.list({ recording_id: rec!.id }, page)) : []
   const previous: StageContext['previous'] = {}
   const reports: StageReport[] = []
+  // A cancel that lands between two stages is shown on the stage it stopped, so the run counts it as cancelled.
+  const cancelledBefore = (stage: PipelineStage): never => {
+    emit({ type: 'stage-cancelled', recordingId: rec!.id, stage })
+    throw new RecflowError('cancelled', 'cancelled')
+  }
   for (const [index, stage] of STAGE_TYPES.entries()) {
-    if (signal.aborted) throw new RecflowError('cancelled', 'cancelled')
+    if (signal.aborted) cancelledBefore(stage)
     // A dry run writes nothing, not even the stage rows: it reads what exists.
     const row: Pick<ProcessingStage, 'id' | 'status' | 'stage_meta' | 'attempts'> = dryRun
       ? (existing.find((s) => s.stage_type === stage) ?? { id: 0, status: 'PENDING', stage_meta: null, attempts: 0 })
@@ -171,6 +176,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     deps, user, scope, recording: rec, config, files, previous, dryRun, signal, emit,
     progress: () => {},
   }
+  if (signal.aborted && !dryRun) cancelledBefore('UPLOAD')
   const targets = dryRun
     ? []
     : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null })
