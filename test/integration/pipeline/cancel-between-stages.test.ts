@@ -1,45 +1,34 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../src/app.js'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { forUser } from '../../../src/db/index.js'
 import type { PipelineStage, RecflowEvent } from '../../../src/domain/events.js'
-import { loadRuntimeEnv } from '../../../src/platform/config.js'
-import { silentLogger } from '../../../src/platform/logger.js'
 import { initialProgressState, reduce } from '../../../src/ui/progress-state.js'
 import { summarize } from '../../../src/ui/progress-summary.js'
-import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { makeClip, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { useTestApp } from '../../support/test-app.js'
 
 // A cancel (Ctrl-C, or `tasks cancel` from another terminal) can land between two stages or just before the
 // upload; the run must still show and count the recording as cancelled, never as "unfinished" or failed.
-let home: string
-let app: App
+const t = useTestApp()
 let clip: string
 
 beforeAll(async () => {
-  home = makeTempDir()
-  const tools = await systemOrBundledTools()
-  clip = makeClip(tools, path.join(home, 'lecture.mp4'), { durationS: 12, tones: [{ start: 3, end: 9 }] })
-  app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file' }), { logger: silentLogger })
+  clip = makeClip(await systemOrBundledTools(), path.join(t.home, 'lecture.mp4'), { durationS: 12, tones: [{ start: 3, end: 9 }] })
 }, 60_000)
 
-afterAll(async () => {
-  await app?.close()
-  removeDir(home)
-})
-
 async function seed(name: string) {
-  const preset = await (await app.service('presets')).create(app.localUser, {
+  const preset = await (await t.app.service('presets')).create(t.app.localUser, {
     name: `Folder ${name}`,
     platform: 'local',
-    preset_metadata: { destination: path.join(home, 'published') },
+    preset_metadata: { destination: path.join(t.home, 'published') },
   })
-  const template = await (await app.service('templates')).create(app.localUser, {
+  const template = await (await t.app.service('templates')).create(t.app.localUser, {
     name: `T ${name}`,
     matching_rules: { exact_matches: [name] },
     output_config: { preset_ids: [preset.id] },
   })
-  return forUser(app.database.db, app.localUser.id).recordings.create({
+  return forUser(t.app.database.db, t.app.localUser.id).recordings.create({
     display_name: name,
     start_time: '2026-03-02T09:00:00Z',
     duration: 12,
@@ -54,8 +43,8 @@ async function seed(name: string) {
 async function runAndCancelAfter(recordingId: number, afterStage: PipelineStage) {
   const controller = new AbortController()
   const events: RecflowEvent[] = []
-  const pipeline = await app.service('pipeline')
-  const run = pipeline.run(app.localUser, { recordingId }, {
+  const pipeline = await t.app.service('pipeline')
+  const run = pipeline.run(t.app.localUser, { recordingId }, {
     signal: controller.signal,
     onEvent: (e) => {
       events.push(e)

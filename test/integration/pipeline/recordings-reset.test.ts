@@ -1,32 +1,19 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../src/app.js'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../src/db/connection.js'
 import { forUser } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/queue.js'
-import { loadRuntimeEnv } from '../../../src/platform/config.js'
-import { silentLogger } from '../../../src/platform/logger.js'
 import { recordingDir } from '../../../src/services/pipeline/recording-files.js'
-import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
+import { useTestApp } from '../../support/test-app.js'
 
-let home: string
-let app: App
-
-beforeAll(async () => {
-  home = makeTempDir()
-  app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file' }), { logger: silentLogger })
-})
-afterAll(async () => {
-  await app?.close()
-  removeDir(home)
-})
+const t = useTestApp()
 
 /** A recording with a COMPLETED PROCESS stage and its processed file in its own folder. */
 async function processedRecording(name: string) {
-  const scope = forUser(app.database.db, app.localUser.id)
+  const scope = forUser(t.app.database.db, t.app.localUser.id)
   const rec = await scope.recordings.create({ display_name: name, start_time: '2026-03-02T09:00:00Z', status: 'PROCESSED' })
-  const dir = recordingDir(app.env.mediaDir, app.localUser.id, rec.id)
+  const dir = recordingDir(t.app.env.mediaDir, t.app.localUser.id, rec.id)
   fs.mkdirSync(dir, { recursive: true })
   const processed = path.join(dir, 'processed.mp4')
   fs.writeFileSync(processed, 'media')
@@ -40,7 +27,7 @@ describe('recordings reset', () => {
   it('removes the folder only after its rows are gone: a reset that cannot write keeps the files its stages describe', async () => {
     const { scope, rec, processed } = await processedRecording('Locked out')
     // Another process holds the write lock for longer than busy_timeout (5 s): the reset's transaction fails.
-    const other = await openDatabase(app.env.dbPath)
+    const other = await openDatabase(t.app.env.dbPath)
     let release!: () => void
     const held = new Promise<void>((r) => (release = r))
     let locked!: () => void
@@ -52,7 +39,7 @@ describe('recordings reset', () => {
     })
     await lockTaken
     try {
-      await expect((await app.service('recordings')).reset(app.localUser, rec.id)).rejects.toThrow()
+      await expect((await t.app.service('recordings')).reset(t.app.localUser, rec.id)).rejects.toThrow()
     } finally {
       release()
       await holder
@@ -65,8 +52,8 @@ describe('recordings reset', () => {
 
   it('refuses while a task is queued for the recording, and changes nothing', async () => {
     const { scope, rec, processed } = await processedRecording('Queued')
-    const { task } = await enqueue(app.database.db, app.localUser.id, { type: 'pipeline', payload: { recordingId: rec.id }, recordingId: rec.id })
-    await expect((await app.service('recordings')).reset(app.localUser, rec.id)).rejects.toMatchObject({ code: 'conflict' })
+    const { task } = await enqueue(t.app.database.db, t.app.localUser.id, { type: 'pipeline', payload: { recordingId: rec.id }, recordingId: rec.id })
+    await expect((await t.app.service('recordings')).reset(t.app.localUser, rec.id)).rejects.toMatchObject({ code: 'conflict' })
     expect(fs.existsSync(processed)).toBe(true)
     expect((await scope.recordings.get(rec.id))!.processed_file).toBe(processed)
     await scope.tasks.requestCancel(task.id)
@@ -74,7 +61,7 @@ describe('recordings reset', () => {
 
   it('deletes stages and targets, clears the failure, then removes the folder', async () => {
     const { scope, rec, dir } = await processedRecording('Plain')
-    const result = await (await app.service('recordings')).reset(app.localUser, rec.id)
+    const result = await (await t.app.service('recordings')).reset(t.app.localUser, rec.id)
     expect(result).toMatchObject({ id: rec.id, status: 'SKIPPED', removedStages: 1 })
     expect(fs.existsSync(dir)).toBe(false)
     expect((await scope.recordings.get(rec.id))!.processed_file).toBeNull()

@@ -1,54 +1,40 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../src/app.js'
+import { describe, expect, it } from 'vitest'
 import { forUser } from '../../../src/db/index.js'
-import { loadRuntimeEnv } from '../../../src/platform/config.js'
-import { silentLogger } from '../../../src/platform/logger.js'
-import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
+import { useTestApp } from '../../support/test-app.js'
 
-let home: string
-let app: App
+const t = useTestApp()
 
-beforeAll(async () => {
-  home = makeTempDir()
-  app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file' }), { logger: silentLogger })
-})
-
-afterAll(async () => {
-  await app?.close()
-  removeDir(home)
-})
-
-const user = () => app.localUser
+const user = () => t.app.localUser
 const folderPreset = async (name: string) =>
-  (await app.service('presets')).create(user(), { name, platform: 'local', preset_metadata: { destination: path.join(home, 'out') } })
+  (await t.app.service('presets')).create(user(), { name, platform: 'local', preset_metadata: { destination: path.join(t.home, 'out') } })
 
 describe('removing a preset that is in use', () => {
   it('is refused with the list of users, and nothing changes', async () => {
     const preset = await folderPreset('Archive A')
-    const template = await (await app.service('templates')).create(user(), {
+    const template = await (await t.app.service('templates')).create(user(), {
       name: 'Math',
       matching_rules: { keywords: ['Math'] },
       output_config: { preset_ids: [preset.id] },
     })
-    const error = await (await app.service('presets')).remove(user(), preset.id).catch((e: unknown) => e)
+    const error = await (await t.app.service('presets')).remove(user(), preset.id).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'conflict' })
     expect((error as Error).message).toContain(`template ${template.id} "Math" (output_config.preset_ids)`)
     expect((error as { hint: string }).hint).toContain(`recflow presets remove ${preset.id} --force`)
-    expect(await (await app.service('presets')).get(user(), preset.id)).toBeDefined()
+    expect(await (await t.app.service('presets')).get(user(), preset.id)).toBeDefined()
   })
 
   it('with force, is removed and taken out of templates, recording overrides and the config', async () => {
     const keep = await folderPreset('Archive keep')
     const gone = await folderPreset('Archive gone')
-    const template = await (await app.service('templates')).create(user(), {
+    const template = await (await t.app.service('templates')).create(user(), {
       name: 'Physics',
       matching_rules: { keywords: ['Physics'] },
       output_config: { preset_ids: [keep.id, gone.id] },
       processing_config: { upload: { preset_ids: [gone.id] } },
     })
-    const scope = forUser(app.database.db, user().id)
+    const scope = forUser(t.app.database.db, user().id)
     const rec = await scope.recordings.create({
       display_name: 'Physics 1',
       start_time: '2026-03-02T09:00:00Z',
@@ -57,10 +43,10 @@ describe('removing a preset that is in use', () => {
     })
     await scope.configs.set({ upload: { preset_ids: [gone.id, keep.id] } })
 
-    const refused = await (await app.service('presets')).remove(user(), gone.id).catch((e: Error) => e.message)
+    const refused = await (await t.app.service('presets')).remove(user(), gone.id).catch((e: Error) => e.message)
     expect(refused).toMatch(new RegExp(`recording ${rec.id} "Physics 1".*your config \\(upload.preset_ids\\)`))
 
-    const result = await (await app.service('presets')).remove(user(), gone.id, { force: true })
+    const result = await (await t.app.service('presets')).remove(user(), gone.id, { force: true })
     expect(result.detached).toEqual([{ id: template.id, name: 'Physics' }])
     expect(await scope.presets.get(gone.id)).toBeUndefined()
     const after = (await scope.templates.get(template.id))!
@@ -73,29 +59,29 @@ describe('removing a preset that is in use', () => {
 
   it('an unused preset is removed without force', async () => {
     const preset = await folderPreset('Unused')
-    expect(await (await app.service('presets')).remove(user(), preset.id)).toEqual({ id: preset.id, removed: true, detached: [] })
+    expect(await (await t.app.service('presets')).remove(user(), preset.id)).toEqual({ id: preset.id, removed: true, detached: [] })
   })
 })
 
 describe('removing a source that is in use', () => {
   const addSource = async (name: string) =>
     // Each on its own folder: two sources on one folder are refused.
-    (await app.service('sources')).create(user(), { name, platform: 'local', config: { path: fs.mkdtempSync(path.join(home, 'source-')) } })
+    (await t.app.service('sources')).create(user(), { name, platform: 'local', config: { path: fs.mkdtempSync(path.join(t.home, 'source-')) } })
 
   it('is refused while a template or a recording uses it; with force, recordings stay and a template losing its only source becomes a draft', async () => {
     const only = await addSource('Only source')
     const other = await addSource('Other source')
-    const narrow = await (await app.service('templates')).create(user(), {
+    const narrow = await (await t.app.service('templates')).create(user(), {
       name: 'Narrow',
       matching_rules: { keywords: ['Chem'], source_ids: [only.id] },
       is_draft: false,
     })
-    const wide = await (await app.service('templates')).create(user(), {
+    const wide = await (await t.app.service('templates')).create(user(), {
       name: 'Wide',
       matching_rules: { keywords: ['Bio'], source_ids: [only.id, other.id] },
       is_draft: false,
     })
-    const scope = forUser(app.database.db, user().id)
+    const scope = forUser(t.app.database.db, user().id)
     const rec = await scope.recordings.create({
       display_name: 'Chem 1',
       start_time: '2026-03-02T09:00:00Z',
@@ -104,13 +90,13 @@ describe('removing a source that is in use', () => {
       source_key: 'chem-1',
     })
 
-    const error = await (await app.service('sources')).remove(user(), only.id).catch((e: unknown) => e)
+    const error = await (await t.app.service('sources')).remove(user(), only.id).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'conflict' })
     expect((error as Error).message).toContain(`template ${narrow.id} "Narrow" (matching_rules.source_ids)`)
     expect((error as Error).message).toContain(`recording ${rec.id} "Chem 1"`)
     expect(await scope.sources.get(only.id)).toBeDefined()
 
-    const result = await (await app.service('sources')).remove(user(), only.id, { force: true })
+    const result = await (await t.app.service('sources')).remove(user(), only.id, { force: true })
     expect(result.detached).toEqual([
       { id: narrow.id, name: 'Narrow', madeDraft: true },
       { id: wide.id, name: 'Wide' },
@@ -127,31 +113,31 @@ describe('templates edit on a template with a dangling reference', () => {
   it('reports the missing preset, still accepts other changes, and lets you replace the list', async () => {
     const gone = await folderPreset('Soon gone')
     const replacement = await folderPreset('Replacement')
-    const template = await (await app.service('templates')).create(user(), {
+    const template = await (await t.app.service('templates')).create(user(), {
       name: 'History',
       matching_rules: { keywords: ['History'] },
       output_config: { preset_ids: [gone.id] },
     })
-    await (await app.service('presets')).remove(user(), gone.id, { force: false }).catch(() => undefined)
+    await (await t.app.service('presets')).remove(user(), gone.id, { force: false }).catch(() => undefined)
     // A preset removed before removal was checked (older versions) leaves the reference dangling.
-    await forUser(app.database.db, user().id).presets.remove(gone.id)
+    await forUser(t.app.database.db, user().id).presets.remove(gone.id)
 
-    const shown = await (await app.service('templates')).show(user(), template.id)
+    const shown = await (await t.app.service('templates')).show(user(), template.id)
     expect(shown.problems).toEqual([expect.stringContaining(`preset ${gone.id} no longer exists`)])
     expect(shown.problems![0]).toContain(`recflow templates edit ${template.id} --preset ID`)
 
-    const renamed = await (await app.service('templates')).update(user(), template.id, { name: 'History II' })
+    const renamed = await (await t.app.service('templates')).update(user(), template.id, { name: 'History II' })
     expect(renamed.name).toBe('History II')
     expect(renamed.problems).toEqual([expect.stringContaining(`preset ${gone.id} no longer exists`)])
 
-    const fixed = await (await app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [replacement.id] } })
+    const fixed = await (await t.app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [replacement.id] } })
     expect(fixed.problems).toBeUndefined()
     expect(fixed.output_config).toEqual({ preset_ids: [replacement.id] })
   })
 
   it('still refuses a new id that does not exist', async () => {
-    const template = await (await app.service('templates')).create(user(), { name: 'Art', matching_rules: { keywords: ['Art'] } })
-    await expect((await app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [9999] } })).rejects.toMatchObject({
+    const template = await (await t.app.service('templates')).create(user(), { name: 'Art', matching_rules: { keywords: ['Art'] } })
+    await expect((await t.app.service('templates')).update(user(), template.id, { output_config: { preset_ids: [9999] } })).rejects.toMatchObject({
       code: 'not_found',
     })
   })
