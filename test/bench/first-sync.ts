@@ -33,7 +33,7 @@ const median = (xs: number[]) => {
 /** The real CLI on a home, timed by /usr/bin/time: wall seconds, peak RSS in MB, stdout. */
 function recflow(home: string, args: string[]): { seconds: number; rssMB: number; stdout: string } {
   const env = { PATH: process.env.PATH ?? '', HOME: home, RECFLOW_HOME: home, RECFLOW_SECRET_STORE: 'file', CI: 'true', NO_COLOR: '1' }
-  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', process.execPath, RUN, ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', RUN, ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   const m = /@@time ([\d.]+) (\d+)/.exec(r.stderr)
   if (r.status !== 0 || !m) throw new Error(`recflow ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`)
   return { seconds: Number(m[1]), rssMB: Number(m[2]) / 1024, stdout: r.stdout }

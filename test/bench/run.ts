@@ -96,7 +96,8 @@ const ffmpeg = tools.ffmpeg.path
 const file = process.env.RECFLOW_BENCH_FILE ?? lecture(60)
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'recflow-bench-home-'))
 const env = { ...process.env, RECFLOW_HOME: home, RECFLOW_SECRET_STORE: 'file', CI: 'true' }
-const cli = (args: string[]) => measure(process.execPath, [path.join(ROOT, 'bin/run.js'), ...args], env)
+// bin/run.js itself, as `npx recflow` runs it (its shebang carries the heap flags).
+const cli = (args: string[]) => measure(path.join(ROOT, 'bin/run.js'), args, env)
 const bareOut = path.join(BENCH_DIR, `bare-copy-${process.pid}.mp4`)
 
 try {
