@@ -16,7 +16,7 @@
  *
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
- * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5).
+ * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -181,3 +181,7 @@ try {
   fs.rmSync(home, { recursive: true, force: true })
   fs.rmSync(bareOut, { force: true })
 }
+
+// Last, the first sync of 1,000 and 10,000 files (alone: `node dist/test/bench/first-sync.js`).
+const { benchFirstSync } = await import('./first-sync.js')
+await benchFirstSync()
