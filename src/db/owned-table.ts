@@ -19,6 +19,8 @@ export interface OwnedTable<Row> {
   remove(id: number): Promise<boolean>
   /** Keyset page ordered by id; `filter` adds where clauses. */
   pageById(page: PageRequest | undefined, direction: 'asc' | 'desc', filter?: (qb: AnySelect) => AnySelect): Promise<Page<Row>>
+  /** Every matching row in one query, ordered by id (for whole-set reads such as a sync's comparison). */
+  allById(filter: (qb: AnySelect) => AnySelect): Promise<Row[]>
 }
 
 export function ownedTable<Row>(
@@ -79,6 +81,11 @@ export function ownedTable<Row>(
       }
       const rows = await query.orderBy('id', direction).limit(limit + 1).execute()
       return toPage(rows.map((row) => codec.decode(row)), limit, (row) => ({ id: (row as { id: number }).id }))
+    },
+
+    async allById(filter) {
+      const rows = await filter(db.selectFrom(table).selectAll().where('user_id', '=', userId)).orderBy('id').execute()
+      return rows.map((row) => codec.decode(row))
     },
   }
 }

@@ -102,16 +102,7 @@ export function recordingRepository(executor: Executor, userId: number) {
      * Every recording of one source, soft-deleted ones included, in one query: what a sync compares the folder
      * with. (Paging 10,000 recordings 100 at a time cost a no-change sync most of its second.)
      */
-    async allFromSource(sourceId: number): Promise<Recording[]> {
-      const rows = await executor
-        .selectFrom('recordings')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('input_source_id', '=', sourceId)
-        .orderBy('id')
-        .execute()
-      return rows.map((r) => recordingCodec.decode(r))
-    },
+    allFromSource: (sourceId: number): Promise<Recording[]> => table.allById((qb) => qb.where('input_source_id', '=', sourceId)),
 
     /**
      * Inserts the recording a source reported unless (input_source_id, source_key) already exists, in which case

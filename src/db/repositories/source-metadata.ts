@@ -36,16 +36,7 @@ export function sourceMetadataRepository(executor: Executor, userId: number) {
       }),
 
     /** Every payload of one source's recordings in one query (a sync reads them all). */
-    async allForSource(sourceId: number): Promise<SourceMetadata[]> {
-      const rows = await executor
-        .selectFrom('source_metadata')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('input_source_id', '=', sourceId)
-        .orderBy('id')
-        .execute()
-      return rows.map((r) => metadataCodec.decode(r))
-    },
+    allForSource: (sourceId: number): Promise<SourceMetadata[]> => table.allById((qb) => qb.where('input_source_id', '=', sourceId)),
 
     /** Stores (or replaces) the recording's payload. */
     async set(recordingId: number, input: { input_source_id?: number | null; metadata: unknown }): Promise<SourceMetadata> {
