@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process'
-import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { RecflowError } from '../domain/errors.js'
+import { writeFileAtomicSync } from '../platform/atomic-fs.js'
 import type { MediaTool, MediaTools } from './types.js'
 
 /**
@@ -128,9 +129,7 @@ export async function cachedToolVersion(file: string, name: ToolName, opts: Loca
   try {
     // Read again: the other tool's lookup may have written its entry meanwhile. A lost entry is only asked again.
     const next = { ...readVersionCache(cacheFile), [file]: { key, version } }
-    const part = `${cacheFile}.${process.pid}.${name}.part`
-    writeFileSync(part, JSON.stringify(next) + '\n', { mode: 0o600 })
-    renameSync(part, cacheFile)
+    writeFileAtomicSync(cacheFile, JSON.stringify(next) + '\n', 0o600)
   } catch {
     // A cache that cannot be written costs time, not correctness.
   }

@@ -52,15 +52,13 @@ export async function extractPoster(
     })
   }
   const atS = clampPosterTime(opts.atS, media.durationS)
-  const into = run.into
-  const writeTo = into === undefined ? (w: (part: string) => Promise<void>) => writeViaPartFile(opts.output, w) : (w: (part: string) => Promise<void>) => w(into)
   let sizeBytes = 0
-  await writeTo(async (part) => {
+  await writeViaPartFile(opts.output, async (part) => {
     const args = posterArgs({ input: media.path, atS, durationS: media.durationS, output: part, videoStreamIndex: video.index })
     const result = await runFfmpeg(tools, args, { signal: run.signal })
     assertToolSucceeded(result, `extracting a poster frame from ${media.path}`)
     sizeBytes = await stat(part).then((s) => s.size, () => 0)
     if (sizeBytes === 0) throw new RecflowError('internal', `ffmpeg wrote no poster frame at ${formatSeconds(atS)} s of ${media.path}`)
-  })
+  }, run.into)
   return { path: opts.output, atS, sizeBytes }
 }

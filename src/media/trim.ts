@@ -150,10 +150,8 @@ export async function trimMedia(
   const container = containerForPath(output)
   const filterScriptPath = `${run.into ?? output}.filter.part`
   const ffmpeg = (args: string[]) => runFfmpeg(tools, args, { signal: run.signal, onProgress: run.onProgress, durationS: plan.keptS })
-  const into = run.into
-  const writeTo = into === undefined ? <T>(w: (part: string) => Promise<T>) => writeViaPartFile(output, w) : <T>(w: (part: string) => Promise<T>) => w(into)
   try {
-    return await writeTo(async (part) => {
+    return await writeViaPartFile(output, async (part) => {
       if (plan.mode === 'edges') await copyEdges(media, part, container, plan, ffmpeg)
       else {
         if (!media.audio) throw new RecflowError('internal', 'a pauses plan for media without audio')
@@ -172,7 +170,7 @@ export async function trimMedia(
       }
       const written = await writtenDuration(tools, part, container, run.signal)
       return { output, editList: plan.editList, durationS: written.durationS, sizeBytes: written.sizeBytes }
-    })
+    }, run.into)
   } finally {
     await rm(filterScriptPath, { force: true })
   }

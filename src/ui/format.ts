@@ -22,12 +22,12 @@ export function stageLabel(stage: PipelineStage, target?: string): string {
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]+/g
 
-/** One printable line: escape sequences dropped, control characters and runs of whitespace become one space. */
 /** "2000 of 10000 synced" while a sync runs, "10000 found" once it is done (or when the total is unknown). */
 export function syncedCount(sync: { found: number; total?: number }): string {
   return sync.total !== undefined && sync.found < sync.total ? `${sync.found} of ${sync.total} synced` : `${sync.found} found`
 }
 
+/** One printable line: escape sequences dropped, control characters and runs of whitespace become one space. */
 export function oneLine(text: string): string {
   return text.replace(ANSI, '').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim()
 }
