@@ -126,9 +126,6 @@ function createPrivately(file: string): void {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return
     throw error
   }
-  try {
-    fs.fchmodSync(fd, 0o600) // the umask may have taken bits away, never added: this only makes sure
-  } finally {
-    fs.closeSync(fd)
-  }
+  // Created with 0600: a umask can only take bits away, so the mode needs no second look.
+  fs.closeSync(fd)
 }

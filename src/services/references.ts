@@ -1,5 +1,6 @@
 import type { Template, UserScope } from '../db/index.js'
 import { RecflowError } from '../domain/errors.js'
+import { getAtPath, setAtPath } from '../domain/config/paths.js'
 import { listAll } from './paging.js'
 
 /*
@@ -19,20 +20,15 @@ export interface ReferenceUser {
 type Json = Record<string, unknown> | null | undefined
 
 const idsIn = (doc: unknown, ...keys: string[]): number[] => {
-  let at: unknown = doc
-  for (const key of keys) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined
+  const at = getAtPath(doc, keys.join('.'))
   return Array.isArray(at) ? at.filter((x): x is number => typeof x === 'number') : []
 }
 
 /** A copy of `doc` with `id` taken out of the list at `keys` (the document is returned as is when it holds none). */
 function withoutId(doc: Json, keys: string[], id: number): Json {
   if (!idsIn(doc, ...keys).includes(id)) return doc
-  const copy = structuredClone(doc) as Record<string, unknown>
-  let at = copy
-  for (const key of keys.slice(0, -1)) at = at[key] as Record<string, unknown>
-  const last = keys[keys.length - 1]!
-  at[last] = (at[last] as unknown[]).filter((x) => x !== id)
-  return copy
+  const path = keys.join('.')
+  return setAtPath(doc, path, (getAtPath(doc, path) as unknown[]).filter((x) => x !== id))
 }
 
 const TEMPLATE_PRESET_FIELDS: string[][] = [

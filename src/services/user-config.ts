@@ -2,7 +2,7 @@ import type { UserScope } from '../db/index.js'
 import type { ConfigLayerName, PartialConfig, PlainObject } from '../domain/config/index.js'
 import { defaultValueAt } from '../domain/config/default-values.js'
 import { isPlainObject } from '../domain/config/merge.js'
-import { unsetAtPath } from '../domain/config/paths.js'
+import { getAtPath, unsetAtPath } from '../domain/config/paths.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { isRecflowError, RecflowError } from '../domain/errors.js'
 
@@ -15,16 +15,6 @@ const BROKEN_LAYER_HINT =
  */
 const configDomain = () => import('../domain/config/index.js')
 const configChecks = () => import('./config-checks.js')
-
-/** Whether `path` ("processing.zzz") is set in a stored layer, known to the schema or not. */
-function hasPath(obj: PlainObject, path: string): boolean {
-  let at: unknown = obj
-  for (const key of path.split('.')) {
-    if (!isPlainObject(at) || !Object.hasOwn(at, key)) return false
-    at = at[key]
-  }
-  return true
-}
 
 export interface ConfigValue {
   path: string
@@ -84,7 +74,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
       // Nothing stored means nothing to validate: a known leaf is its default.
       const known = Object.keys(layer).length === 0 ? defaultValueAt(path) : undefined
       if (known) return { path, value: known.value ?? null, source: 'default' }
-      const { configPathInfo, getAtPath } = await configDomain()
+      const { configPathInfo } = await configDomain()
       configPathInfo(path) // unknown paths are a usage error, not `undefined`
       const { config, sources } = await resolveLayer(layer)
       return { path, value: getAtPath(config, path) ?? null, source: sources[path] ?? null }
@@ -100,7 +90,8 @@ export function userConfigService({ scopes }: ServiceDeps) {
     async unset(user: UserRef, path: string): Promise<ConfigValue> {
       const removed = await scope(user).transaction(async (tx) => {
         const current = await storedIn(tx)
-        if (!hasPath(current, path)) return false
+        // Stored JSON holds no undefined: undefined means the path is not set (a malformed path is a usage error).
+        if (getAtPath(current, path) === undefined) return false
         // Removing a stored value never adds a problem, so it is allowed on a layer that does not validate (an
         // unknown or out-of-range key is exactly what a user unsets to repair it).
         await tx.configs.set(unsetAtPath(current, path) as PartialConfig)
