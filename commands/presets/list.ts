@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/page-flags.js'
 import { presetsTable } from '../../src/cli/presenters/resources.js'
-import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, listCommandLine, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class PresetsList extends BaseCommand<typeof PresetsList> {
   static override summary = 'Lists your output presets.'
@@ -24,7 +24,7 @@ export default class PresetsList extends BaseCommand<typeof PresetsList> {
       cursor: flags.cursor,
     })
     const filters = flagArgs(flags, ['platform', 'active-only'])
-    const again = ['recflow presets list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    const again = listCommandLine('recflow presets list', filters, flags)
     return this.present(page, (p) => [presetsTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/page-flags.js'
 import { recordingsTable } from '../../src/cli/presenters/resources.js'
-import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, listCommandLine, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class RecordingsList extends BaseCommand<typeof RecordingsList> {
   static override summary = 'Lists recordings, newest first, with filters.'
@@ -41,7 +41,7 @@ export default class RecordingsList extends BaseCommand<typeof RecordingsList> {
       cursor: flags.cursor,
     })
     const filters = flagArgs(flags, ['status', 'failed', 'mapped', 'template', 'source', 'search', 'from', 'to'])
-    const again = ['recflow recordings list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    const again = listCommandLine('recflow recordings list', filters, flags)
     return this.present(page, (p) => [recordingsTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/page-flags.js'
 import { sourcesTable } from '../../src/cli/presenters/resources.js'
-import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, listCommandLine, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class SourcesList extends BaseCommand<typeof SourcesList> {
   static override summary = 'Lists your input sources.'
@@ -15,7 +15,7 @@ export default class SourcesList extends BaseCommand<typeof SourcesList> {
     const sources = await app.service('sources')
     const page = await sources.list(app.localUser, { activeOnly: flags['active-only'] || undefined, limit: flags.limit, cursor: flags.cursor })
     const filters = flagArgs(flags, ['active-only'])
-    const again = ['recflow sources list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    const again = listCommandLine('recflow sources list', filters, flags)
     return this.present(page, (p) => [sourcesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

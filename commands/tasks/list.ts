@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/page-flags.js'
-import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, listCommandLine, nextPageHint } from '../../src/cli/presenters/table.js'
 import { tasksTable } from '../../src/cli/presenters/tasks.js'
 
 export default class TasksList extends BaseCommand<typeof TasksList> {
@@ -32,7 +32,7 @@ export default class TasksList extends BaseCommand<typeof TasksList> {
       limit: flags.limit,
       cursor: flags.cursor,
     })
-    const again = ['recflow tasks list', flagArgs(flags, ['state', 'type', 'recording', 'limit'], { limit: 50 })].filter(Boolean).join(' ')
+    const again = listCommandLine('recflow tasks list', flagArgs(flags, ['state', 'type', 'recording']), flags)
     return this.present(page, (p) => [tasksTable(p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { pageFlags } from '../../src/cli/page-flags.js'
 import { templatesTable } from '../../src/cli/presenters/resources.js'
-import { flagArgs, nextPageHint } from '../../src/cli/presenters/table.js'
+import { flagArgs, listCommandLine, nextPageHint } from '../../src/cli/presenters/table.js'
 
 export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
   static override summary = 'Lists your templates in matching order (oldest first).'
@@ -15,7 +15,7 @@ export default class TemplatesList extends BaseCommand<typeof TemplatesList> {
     const templates = await app.service('templates')
     const page = await templates.list(app.localUser, { includeDrafts: flags.drafts, limit: flags.limit, cursor: flags.cursor })
     const filters = flagArgs(flags, ['drafts'], { drafts: true })
-    const again = ['recflow templates list', filters, flagArgs(flags, ['limit'], { limit: 50 })].filter(Boolean).join(' ')
+    const again = listCommandLine('recflow templates list', filters, flags)
     return this.present(page, (p) => [templatesTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_PAGE_LIMIT } from '../page-flags.js'
+
 /** Plain-text tables for terminals: columns padded to the widest cell, long cells cut with an ellipsis. */
 export interface Column<T> {
   header: string
@@ -104,4 +106,9 @@ const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${
 
 export function nextPageHint(nextCursor: string | null, command: string): string[] {
   return nextCursor ? ['', `More results: ${command} --cursor ${nextCursor}`] : []
+}
+
+/** The command that lists the next page: the same filters (already rendered) and a --limit that is not the default. */
+export function listCommandLine(command: string, filters: string, flags: Record<string, unknown>): string {
+  return [command, filters, flagArgs(flags, ['limit'], { limit: DEFAULT_PAGE_LIMIT })].filter(Boolean).join(' ')
 }

@@ -103,8 +103,7 @@ export async function syncLocalSource(
       for (const { key, recording } of batch) await markVanished(ctx, tx, source, root, key, recording, metadata.get(recording.id))
     })
     for (const { key, recording } of batch) {
-      const hidden = recording.status === 'INITIALIZED' || recording.status === 'SKIPPED'
-      ctx.warn(`${source.name}: ${key} is gone from the folder${hidden ? '; its recording is hidden until the file returns' : ''}`, recording.id)
+      ctx.warn(`${source.name}: ${key} is gone from the folder${hiddenWhenVanished(recording) ? '; its recording is hidden until the file returns' : ''}`, recording.id)
       summary.vanished++
       touched.add(recording.id)
     }
@@ -212,6 +211,9 @@ function withFolder(relPath: string, reason: string): string {
   return relPath.includes('/') ? `${relPath}: ${reason}` : reason
 }
 
+/** A vanished file's recording is hidden (soft-deleted) only while nothing has been done with it yet. */
+const hiddenWhenVanished = (recording: Recording): boolean => recording.status === 'INITIALIZED' || recording.status === 'SKIPPED'
+
 /** Whether a known file missing from the listing is really gone (IO; the write is `markVanished`). */
 async function isVanished(
   root: string,
@@ -237,7 +239,7 @@ async function markVanished(
   recording: Recording,
   stored: LocalFileMetadata | undefined,
 ): Promise<void> {
-  const deleteIt = recording.status === 'INITIALIZED' || recording.status === 'SKIPPED'
+  const deleteIt = hiddenWhenVanished(recording)
   const now = ctx.now()
   const metadata: LocalFileMetadata = {
     ...(stored ?? { kind: 'local_file', path: path.join(root, key), size: recording.size_bytes ?? 0, mtime: now.toISOString() }),
