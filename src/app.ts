@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './platform/clock.js'
 import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
 import type { SecretStore } from './platform/secrets.js'
-import type { Publishers } from './providers/types.js'
+import type { AiProviders, ProviderEnv, Publishers } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
@@ -86,6 +86,15 @@ const PUBLISHERS: Publishers = {
   local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
 }
 
+/** Speech and chat clients, each module loaded on first use. */
+function aiProviders(providerEnv: ProviderEnv): AiProviders {
+  return {
+    transcriber: async (config) => (await import('./providers/transcription/index.js')).createTranscriber(config, providerEnv),
+    textModel: async (config) => (await import('./providers/llm/index.js')).createTextModel(config, providerEnv),
+    checkApiKey: async (kind, access, control) => (await import('./providers/api-keys/check-api-key.js')).checkApiKey(kind, access, providerEnv, control),
+  }
+}
+
 export interface App {
   readonly env: RuntimeEnv
   readonly database: Database
@@ -119,10 +128,12 @@ function taskQueueOf(db: Executor): TaskQueuePort {
 /** What every service is built from except the database: clock, logger, media tools, secrets, publishers. */
 function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'> {
   let secretStore: Promise<SecretStore> | undefined
+  const clock = opts.clock ?? systemClock
+  const logger = opts.logger ?? createLogger(env.logLevel)
   return {
     env,
-    clock: opts.clock ?? systemClock,
-    logger: opts.logger ?? createLogger(env.logLevel),
+    clock,
+    logger,
     media: new MediaToolbox({ pathEnv: env.pathEnv, overrides: env.mediaTools, platform: env.platform, versionCache: path.join(env.dataDir, 'media-tools.json') }),
     // Opened on first use: loading and probing the keychain costs time most commands do not need to spend.
     secrets: () =>
@@ -130,6 +141,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
         openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform }),
       )),
     publishers: PUBLISHERS,
+    ai: aiProviders({ urls: env.urls, logger, clock }),
   }
 }
 

@@ -1,3 +1,7 @@
+import type { Clock } from '../platform/clock.js'
+import type { ServiceUrls } from '../platform/config.js'
+import type { Logger } from '../platform/logger.js'
+
 /**
  * Small capability interfaces the services depend on; each provider implements one and returns domain shapes.
  * Failures map to ProviderError so the job layer can decide about retries.
@@ -72,4 +76,118 @@ export interface PublisherConfigs {
  */
 export type Publishers = {
   readonly [P in VideoPublisher['platform']]?: (config: PublisherConfigs[P]) => Promise<VideoPublisher>
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Speech to text and chat models (API-key services: Fireworks, OpenAI-compatible transcription, DeepSeek and any
+ * OpenAI-compatible /chat/completions). Clients retry 429/5xx/network errors themselves (honouring Retry-After,
+ * else backoff, bounded, aborting on the signal) and throw ProviderError: auth (401/403: a hint to
+ * `recflow credentials test`), quota (402 / insufficient balance), permanent (other 4xx), transient (retries
+ * exhausted).
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/** The kinds of API-key credential (`recflow credentials add <kind>`). */
+export type ApiKeyKind = 'fireworks' | 'openai' | 'deepseek'
+
+export interface ApiKeyAccess {
+  apiKey: string
+  /** The credential's own base URL (`--base-url`), else null: the RECFLOW_*_URL variable or the default applies. */
+  baseUrl: string | null
+}
+
+export interface ProviderWord {
+  text: string
+  /** Seconds from the start of the audio file sent. */
+  start: number
+  end: number
+  probability?: number
+}
+
+export interface ProviderSegment {
+  text: string
+  start: number
+  end: number
+}
+
+/** One audio file's transcript, times relative to that file. */
+export interface ProviderTranscript {
+  language: string | null
+  durationS: number | null
+  text: string
+  /** Empty when the service gives no word timestamps (see Transcriber.wordTimestamps). */
+  words: ProviderWord[]
+  segments: ProviderSegment[]
+}
+
+export interface TranscribeRequest {
+  /** Mono 16 kHz audio file (Opus in Ogg, or MP3) under maxUploadBytes. */
+  file: string
+  durationS: number
+  /** ISO-639-1 style code, or null to detect. */
+  language: string | null
+  /** Style and vocabulary hint (the title plus the template's vocabulary). */
+  prompt: string
+}
+
+export interface Transcriber {
+  readonly provider: 'fireworks' | 'fireworks-batch' | 'openai'
+  readonly model: string
+  /** Largest upload the service takes, in bytes; the stage splits audio at silences under it. */
+  readonly maxUploadBytes: number
+  /** Whether the service returns word timestamps (else words are derived from segments). */
+  readonly wordTimestamps: boolean
+  /** US dollars per audio minute for estimates; null when unknown. */
+  readonly pricePerMinuteUsd: number | null
+  transcribe(req: TranscribeRequest, control?: { signal?: AbortSignal }): Promise<ProviderTranscript>
+}
+
+export interface TranscriberConfig {
+  provider: Transcriber['provider']
+  access: ApiKeyAccess
+  /** null = the provider's default model. */
+  model: string | null
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
+
+export interface ChatCompletion {
+  content: string
+  model: string
+  usage: { promptTokens: number; completionTokens: number } | null
+}
+
+/** Any OpenAI-compatible /chat/completions in JSON mode; the caller validates the JSON (and retries once). */
+export interface TextModel {
+  readonly provider: 'deepseek' | 'openai'
+  readonly model: string
+  /** Context window in tokens, for splitting long transcripts. */
+  readonly contextTokens: number
+  completeJson(messages: ChatMessage[], control?: { signal?: AbortSignal; maxTokens?: number }): Promise<ChatCompletion>
+}
+
+export interface TextModelConfig {
+  provider: TextModel['provider']
+  access: ApiKeyAccess
+  model: string | null
+}
+
+/** `recflow credentials test`: one cheap authenticated call. */
+export type ApiKeyCheck = { ok: true; detail: string } | { ok: false; kind: 'auth' | 'unreachable' | 'other'; detail: string }
+
+/** What a provider client is built with besides its own config (DESIGN.md §4: {http, credentials, logger, clock}). */
+export interface ProviderEnv {
+  /** Base URLs (RECFLOW_*_URL overrides applied); paths under each base are the real service's. */
+  urls: ServiceUrls
+  logger: Logger
+  clock: Clock
+}
+
+/** The speech and chat clients, wired by the composition root (each module loaded on first use). */
+export interface AiProviders {
+  transcriber(config: TranscriberConfig): Promise<Transcriber>
+  textModel(config: TextModelConfig): Promise<TextModel>
+  checkApiKey(kind: ApiKeyKind, access: ApiKeyAccess, control?: { signal?: AbortSignal }): Promise<ApiKeyCheck>
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.js'
 import type { RuntimeEnv } from '../platform/config.js'
 import type { Logger } from '../platform/logger.js'
 import type { SecretStore } from '../platform/secrets.js'
-import type { Publishers } from '../providers/types.js'
+import type { AiProviders, Publishers } from '../providers/types.js'
 
 /** Who a service call acts for. Every repository call inside goes through scopes.forUser(user.id). */
 export interface UserRef {
@@ -54,4 +54,6 @@ export interface ServiceDeps {
   readonly secrets: () => Promise<SecretStore>
   /** Publisher factories by platform, wired by the composition root (services never import a provider). */
   readonly publishers: Publishers
+  /** Speech-to-text and chat clients (API-key services), wired by the composition root. */
+  readonly ai: AiProviders
 }

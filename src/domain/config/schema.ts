@@ -14,6 +14,8 @@ const ratio = () =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1')
 const flag = () => z.boolean({ error: 'must be true or false' })
 const text = () => z.string({ error: 'must be a string' })
+const credentialId = () =>
+  z.number({ error: 'must be a credential id (a number)' }).int('must be an integer').positive('must be positive').nullable()
 
 const processing = strictSection({
   enabled: flag().describe('Trim silence from the recording').default(true),
@@ -39,10 +41,18 @@ const processing = strictSection({
 const transcription = strictSection({
   enabled: flag().describe('Transcribe the recording').default(true),
   provider: z
-    .enum(['fireworks', 'openai'], { error: 'must be "fireworks" or "openai"' })
+    .enum(['fireworks', 'fireworks-batch', 'openai'], { error: 'must be "fireworks", "fireworks-batch" or "openai"' })
     .nullable()
     .describe('Transcription service; null = not configured')
     .default(null),
+  credential_id: credentialId().describe('API-key credential to use; null = your only credential of that kind').default(null),
+  concurrency: z
+    .number({ error: 'must be a number of requests' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 16')
+    .max(16, 'must be between 1 and 16')
+    .describe('Audio pieces transcribed at the same time')
+    .default(4),
   model: text().min(1, 'must not be empty').nullable().describe("Model name; null = the provider's default").default(null),
   language: z
     .string({ error: 'must be a language code such as "en"' })
@@ -65,6 +75,12 @@ const topics = strictSection({
     .enum(['short', 'medium', 'long'], { error: 'must be "short", "medium" or "long"' })
     .describe('How fine-grained the topic list is')
     .default('long'),
+  provider: z
+    .enum(['deepseek', 'openai'], { error: 'must be "deepseek" or "openai"' })
+    .describe('Chat service (any OpenAI-compatible /chat/completions; base URL from the credential or RECFLOW_LLM_URL)')
+    .default('deepseek'),
+  model: text().min(1, 'must not be empty').nullable().describe("Chat model; null = the provider's default").default(null),
+  credential_id: credentialId().describe('API-key credential to use; null = your only credential of that kind').default(null),
 })
 
 const subtitles = strictSection({

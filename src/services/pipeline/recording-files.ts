@@ -18,6 +18,12 @@ export function recordingFiles(mediaDir: string, userId: number, recordingId: nu
     editList: path.join(dir, 'edit-list.json'),
     poster: path.join(dir, 'poster.jpg'),
     transcript: path.join(dir, 'transcript.json'),
+    /** The transcript as readable text (paragraphs by segment). */
+    transcriptText: path.join(dir, 'transcript.txt'),
+    /** Transcription audio pieces (asr.ogg or asr-000.ogg, ...), kept until TRANSCRIBE completes. */
+    asrStem: 'asr',
+    /** WebVTT chapters file from the active topics. */
+    chapters: path.join(dir, 'chapters.vtt'),
     srt: path.join(dir, 'subtitles.srt'),
     vtt: path.join(dir, 'subtitles.vtt'),
   }

@@ -20,7 +20,7 @@ describe('listConfigPaths', () => {
     expect(types['processing.enabled']).toBe('boolean')
     expect(types['processing.silence_threshold']).toBe('number')
     expect(types['processing.trim_mode']).toBe('"edges" | "pauses"')
-    expect(types['transcription.provider']).toBe('"fireworks" | "openai" | null')
+    expect(types['transcription.provider']).toBe('"fireworks" | "fireworks-batch" | "openai" | null')
     expect(types['transcription.language']).toBe('string | null')
     expect(types['transcription.vocabulary']).toBe('string[]')
     expect(types['subtitles.formats']).toBe('("srt" | "vtt")[]')

@@ -149,7 +149,7 @@ describe('parseConfigValue: paths', () => {
     const e = errorOf(() => parseConfigValue('topics', 'true'))
     expect(e.code).toBe('usage')
     expect(e.message).toBe('topics is a section, not a value')
-    expect(e.hint).toBe('use one of its keys: topics.enabled, topics.granularity')
+    expect(e.hint).toBe('use one of its keys: topics.enabled, topics.granularity, topics.provider, topics.model, topics.credential_id')
   })
 
   it('refuses a path below a value', () => {

@@ -37,7 +37,7 @@ describe('partialConfigSchema', () => {
   it('rejects unknown keys in a section, naming the allowed keys', () => {
     const result = partialConfigSchema.safeParse({ topics: { granularity: 'short', depth: 2 } })
     expect(result.success).toBe(false)
-    expect(result.error?.issues[0]?.message).toBe('unknown key "depth" (allowed keys: enabled, granularity)')
+    expect(result.error?.issues[0]?.message).toBe('unknown key "depth" (allowed keys: enabled, granularity, provider, model, credential_id)')
   })
 
   it('rejects unknown sections, naming the allowed sections', () => {
