@@ -79,7 +79,7 @@ export async function startFakeServer(routes: Route[], opts: { notFound?: (req: 
         const faultIndex = faults.findIndex((f) => key.startsWith(f.route))
         let answer: FakeResponse | undefined
         if (faultIndex !== -1) {
-          const [{ fault }] = faults.splice(faultIndex, 1)
+          const fault = faults.splice(faultIndex, 1)[0]!.fault
           if ('drop' in fault) {
             incoming.socket.destroy()
             return
