@@ -91,7 +91,10 @@ function aiProviders(providerEnv: ProviderEnv): AiProviders {
   return {
     transcriber: async (config) => (await import('./providers/transcription/index.js')).createTranscriber(config, providerEnv),
     textModel: async (config) => (await import('./providers/llm/index.js')).createTextModel(config, providerEnv),
-    checkApiKey: async (kind, access, control) => (await import('./providers/api-keys/check-api-key.js')).checkApiKey(kind, access, providerEnv, control),
+    checkApiKey: async (kind, access, control) =>
+      kind === 'deepseek'
+        ? (await import('./providers/llm/index.js')).checkChatKey(access, providerEnv, control)
+        : (await import('./providers/transcription/index.js')).checkTranscriptionKey(kind, access, providerEnv, control),
   }
 }
 
