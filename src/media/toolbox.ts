@@ -11,7 +11,7 @@ export interface MediaToolsReport {
  * Locates ffmpeg/ffprobe and probes their capabilities once per app (createApp builds one toolbox and passes it
  * down). The memo lives in the instance, never in module state. A failed lookup is not remembered, so a user
  * who installs ffmpeg after an error does not have to restart the daemon. The locating and probing code (and
- * execa) is imported on first use: building the app for a command that never runs ffmpeg loads none of it.
+ * child_process) is imported on first use: building the app for a command that never runs ffmpeg loads none of it.
  */
 export class MediaToolbox {
   readonly #options: Omit<LocateOptions, 'signal'>
