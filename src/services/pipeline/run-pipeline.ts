@@ -12,7 +12,9 @@ import { persistDerivedStatus } from './recording-status.js'
 import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
 import { processStage } from './stage-process.js'
-import { subtitlesStage, topicsStage, transcribeStage } from './stage-transcription.js'
+import { subtitlesStage } from './stage-subtitles.js'
+import { topicsStage } from './stage-topics.js'
+import { transcribeStage } from './stage-transcribe.js'
 import type { StageContext, StageHandlers, StageOutcome } from './stage-types.js'
 
 const HANDLERS: StageHandlers = {
