@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './platform/logger.js'
 import type { SecretStore } from './platform/secrets.js'
 import type { AiProviders, ProviderEnv, Publishers } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
+import type { CredentialsService } from './services/credentials/credentials.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
 import type { ImportRecordingService } from './services/import-recording.js'
@@ -37,6 +38,7 @@ export interface Services {
   pipeline: PipelineService
   run: RunService
   demo: DemoService
+  credentials: CredentialsService
 }
 export type ServiceName = keyof Services
 
@@ -60,6 +62,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   sync: async (deps) => (await import('./services/sync/sync-sources.js')).syncService(deps),
   imports: async (deps) => (await import('./services/import-recording.js')).importRecordingService(deps),
   pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
+  credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),

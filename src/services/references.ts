@@ -1,6 +1,6 @@
 import type { Template, UserScope } from '../db/index.js'
 import { RecflowError } from '../domain/errors.js'
-import { getAtPath, setAtPath } from '../domain/config/paths.js'
+import { getAtPath, setAtPath, unsetAtPath } from '../domain/config/paths.js'
 import { listAll } from './paging.js'
 
 /*
@@ -10,7 +10,7 @@ import { listAll } from './paging.js'
  */
 
 export interface ReferenceUser {
-  kind: 'template' | 'recording' | 'config'
+  kind: 'template' | 'recording' | 'config' | 'preset' | 'source'
   id?: number
   name: string
   /** Where the reference sits, e.g. `output_config.preset_ids`. */
@@ -78,6 +78,7 @@ export async function sourceUsers(scope: UserScope, sourceId: number): Promise<R
 export function describeUsers(users: ReferenceUser[]): string {
   const recordings = users.filter((u) => u.kind === 'recording')
   const named = [
+    ...users.filter((u) => u.kind === 'preset' || u.kind === 'source').map((u) => `${u.kind} ${u.id} "${u.name}"`),
     ...users.filter((u) => u.kind === 'template').map((u) => `template ${u.id} "${u.name}" (${u.field})`),
     ...recordings.slice(0, LISTED).map((u) => `recording ${u.id} "${u.name}"`),
     ...users.filter((u) => u.kind === 'config').map((u) => `${u.name} (${u.field})`),
@@ -86,9 +87,10 @@ export function describeUsers(users: ReferenceUser[]): string {
   return named.join(', ') + (more > 0 ? `, and ${more} more recording${more === 1 ? '' : 's'}` : '')
 }
 
-export function refuseInUse(what: 'preset' | 'source', id: number, users: ReferenceUser[], command: string): never {
+export function refuseInUse(what: 'preset' | 'source' | 'credential', id: number, users: ReferenceUser[], command: string): never {
+  const from = what === 'credential' ? 'detach it from them' : 'take it out of those templates'
   throw new RecflowError('conflict', `${what} ${id} is still used by ${describeUsers(users)}`, {
-    hint: `change those first, or run \`recflow ${command} ${id} --force\` to remove it and take it out of those templates`,
+    hint: `change those first, or run \`recflow ${command} ${id} --force\` to remove it and ${from}`,
     details: { users },
   })
 }
@@ -150,4 +152,66 @@ export async function danglingSourceIds(scope: UserScope, template: Pick<Templat
   const out: number[] = []
   for (const id of new Set(idsIn(template.matching_rules, 'source_ids'))) if ((await scope.sources.get(id)) === undefined) out.push(id)
   return out
+}
+
+/** Where a processing config names an API-key credential (user config, template processing_config, overrides). */
+const CREDENTIAL_CONFIG_PATHS = ['transcription.credential_id', 'topics.credential_id']
+
+const namesCredential = (doc: unknown, path: string, id: number) => getAtPath(doc, path) === id
+
+/**
+ * Who uses a credential: presets and sources by their credential_id column, and the user config, templates'
+ * processing_config and recordings' overrides by transcription.credential_id / topics.credential_id.
+ */
+export async function credentialUsers(scope: UserScope, credentialId: number): Promise<ReferenceUser[]> {
+  const users: ReferenceUser[] = []
+  for (const p of await listAll((page) => scope.presets.list({}, page))) {
+    if (p.credential_id === credentialId) users.push({ kind: 'preset', id: p.id, name: p.name, field: 'credential_id' })
+  }
+  for (const s of await listAll((page) => scope.sources.list({}, page))) {
+    if (s.credential_id === credentialId) users.push({ kind: 'source', id: s.id, name: s.name, field: 'credential_id' })
+  }
+  for (const t of await allTemplates(scope)) {
+    for (const path of CREDENTIAL_CONFIG_PATHS) {
+      if (namesCredential(t.processing_config, path, credentialId)) users.push({ kind: 'template', id: t.id, name: t.name, field: `processing_config.${path}` })
+    }
+  }
+  for (const r of await listAll((page) => scope.recordings.list({ includeDeleted: true }, page))) {
+    for (const path of CREDENTIAL_CONFIG_PATHS) {
+      if (namesCredential(r.processing_config_override, path, credentialId)) {
+        users.push({ kind: 'recording', id: r.id, name: r.display_name, field: `processing_config_override.${path}` })
+      }
+    }
+  }
+  const config = (await scope.configs.get())?.config
+  for (const path of CREDENTIAL_CONFIG_PATHS) {
+    if (namesCredential(config, path, credentialId)) users.push({ kind: 'config', name: 'your config', field: path })
+  }
+  return users
+}
+
+/** A copy of `doc` without the credential paths that name `id` (they then inherit: null = the only one of its kind). */
+function withoutCredential(doc: Json, id: number): Json {
+  let out = doc
+  for (const path of CREDENTIAL_CONFIG_PATHS) if (namesCredential(out, path, id)) out = unsetAtPath(out, path)
+  return out
+}
+
+/** Takes a credential out of everything credentialUsers found (inside the removal's transaction). */
+export async function detachCredential(tx: UserScope, credentialId: number, users: ReferenceUser[]): Promise<ReferenceUser[]> {
+  const ids = (kind: ReferenceUser['kind']) => new Set(users.filter((u) => u.kind === kind).map((u) => u.id!))
+  for (const id of ids('preset')) await tx.presets.update(id, { credential_id: null })
+  for (const id of ids('source')) await tx.sources.update(id, { credential_id: null })
+  for (const id of ids('template')) {
+    const t = (await tx.templates.get(id))!
+    await tx.templates.update(id, { processing_config: withoutCredential(t.processing_config as Json, credentialId) })
+  }
+  for (const id of ids('recording')) {
+    const r = (await tx.recordings.get(id))!
+    await tx.recordings.update(id, { processing_config_override: withoutCredential(r.processing_config_override as Json, credentialId) })
+  }
+  if (users.some((u) => u.kind === 'config')) {
+    await tx.configs.set(withoutCredential((await tx.configs.get())!.config as Json, credentialId))
+  }
+  return users
 }
