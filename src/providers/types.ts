@@ -156,6 +156,8 @@ export interface ChatMessage {
 export interface ChatCompletion {
   content: string
   model: string
+  /** `stop`, `length` (the JSON was cut: raise max tokens), `content_filter`, ...; null when not given. */
+  finishReason?: string | null
   usage: { promptTokens: number; completionTokens: number } | null
 }
 
