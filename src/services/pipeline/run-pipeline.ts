@@ -82,6 +82,22 @@ function recordStageOutcome(scope: UserScope, rec: Recording, rowId: number, sta
 }
 
 /**
+ * A stage (re)started: IN_PROGRESS, its previous outputs no longer recorded, and the derived status, in one
+ * write. PROCESS removes the previous processed media before writing the new one (see OutputSet), so the
+ * recording's processed_file is cleared here first: a re-trim that fails, is cancelled or is killed leaves a
+ * recording that says it has no processed media, and the next run makes it again.
+ */
+function recordStageStart(scope: UserScope, rec: Recording, row: Pick<ProcessingStage, 'id' | 'attempts'>, stage: StageType): Promise<Recording> {
+  return scope.transaction(async (tx) => {
+    await tx.stages.update(row.id, {
+      status: 'IN_PROGRESS', stage_meta: null, started_at: new Date(), completed_at: null, failed_reason: null, skip_reason: null, attempts: row.attempts + 1,
+    })
+    const current = stage === 'PROCESS' && rec.processed_file !== null ? ((await tx.recordings.update(rec.id, { processed_file: null })) ?? rec) : rec
+    return (await persistDerivedStatus(tx, current)) ?? current
+  })
+}
+
+/**
  * Runs a recording through download -> process -> transcribe -> topics -> subtitles -> upload. Each stage is
  * idempotent: a COMPLETED (or SKIPPED) stage is not redone unless forced, so a run resumes from the first
  * unfinished stage, after a crash too. Stage rows and the recording status are written at every transition, in
@@ -133,15 +149,9 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       progress: (percent, o = {}) => emit({ type: 'progress', recordingId: rec!.id, stage, percent, ...o }),
     }
     emit({ type: 'stage-started', recordingId: rec.id, stage })
-    if (!dryRun) {
-      await scope.stages.update(row.id, { status: 'IN_PROGRESS', started_at: new Date(), completed_at: null, failed_reason: null, skip_reason: null, attempts: row.attempts + 1 })
-      rec = (await persistDerivedStatus(scope, rec)) ?? rec
-    }
-    let cleaning: Promise<void> | undefined
+    if (!dryRun) rec = await recordStageStart(scope, rec, row, stage)
     try {
       const outcome = await HANDLERS[stage](ctx)
-      // Replaced files are removed while the outcome is recorded.
-      cleaning = outcome.status === 'COMPLETED' ? outcome.cleanup?.() : undefined
       if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
       if (outcome.status === 'COMPLETED') {
         previous[stage] = outcome.meta
@@ -168,7 +178,6 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })
       throw e
     }
-    await cleaning
     if (stage === opts.stopAfter) {
       return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets: [] }
     }

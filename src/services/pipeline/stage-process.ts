@@ -48,8 +48,9 @@ function slice(ctx: StageContext, from: number, to: number, totalS: () => number
 /**
  * Trims silence: detection on the audio stream alone, a keyframe-aware plan, then a stream copy (`edges`) or a
  * re-encode (`pauses`). Writes the processed media, the edit list (kept intervals in original time) and a
- * poster frame as one set: the previous set stays whole until all three are written, then all are replaced;
- * `dryRun` stops after the plan and writes nothing.
+ * poster frame as one set: the previous set is removed before the new one is written (the runner has already
+ * recorded that the recording has no processed media), and the new one appears whole or not at all; `dryRun`
+ * stops after the plan and writes nothing.
  */
 export const processStage: StageHandler = async (ctx) => {
   const cfg = ctx.config.processing
@@ -109,7 +110,7 @@ export const processStage: StageHandler = async (ctx) => {
   const output = ctx.files.processed.replace(/\.[^./]+$/, path.extname(source).toLowerCase() || '.mp4')
   // The poster is taken from the source at the same moment of the processed timeline, while the trim runs.
   const atS = (plan.editList.keep[0]?.start ?? 0) + cfg.poster_time
-  const set = new OutputSet()
+  const set = new OutputSet([output, ctx.files.poster, ctx.files.editList])
   const [result, poster] = await set.write(ctx.files.dir, async () => {
     const written = await together(
       ctx.signal,
@@ -132,8 +133,6 @@ export const processStage: StageHandler = async (ctx) => {
       poster_file: poster,
     },
     message: keptMessage(result.durationS, media.durationS),
-    // The replaced files are removed while the runner records the outcome.
-    cleanup: () => set.discard(),
   }
 }
 

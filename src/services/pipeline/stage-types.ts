@@ -22,13 +22,7 @@ export interface StageContext {
 }
 
 export type StageOutcome =
-  | {
-      status: 'COMPLETED'
-      meta: Record<string, unknown>
-      message?: string
-      /** Work left once the outcome is known (e.g. removing replaced files); runs while the outcome is recorded, never throws. */
-      cleanup?: () => Promise<void>
-    }
+  | { status: 'COMPLETED'; meta: Record<string, unknown>; message?: string }
   | { status: 'SKIPPED'; reason: string }
 
 export type StageHandler = (ctx: StageContext) => Promise<StageOutcome>

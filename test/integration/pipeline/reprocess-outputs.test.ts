@@ -9,9 +9,11 @@ import { silentLogger } from '../../../src/platform/logger.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
 
 /*
- * Re-processing a recording whose outputs exist: the processed media, its poster and its edit list are one set.
- * A run that writes them replaces all three (none of the old ones is left in place); a run that fails or is
- * cancelled leaves all three old ones whole, and no part file.
+ * Re-processing a recording whose outputs exist: the processed media, its poster and its edit list are one set,
+ * derived from the source. The previous set is removed before the new one is written (keeping a 1 GB output
+ * whole while its successor is written made the kernel write it back meanwhile), after the recording has been
+ * marked as having no processed media: a run that fails or is cancelled leaves no set at all, a recording that
+ * says so, and the next run makes the set again.
  */
 
 let home: string
@@ -50,38 +52,50 @@ async function processedOnce(name: string) {
   return { scope, rec, dir, files, hashes, before: hashes() }
 }
 
+async function processStage(r: { scope: ReturnType<typeof forUser>; rec: { id: number } }) {
+  return (await r.scope.stages.list({ recording_id: r.rec.id })).items.find((s) => s.stage_type === 'PROCESS')!
+}
+
 describe('re-processing a recording whose outputs exist', () => {
-  it('replaces the processed media, the poster and the edit list together, and leaves nothing old behind', { timeout: 120_000 }, async () => {
+  it('removes the previous set before writing the new one, then has only the new set', { timeout: 120_000 }, async () => {
     const r = await processedOnce('Replaced')
-    const oldInode = fs.statSync(r.files.processed).ino
-    const result = await (await app.service('pipeline')).run(app.localUser, {
-      recordingId: r.rec.id,
-      force: ['PROCESS'],
-      stopAfter: 'PROCESS',
-      runOverride: { processing: { padding_before: 1 } },
-    })
+    const seenWhileWriting: string[][] = []
+    const recordedWhileWriting: Array<Promise<unknown>> = []
+    const result = await (await app.service('pipeline')).run(
+      app.localUser,
+      // pauses re-encodes the video: the write lasts long enough to report progress while it runs.
+      { recordingId: r.rec.id, force: ['PROCESS'], stopAfter: 'PROCESS', runOverride: { processing: { trim_mode: 'pauses', padding_before: 1 } } },
+      {
+        onEvent: (e) => {
+          // 35-95 % is the write (0-35 % is detection): the old set is already gone, only parts are there.
+          if (e.type === 'progress' && e.stage === 'PROCESS' && e.percent > 40 && e.percent < 95) {
+            seenWhileWriting.push(fs.readdirSync(r.dir).sort())
+            // ...and the database already said so (a crash here leaves an honest recording).
+            recordedWhileWriting.push(Promise.all([r.scope.recordings.get(r.rec.id), processStage(r)]).then(([rec, st]) => [rec!.processed_file, st.status, st.stage_meta]))
+          }
+        },
+      },
+    )
     expect(result.stages.find((s) => s.stage === 'PROCESS')).toMatchObject({ outcome: 'completed' })
+    expect(seenWhileWriting.length).toBeGreaterThan(0)
+    for (const names of seenWhileWriting) expect(names.every((n) => n.endsWith('.part'))).toBe(true)
+    for (const recorded of await Promise.all(recordedWhileWriting)) expect(recorded).toEqual([null, 'IN_PROGRESS', null])
     const after = r.hashes()
     expect(after.processed).not.toBe(r.before.processed)
     expect(after.poster).not.toBe(r.before.poster)
     expect(after.editList).not.toBe(r.before.editList)
-    expect(fs.statSync(r.files.processed).ino).not.toBe(oldInode)
-    const meta = (await r.scope.stages.list({ recording_id: r.rec.id })).items.find((s) => s.stage_type === 'PROCESS')!.stage_meta as {
-      keep: unknown
-      processed_size_bytes: number
-    }
+    const meta = (await processStage(r)).stage_meta as { keep: unknown; processed_size_bytes: number }
     expect(JSON.parse(fs.readFileSync(r.files.editList, 'utf8')).keep).toEqual(meta.keep)
     expect(meta.processed_size_bytes).toBe(fs.statSync(r.files.processed).size)
-    // Only the new set: the replaced files are gone once the run returns.
+    expect((await r.scope.recordings.get(r.rec.id))!.processed_file).toBe(r.files.processed)
     expect(fs.readdirSync(r.dir).sort()).toEqual(['edit-list.json', 'poster.jpg', 'processed.mp4'])
   })
 
-  it('keeps all three old outputs when the new run is cancelled while it writes (the poster was already done)', { timeout: 120_000 }, async () => {
+  it('leaves no set and a recording without processed media when the new run is cancelled while it writes; the next run makes it again', { timeout: 120_000 }, async () => {
     const r = await processedOnce('Cancelled')
     const controller = new AbortController()
     const run = (await app.service('pipeline')).run(
       app.localUser,
-      // pauses re-encodes the video: slow enough to cancel half-way, long after the poster frame is written.
       { recordingId: r.rec.id, force: ['PROCESS'], stopAfter: 'PROCESS', runOverride: { processing: { trim_mode: 'pauses', padding_before: 1 } } },
       {
         signal: controller.signal,
@@ -91,9 +105,19 @@ describe('re-processing a recording whose outputs exist', () => {
       },
     )
     await expect(run).rejects.toMatchObject({ code: 'cancelled' })
-    expect(r.hashes()).toEqual(r.before)
-    expect(fs.readdirSync(r.dir).sort()).toEqual(['edit-list.json', 'poster.jpg', 'processed.mp4'])
-    const stage = (await r.scope.stages.list({ recording_id: r.rec.id })).items.find((s) => s.stage_type === 'PROCESS')!
+    // Neither the old set nor a part of the new one: the stage and the recording say there is nothing.
+    expect(fs.readdirSync(r.dir)).toEqual([])
+    const stage = await processStage(r)
     expect(stage.status).toBe('PENDING')
+    expect(stage.stage_meta).toBeNull()
+    const rec = (await r.scope.recordings.get(r.rec.id))!
+    expect(rec.processed_file).toBeNull()
+    expect(rec.status).not.toBe('PROCESSED')
+
+    // The next run, not forced, sees PROCESS unfinished and makes the set again.
+    const next = await (await app.service('pipeline')).run(app.localUser, { recordingId: r.rec.id, stopAfter: 'PROCESS' })
+    expect(next.stages.find((s) => s.stage === 'PROCESS')).toMatchObject({ outcome: 'completed' })
+    expect(fs.readdirSync(r.dir).sort()).toEqual(['edit-list.json', 'poster.jpg', 'processed.mp4'])
+    expect((await r.scope.recordings.get(r.rec.id))!.processed_file).toBe(r.files.processed)
   })
 })
