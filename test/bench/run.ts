@@ -16,7 +16,8 @@
  *
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
- * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last.
+ * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last;
+ * RECFLOW_BENCH_SKIP=startup,first-sync leaves them out (the trim part alone).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -89,7 +90,8 @@ async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = pro
 }
 
 // Start-up first (about two minutes; alone: `node dist/test/bench/startup.js`), then the media work.
-await runStartupBench()
+const SKIP = (process.env.RECFLOW_BENCH_SKIP ?? '').split(',')
+if (!SKIP.includes('startup')) await runStartupBench()
 
 const tools = await locateMediaTools({ pathEnv: process.env.PATH ?? '' })
 const ffmpeg = tools.ffmpeg.path
@@ -139,7 +141,8 @@ try {
     const r = retrim.at(-1)!
     console.error(
       `round ${round + 1}/${ROUNDS}: fresh recflow ${f.recflow.wallS.toFixed(2)} s / bare ${f.bare.wallS.toFixed(2)} s, ` +
-        `re-trim recflow ${r.recflow.wallS.toFixed(2)} s / bare ${r.bare.wallS.toFixed(2)} s`,
+        `re-trim recflow ${r.recflow.wallS.toFixed(2)} s / bare ${r.bare.wallS.toFixed(2)} s ` +
+        `(CPU fresh ${f.recflow.cpuS.toFixed(2)} / ${f.bare.cpuS.toFixed(2)} s, re-trim ${r.recflow.cpuS.toFixed(2)} / ${r.bare.cpuS.toFixed(2)} s)`,
     )
   }
 
@@ -183,5 +186,7 @@ try {
 }
 
 // Last, the first sync of 1,000 and 10,000 files (alone: `node dist/test/bench/first-sync.js`).
-const { benchFirstSync } = await import('./first-sync.js')
-await benchFirstSync()
+if (!SKIP.includes('first-sync')) {
+  const { benchFirstSync } = await import('./first-sync.js')
+  await benchFirstSync()
+}
