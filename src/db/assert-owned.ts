@@ -18,6 +18,7 @@ const LABELS: Record<OwnedTableName, string> = {
   output_presets: 'preset',
   output_targets: 'output target',
   processing_stages: 'processing stage',
+  topic_sets: 'topic set',
   automation_jobs: 'automation job',
   automation_job_runs: 'automation job run',
   tasks: 'task',

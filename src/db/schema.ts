@@ -208,6 +208,22 @@ export interface ProcessingStagesTable extends Timestamps {
   attempts: Generated<number>
 }
 
+export interface TopicSetsTable extends Timestamps {
+  id: Generated<number>
+  user_id: number
+  recording_id: number
+  version: number
+  is_active: Generated<Flag>
+  main_topic: string
+  summary: string
+  /** [{title, start}], start in seconds of the processed video. */
+  topics: JsonText
+  provider: string
+  model: string
+  granularity: string
+  meta: JsonText | null
+}
+
 export interface AutomationJobsTable extends Timestamps {
   id: Generated<number>
   user_id: number
@@ -287,6 +303,7 @@ export interface DB {
   output_presets: OutputPresetsTable
   output_targets: OutputTargetsTable
   processing_stages: ProcessingStagesTable
+  topic_sets: TopicSetsTable
   automation_jobs: AutomationJobsTable
   automation_job_runs: AutomationJobRunsTable
   tasks: TasksTable

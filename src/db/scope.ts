@@ -17,6 +17,7 @@ import { taskEventRepository } from './repositories/task-events.js'
 import { taskQueue } from './repositories/task-queue.js'
 import { taskRepository } from './repositories/tasks.js'
 import { templateRepository } from './repositories/templates.js'
+import { topicSetRepository } from './repositories/topic-sets.js'
 import { profileRepository, userAdminRepository } from './repositories/users.js'
 import { inTransaction, type Executor } from './transaction.js'
 import { isId } from './values.js'
@@ -50,6 +51,7 @@ function userRepositories(executor: Executor, userId: number) {
     presets: presetRepository(executor, userId),
     targets: targetRepository(executor, userId),
     stages: stageRepository(executor, userId),
+    topicSets: topicSetRepository(executor, userId),
     automationJobs: automationJobRepository(executor, userId),
     jobRuns: jobRunRepository(executor, userId),
     tasks: taskRepository(executor, userId),

@@ -166,6 +166,14 @@ const CASES: Record<string, Case> = {
   'stages.update': async ({ as, b }) => nothing(await as.stages.update(b.stage, { status: 'FAILED' })),
   'stages.remove': async ({ as, b }) => nothing(await as.stages.remove(b.stage)),
 
+  'topicSets.get': async ({ as, b }) => nothing(await as.topicSets.get(b.topicSet)),
+  'topicSets.listForRecording': async ({ as, b }) => expect(await as.topicSets.listForRecording(b.recording)).toEqual([]),
+  'topicSets.active': async ({ as, b }) => nothing(await as.topicSets.active(b.recording)),
+  'topicSets.addActive': async ({ as, b }) =>
+    rejectsNotFound(as.topicSets.addActive({ recording_id: b.recording, main_topic: 'x', summary: 'y', topics: [], provider: 'p', model: 'm', granularity: 'long' })),
+  'topicSets.activate': async ({ as, b }) => nothing(await as.topicSets.activate(b.recording, 1)),
+  'topicSets.remove': async ({ as, b }) => nothing(await as.topicSets.remove(b.topicSet)),
+
   'automationJobs.get': async ({ as, b }) => nothing(await as.automationJobs.get(b.job)),
   'automationJobs.list': async (ctx) => mine(ctx, (await ctx.as.automationJobs.list()).items),
   'automationJobs.create': async ({ as, b }) => {

@@ -15,6 +15,7 @@ export interface Tenant {
   sourceMetadata: number
   target: number
   stage: number
+  topicSet: number
   job: number
   jobRun: number
   task: number
@@ -51,6 +52,15 @@ export async function seedTenant(db: Kysely<DB>, email: string, n: number): Prom
   const metadata = await s.sourceMetadata.set(recording.id, { input_source_id: source.id, metadata: { n } })
   const { target } = await s.targets.ensure({ recording_id: recording.id, preset_id: preset.id, target_type: 'youtube' })
   const stage = await s.stages.ensure(recording.id, 'DOWNLOAD')
+  const topicSet = await s.topicSets.addActive({
+    recording_id: recording.id,
+    main_topic: `Topic ${n}`,
+    summary: `Summary ${n}`,
+    topics: [{ title: `Start ${n}`, start: 0 }],
+    provider: 'deepseek',
+    model: 'deepseek-v4-flash',
+    granularity: 'long',
+  })
   const job = await s.automationJobs.create({
     name: `job-${n}`,
     schedule: { cron: '0 * * * *' },
@@ -86,6 +96,7 @@ export async function seedTenant(db: Kysely<DB>, email: string, n: number): Prom
     sourceMetadata: metadata.id,
     target: target.id,
     stage: stage.id,
+    topicSet: topicSet.id,
     job: job.id,
     jobRun: jobRun.id,
     task: task.id,
@@ -112,6 +123,7 @@ export const OWNED_TABLES: readonly Exclude<TableName, 'users' | 'subscription_p
   'output_presets',
   'output_targets',
   'processing_stages',
+  'topic_sets',
   'automation_jobs',
   'automation_job_runs',
   'tasks',

@@ -26,6 +26,7 @@ const TABLES = [
   'output_presets',
   'output_targets',
   'processing_stages',
+  'topic_sets',
   'automation_jobs',
   'automation_job_runs',
   'tasks',
@@ -158,7 +159,8 @@ describe('the initial migration', () => {
     const m = migrations['0001_initial']
     if (m?.down === undefined) throw new Error('0001_initial has no down')
     await current.database.db.transaction().execute(async (tx) => {
-      await m.down!(tx)
+      // The later migrations go down first, newest first, as a real rollback would run them.
+      for (const name of Object.keys(migrations).sort().reverse()) await migrations[name]!.down!(tx)
       const left = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%'`.execute(tx)
       expect(left.rows).toEqual([])
       await m.up(tx)
