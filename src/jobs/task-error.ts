@@ -45,7 +45,8 @@ export function toStoredError(error: unknown, transient?: boolean): StoredTaskEr
   const out: StoredTaskError = isRecflowError(error)
     ? { code: error.code, message: error.message }
     : { code: codeOfForeign(error), message: error instanceof Error ? error.message : String(error) }
-  if (isRecflowError(error) && error.hint) out.hint = error.hint
+  const hint = isRecflowError(error) ? error.hint : asRecord(error)?.hint
+  if (typeof hint === 'string' && hint !== '') out.hint = hint
   const details = jsonSafe(isRecflowError(error) ? error.details : providerFields(error))
   if (details !== undefined) out.details = details
   if (transient !== undefined) out.transient = transient

@@ -15,7 +15,8 @@ export interface ServiceUrls {
   vkApi: string
   vkId: string
   vkOauth: string
-  fireworksAudio: string
+  /** undefined: each Fireworks model's own host (API-CONTRACTS.md §D.1). */
+  fireworksAudio: string | undefined
   fireworksBatch: string
   transcribe: string | undefined
   llm: string
@@ -55,7 +56,7 @@ const DEFAULT_URLS: ServiceUrls = {
   vkApi: 'https://api.vk.com/method',
   vkId: 'https://id.vk.com',
   vkOauth: 'https://oauth.vk.com',
-  fireworksAudio: 'https://audio-prod.api.fireworks.ai',
+  fireworksAudio: undefined,
   fireworksBatch: 'https://audio-batch.api.fireworks.ai',
   transcribe: undefined,
   llm: 'https://api.deepseek.com',

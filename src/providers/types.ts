@@ -12,12 +12,15 @@ export class ProviderError extends Error {
   readonly provider: string
   readonly kind: ProviderErrorKind
   readonly retryAfterMs?: number
-  constructor(provider: string, kind: ProviderErrorKind, message: string, opts: { retryAfterMs?: number; cause?: unknown } = {}) {
+  /** What the user can do about it (a command that exists), e.g. `recflow credentials test 3`. */
+  readonly hint?: string
+  constructor(provider: string, kind: ProviderErrorKind, message: string, opts: { retryAfterMs?: number; hint?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'ProviderError'
     this.provider = provider
     this.kind = kind
     this.retryAfterMs = opts.retryAfterMs
+    this.hint = opts.hint
   }
 }
 
@@ -146,6 +149,8 @@ export interface TranscriberConfig {
   access: ApiKeyAccess
   /** null = the provider's default model. */
   model: string | null
+  /** The credential the key came from, so an auth failure can name `recflow credentials test <id>`. */
+  credentialId?: number
 }
 
 export interface ChatMessage {

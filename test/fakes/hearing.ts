@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { probeMedia } from '../../src/media/probe.js'
+import { detectSilence } from '../../src/media/silence.js'
+import type { MediaTools } from '../../src/media/types.js'
+import { systemOrBundledTools } from '../fixtures/media/generate.js'
+
+/*
+ * What the transcription fakes "hear" in an uploaded file, so timestamps are real: ffmpeg silencedetect finds
+ * the non-silent spans, and each span gets English words evenly across it (about 2.5 a second) and segments of
+ * at most 12 words. The synthetic mode (for benchmarks) runs no ffmpeg: the duration comes from the Ogg
+ * stream's last granule position (or the size, for other formats) and words cover the whole file.
+ */
+
+export interface HeardWord {
+  word: string
+  start: number
+  end: number
+}
+
+export interface HeardSegment {
+  text: string
+  start: number
+  end: number
+  words: HeardWord[]
+}
+
+export interface Hearing {
+  durationS: number
+  words: HeardWord[]
+  segments: HeardSegment[]
+  text: string
+}
+
+export const WORDS_PER_SECOND = 2.5
+const SEGMENT_WORDS = 12
+const VOCABULARY = (
+  'today we look at how recordings become lectures that people can watch again later with subtitles chapters and ' +
+  'a short summary first the audio is split where the speaker pauses then every piece is sent to the service ' +
+  'which answers with words and their times finally the pieces are stitched back together so that each word ' +
+  'lands exactly where it was spoken in the processed video'
+).split(' ')
+
+/** Silence as the fakes hear it: quieter than -35 dB for at least 0.5 s. */
+export const HEARING_SILENCE = { thresholdDb: -35, minSilenceS: 0.5 }
+
+let toolsPromise: Promise<MediaTools> | undefined
+const tools = () => (toolsPromise ??= systemOrBundledTools())
+
+/** Hears an uploaded file; null when ffmpeg cannot decode it (the fake answers 400). */
+export async function hearAudio(bytes: Uint8Array, fileName: string): Promise<Hearing | null> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recflow-fake-asr-'))
+  const file = path.join(dir, `upload${path.extname(fileName) || '.bin'}`)
+  try {
+    fs.writeFileSync(file, bytes)
+    const t = await tools()
+    let info
+    try {
+      info = await probeMedia(t, file)
+    } catch {
+      return null
+    }
+    if (!info.audio) return null
+    const silences = await detectSilence(t, info, HEARING_SILENCE)
+    return wordsOver(speechSpans(silences, info.durationS), info.durationS)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The complement of the silences in [0, durationS], dropping slivers under 0.2 s. */
+export function speechSpans(silences: Array<{ start: number; end: number }>, durationS: number): Array<{ start: number; end: number }> {
+  const spans: Array<{ start: number; end: number }> = []
+  let cursor = 0
+  for (const s of [...silences].sort((a, b) => a.start - b.start)) {
+    if (s.start - cursor >= 0.2) spans.push({ start: cursor, end: s.start })
+    cursor = Math.max(cursor, s.end)
+  }
+  if (durationS - cursor >= 0.2) spans.push({ start: cursor, end: durationS })
+  return spans
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000
+
+/** Words evenly across each span (the first word at the span's start), segments of at most 12 words. */
+export function wordsOver(spans: Array<{ start: number; end: number }>, durationS: number): Hearing {
+  const words: HeardWord[] = []
+  const segments: HeardSegment[] = []
+  for (const span of spans) {
+    const length = span.end - span.start
+    const n = Math.max(1, Math.round(length * WORDS_PER_SECOND))
+    const slot = length / n
+    const spanWords: HeardWord[] = []
+    for (let i = 0; i < n; i++) {
+      const start = span.start + i * slot
+      spanWords.push({ word: VOCABULARY[words.length % VOCABULARY.length]!, start: r3(start), end: r3(start + slot * 0.85) })
+      words.push(spanWords[spanWords.length - 1]!)
+    }
+    for (let i = 0; i < spanWords.length; i += SEGMENT_WORDS) {
+      const part = spanWords.slice(i, i + SEGMENT_WORDS)
+      segments.push({ text: part.map((w) => w.word).join(' '), start: part[0]!.start, end: part[part.length - 1]!.end, words: part })
+    }
+  }
+  return { durationS: r3(durationS), words, segments, text: segments.map((s) => s.text).join(' ') }
+}
+
+/** Synthetic hearing: no ffmpeg, speech all the way through. */
+export function syntheticHearing(bytes: Uint8Array): Hearing {
+  const durationS = oggDurationS(bytes) ?? bytes.length / 3000
+  return wordsOver(durationS > 0 ? [{ start: 0, end: durationS }] : [], durationS)
+}
+
+/** An Ogg Opus file's duration from its last page's granule position (48 kHz) minus the pre-skip. */
+export function oggDurationS(bytes: Uint8Array): number | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (buf.subarray(0, 4).toString('latin1') !== 'OggS') return undefined
+  const last = buf.lastIndexOf('OggS', undefined, 'latin1')
+  if (last < 0 || last + 14 > buf.length) return undefined
+  const granule = Number(buf.readBigUInt64LE(last + 6))
+  const head = buf.indexOf('OpusHead', 0, 'latin1')
+  const preSkip = head >= 0 && head + 12 <= buf.length ? buf.readUInt16LE(head + 10) : 0
+  return Math.max(0, (granule - preSkip) / 48000)
+}
