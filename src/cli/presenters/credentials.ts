@@ -1,0 +1,44 @@
+import type { CredentialCheck, CredentialView } from '../../services/credentials/credentials.js'
+import type { ReferenceUser } from '../../services/references.js'
+import { details, table } from './table.js'
+
+/** Text views of credentials: names, kinds and where the key is kept, never the key. */
+export const credentialsTable = (items: CredentialView[]) =>
+  table(
+    items,
+    [
+      { header: 'id', value: (c) => c.id },
+      { header: 'kind', value: (c) => c.kind },
+      { header: 'name', value: (c) => c.name, max: 40 },
+      { header: 'base url', value: (c) => c.base_url ?? '(default)', max: 50 },
+      { header: 'store', value: (c) => c.store },
+      { header: 'status', value: (c) => c.status },
+    ],
+    'No credentials yet. Add an API key: recflow credentials add fireworks',
+  )
+
+const userLine = (u: ReferenceUser) => (u.kind === 'config' ? `your config (${u.field})` : `${u.kind} ${u.id} "${u.name}" (${u.field})`)
+
+export const credentialDetails = (c: CredentialView & { used_by: ReferenceUser[] }) =>
+  details([
+    ['id', c.id],
+    ['kind', c.kind],
+    ['name', c.name],
+    ['base_url', c.base_url ?? '(default for the kind, or its RECFLOW_*_URL variable)'],
+    ['key', `in the ${c.store} secret store`],
+    ['status', c.status],
+    ['used_by', c.used_by.length === 0 ? '(nothing)' : c.used_by.map(userLine).join('; ')],
+    ['created', c.created_at],
+  ])
+
+export const addedText = (c: CredentialView) => [
+  `Stored ${c.kind} credential ${c.id} "${c.name}" (key in the ${c.store} secret store).`,
+  `Check it with: recflow credentials test ${c.id}`,
+]
+
+export const removedText = (r: { id: number; detached: ReferenceUser[] }) => [
+  `Removed credential ${r.id}.`,
+  ...r.detached.map((u) => `Detached from ${userLine(u)}.`),
+]
+
+export const checkText = (r: CredentialCheck) => `ok: ${r.kind} credential ${r.id} "${r.name}" works (${r.detail})`
