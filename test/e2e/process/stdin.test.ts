@@ -27,3 +27,19 @@ describe('documents read from stdin with --file -', () => {
     )
   })
 })
+
+/** `credentials add` without --api-key reads one line of the piped stdin; the rest is ignored. */
+describe('an API key piped on stdin', () => {
+  it('stores the first line as the key and prints no key; an empty stdin is refused and stores nothing', async () => {
+    const home = await initHome()
+    const added = await runCli(['credentials', 'add', 'fireworks', '--json'], { home, stdin: 'fw-piped-key-123\nnot the key\n' })
+    expect(added.code, added.stderr).toBe(0)
+    expect(added.json.data).toMatchObject({ kind: 'fireworks', name: 'fireworks' })
+    expect(added.stdout + added.stderr).not.toContain('fw-piped-key-123')
+    const refused = await runCli(['credentials', 'add', 'deepseek', '--json'], { home, stdin: '' })
+    expect(refused.code).toBe(2)
+    expect(refused.json.error.message).toContain('empty')
+    const list = await runCli(['credentials', 'list', '--json'], { home })
+    expect(list.json.data.map((c: { kind: string }) => c.kind)).toEqual(['fireworks'])
+  })
+})
