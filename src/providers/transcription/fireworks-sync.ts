@@ -1,9 +1,8 @@
 import type { ProviderTranscript, TranscribeRequest, Transcriber } from '../types.js'
 import { FIREWORKS_MAX_UPLOAD_BYTES, fireworksFields } from './fireworks-models.js'
 import { requestLanguage } from './language.js'
-import { parseTranscriptionBody, UnexpectedAnswer } from './parse-transcription.js'
+import { parseAnswer } from './parse-transcription.js'
 import { audioForm, audioPart, send, v1Url, type SendContext } from './send.js'
-import { ProviderError } from '../types.js'
 
 /**
  * Fireworks serverless transcription (API-CONTRACTS.md §D.1): one multipart POST per audio file, verbose_json
@@ -23,14 +22,5 @@ export function fireworksSyncTranscriber(opts: { base: string; model: string; ap
       const answer = await send(opts.ctx, url, () => ({ method: 'POST', headers: { authorization: opts.apiKey }, body: audioForm(audio, fields) }), control.signal)
       return parseAnswer(opts.ctx.provider, answer.text, answer.headers.get('content-type'), req.durationS)
     },
-  }
-}
-
-export function parseAnswer(provider: string, body: string, contentType: string | null, durationS: number): ProviderTranscript {
-  try {
-    return parseTranscriptionBody(body, contentType, durationS)
-  } catch (e) {
-    if (e instanceof UnexpectedAnswer) throw new ProviderError(provider, 'permanent', e.message)
-    throw e
   }
 }

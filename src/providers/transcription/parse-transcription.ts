@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { ProviderSegment, ProviderTranscript, ProviderWord } from '../types.js'
+import { ProviderError, type ProviderSegment, type ProviderTranscript, type ProviderWord } from '../types.js'
 import { languageCode } from './language.js'
 
 /*
@@ -64,4 +64,14 @@ export function parseTranscriptionBody(body: string, contentType: string | null,
     throw new UnexpectedAnswer(`the transcription answer is not valid JSON: ${body.slice(0, 120)}`)
   }
   return parseTranscriptionJson(value, fallbackDurationS)
+}
+
+/** parseTranscriptionBody for a client: an unexpected answer is a permanent ProviderError of `provider`. */
+export function parseAnswer(provider: string, body: string, contentType: string | null, durationS: number): ProviderTranscript {
+  try {
+    return parseTranscriptionBody(body, contentType, durationS)
+  } catch (e) {
+    if (e instanceof UnexpectedAnswer) throw new ProviderError(provider, 'permanent', e.message)
+    throw e
+  }
 }
