@@ -38,3 +38,26 @@ export async function assertConfigPresets(
     throw notFound('preset', id, 'run `recflow presets list` to see your presets; upload.preset_ids takes their ids')
   }
 }
+
+/** The API-key kinds each section's credential_id may name. */
+const CREDENTIAL_KINDS = { transcription: ['fireworks', 'openai'], topics: ['deepseek', 'openai'] } as const
+
+/**
+ * transcription.credential_id and topics.credential_id must name the user's own API-key credential of a kind the
+ * section can use. Ids already in `previous` are not checked again (a removed one can still be changed away).
+ */
+export async function assertConfigCredentials(
+  scope: UserScope,
+  config: PartialConfig | null | undefined,
+  previous?: PartialConfig | null,
+): Promise<void> {
+  for (const section of ['transcription', 'topics'] as const) {
+    const id = config?.[section]?.credential_id
+    if (id == null || id === previous?.[section]?.credential_id) continue
+    const row = await scope.credentials.get(id)
+    const kinds: readonly string[] = CREDENTIAL_KINDS[section]
+    if (row === undefined || !kinds.includes(row.platform)) {
+      throw notFound(`${kinds.join(' or ')} credential`, id, `run \`recflow credentials list\` to see your credentials; ${section}.credential_id takes their ids`)
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { Template, UserScope } from '../db/index.js'
 import { validatePartialConfig } from '../domain/config/index.js'
 import { validateTemplateInput, type TemplateInput } from '../domain/resources/index.js'
-import { assertConfigPresets, assertConfigTemplates } from './config-checks.js'
+import { assertConfigCredentials, assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 
 export { previewMatch } from '../domain/matching/index.js'
 export { applyPatch, validateTemplateInput, validateTemplatePatch } from '../domain/resources/index.js'
@@ -25,5 +25,6 @@ function validated(input: unknown): TemplateInput {
 export async function checkedTemplate(scope: UserScope, input: unknown, current?: Template): Promise<TemplateInput> {
   const template = validated(input)
   await assertConfigPresets(scope, template.processing_config, current?.processing_config as never)
+  await assertConfigCredentials(scope, template.processing_config, current?.processing_config as never)
   return template
 }

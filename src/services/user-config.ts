@@ -47,7 +47,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
 
   /** Read, change, validate and write in one (immediate) transaction, so concurrent sets never lose a value. */
   const update = async (user: UserRef, change: (current: PlainObject) => PlainObject) => {
-    const [{ resolveConfig, validatePartialConfig }, { assertConfigPresets, assertConfigTemplates }] = await Promise.all([
+    const [{ resolveConfig, validatePartialConfig }, { assertConfigCredentials, assertConfigPresets, assertConfigTemplates }] = await Promise.all([
       configDomain(),
       configChecks(),
     ])
@@ -56,6 +56,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
       const checked = validatePartialConfig(change(current), 'user config')
       assertConfigTemplates(checked, '')
       await assertConfigPresets(tx, checked, current as PartialConfig)
+      await assertConfigCredentials(tx, checked, current as PartialConfig)
       // The cascade must still resolve: a value can be well-typed alone and wrong once merged.
       resolveConfig([{ name: 'user', config: checked }])
       await tx.configs.set(checked)

@@ -5,7 +5,7 @@ import { forUser } from '../../../src/db/index.js'
 import { EncryptedFileStore } from '../../../src/platform/secrets.js'
 import { startChatFake, type ChatFake } from '../../fakes/chat.js'
 import { startFakeServer } from '../../fakes/fake-http.js'
-import { tempHome, type CliResult } from '../../support/cli.js'
+import { tempHome, writeFile, type CliResult } from '../../support/cli.js'
 import { dbSnapshot } from '../../support/db-snapshot.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
 import { openTestApp } from '../../support/test-app.js'
@@ -131,6 +131,25 @@ describe('bad input changes nothing', () => {
     expect(r.json.error.message).toMatch(message)
     expect(JSON.stringify(r.json)).not.toContain('SECRET')
     expect(state()).toBe(before)
+  })
+})
+
+describe('config and templates name only your own credentials of a usable kind', () => {
+  it('refuses a missing id, or a deepseek key for transcription, and changes nothing', async () => {
+    const deepseek = (await cli('credentials', 'list', '--json')).json.data.find((c: { kind: string }) => c.kind === 'deepseek').id
+    const before = state()
+    const missing = await cli('config', 'set', 'topics.credential_id', '999', '--json')
+    expect(missing.code).toBe(3)
+    expect(missing.json.error.hint).toContain('recflow credentials list')
+    const wrongKind = await cli('config', 'set', 'transcription.credential_id', String(deepseek), '--json')
+    expect(wrongKind.code).toBe(3)
+    expect(wrongKind.json.error.message).toContain('fireworks or openai credential')
+    const file = writeFile(home, 'bio.json', { name: 'Bio', matching_rules: { keywords: ['Bio'] }, processing_config: { transcription: { credential_id: deepseek } } })
+    const template = await cli('templates', 'add', '--file', file, '--json')
+    expect(template.code).toBe(3)
+    expect(state()).toBe(before)
+    expect((await cli('config', 'set', 'topics.credential_id', String(deepseek))).code).toBe(0)
+    expect((await cli('config', 'unset', 'topics.credential_id')).code).toBe(0)
   })
 })
 
