@@ -66,11 +66,11 @@ describe('Fireworks batch transcriber against the fake', () => {
 
   it('gives up at the deadline (transient: the job layer tries again later)', async () => {
     const fake = await start({ pollsUntilDone: 1000 })
-    const t = await client(fake, null, { ...FAST, batchPolling: { firstDelayMs: 20, maxDelayMs: 40, deadlineMs: 300 } })
+    const t = await client(fake, null, { ...FAST, batchPolling: { firstDelayMs: 20, maxDelayMs: 40, deadlineMs: 1500 } })
     const e = await t.transcribe(request).catch((x: unknown) => x)
     expect(e).toMatchObject({ kind: 'transient' })
-    expect((e as Error).message).toMatch(/did not finish within 0 s/)
-    expect(fake.requests.length).toBeGreaterThan(3)
+    expect((e as Error).message).toMatch(/did not finish within 2 s/)
+    expect(fake.requests.length).toBeGreaterThanOrEqual(3)
   })
 
   it('retries a 429 and a dropped connection while polling', async () => {
