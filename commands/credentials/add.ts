@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { addedText } from '../../src/cli/presenters/credentials.js'
 import { readSecret } from '../../src/cli/read-secret.js'
+import { usageError } from '../../src/domain/errors.js'
 import { API_KEY_KINDS, normalizeBaseUrl, type ApiKeyKindName } from '../../src/domain/credentials/api-key.js'
 
 export default class CredentialsAdd extends BaseCommand<typeof CredentialsAdd> {
@@ -13,6 +14,8 @@ export default class CredentialsAdd extends BaseCommand<typeof CredentialsAdd> {
     'printf %s "$DEEPSEEK_API_KEY" | <%= config.bin %> <%= command.id %> deepseek --name work',
     '<%= config.bin %> <%= command.id %> openai --name groq --base-url https://api.groq.com/openai --api-key gsk_...',
   ]
+  // Not strict: a key given as a second argument is refused below without being echoed (oclif would print it).
+  static override strict = false
   // ignoreStdin: oclif would otherwise fill a missing arg from stdin, which carries the key.
   static override args = {
     kind: Args.string({ required: true, options: [...API_KEY_KINDS], description: 'Which service the key is for.', ignoreStdin: true }),
@@ -24,7 +27,10 @@ export default class CredentialsAdd extends BaseCommand<typeof CredentialsAdd> {
   }
 
   async run() {
-    const { args, flags } = await this.parse(CredentialsAdd)
+    const { args, argv, flags } = await this.parse(CredentialsAdd)
+    if (argv.length > 1) {
+      throw usageError('credentials add takes one argument, the kind; the key is not an argument', 'give it with --api-key, or leave it out to be asked for it (or pipe it on stdin)')
+    }
     const kind = args.kind as ApiKeyKindName
     // Checked before the prompt, so a typo in the URL does not cost typing the key.
     if (flags['base-url'] !== undefined) normalizeBaseUrl(flags['base-url'])

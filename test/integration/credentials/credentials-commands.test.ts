@@ -118,6 +118,7 @@ describe('bad input changes nothing', () => {
     [['add', 'deepseek', '--api-key', ''], 2, /empty/],
     [['add', 'deepseek', '--api-key', 'two SECRET-words'], 2, /spaces or control/],
     [['add', 'mistral', '--api-key', 'k-123456'], 2, /mistral/],
+    [['add', 'fireworks', 'fw-SECRET-as-an-argument'], 2, /the key is not an argument/],
     [['add', 'openai', '--api-key', 'k-123456', '--base-url', 'ftp://example.org'], 2, /http or https/],
     [['add', 'openai', '--api-key', 'k-123456', '--base-url', 'https://user:pw@example.org'], 2, /user name or password/],
     [['add', 'deepseek', '--api-key', 'k-123456', '--name', 'wrong'], 1, /already have a deepseek credential named "wrong"/],
