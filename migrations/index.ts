@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
 import * as m0002 from './0002_published_path.js'
 import * as m0003 from './0003_topic_sets.js'
+import * as m0004 from './0004_preset_captions.js'
 
 /**
  * Every migration, keyed by its name (names sort in application order). A static registry rather than a folder
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_published_path': m0002,
   '0003_topic_sets': m0003,
+  '0004_preset_captions': m0004,
 }

@@ -68,6 +68,10 @@ export const presetFlags = {
   album: Flags.integer({ summary: 'VK album id to add videos to.' }),
   destination: Flags.string({ summary: 'Local presets: the folder to publish into.' }),
   'name-template': Flags.string({ summary: 'Local presets: file name template, e.g. "{start_time:YYYY-MM-DD} {display_name}".' }),
+  captions: Flags.boolean({
+    summary: 'Local presets: copy the subtitles (name.srt, name.vtt) and chapters (name.chapters.vtt) next to the video (default on).',
+    allowNo: true,
+  }),
   active: Flags.boolean({ summary: 'Whether the preset is active.', allowNo: true }),
 }
 
@@ -89,6 +93,7 @@ export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: strin
   set(meta, 'album_id', f.album)
   set(meta, 'destination', typeof f.destination === 'string' ? resolvePath(f.destination) : undefined)
   set(meta, 'name_template', f['name-template'])
+  set(meta, 'captions', f.captions)
   // With a platform (a new preset) the section is always there, so a missing field is named (".destination").
   if (Object.keys(meta).length > 0 || f.platform !== undefined) out.preset_metadata = meta
   return out
@@ -102,6 +107,7 @@ const PRESET_FLAG_PLATFORMS: Record<string, readonly string[]> = {
   album: ['vk'],
   destination: ['local'],
   'name-template': ['local'],
+  captions: ['local'],
 }
 
 /**

@@ -37,8 +37,12 @@ export interface PublishInput {
   metadata: PublishMetadata & Record<string, unknown>
   /** File base name (local) or nothing (platforms name videos by title). */
   baseName: string
-  /** Where a previous attempt of the same target meant to write; reused so a retry never duplicates. */
-  previous?: { id?: string; path?: string }
+  /**
+   * Where a previous attempt of the same target meant to write; reused so a retry never duplicates. `files`:
+   * what that publication placed (a folder publisher removes those of its own name the new one no longer has,
+   * e.g. subtitles after captions were turned off).
+   */
+  previous?: { id?: string; path?: string; files?: string[] }
 }
 
 export interface PublishResult {

@@ -118,7 +118,7 @@ describe('presets round-trip through the CLI', { timeout: E2E_TIMEOUT }, () => {
       name: 'Shelf',
       platform: 'local',
       description: 'A second copy',
-      preset_metadata: { destination: path.join(home, 'shelf'), name_template: '{date:YYYY-MM-DD} {display_name}', copy_subtitles: false },
+      preset_metadata: { destination: path.join(home, 'shelf'), name_template: '{date:YYYY-MM-DD} {display_name}', captions: false },
     })
     const [archive, shelf] = await Promise.all([
       cliData(home, ['presets', 'add', 'Archive', '--platform', 'local', '--destination', out, '--title', '{display_name} — {date}', '--tag', 'lecture', '--tag', '{start_time:YYYY}']),
@@ -130,7 +130,7 @@ describe('presets round-trip through the CLI', { timeout: E2E_TIMEOUT }, () => {
       credential_id: null,
       preset_metadata: { destination: out, title_template: '{display_name} — {date}', tags: ['lecture', '{start_time:YYYY}'] },
     })
-    expect(shelf).toMatchObject({ name: 'Shelf', description: 'A second copy', preset_metadata: { copy_subtitles: false } })
+    expect(shelf).toMatchObject({ name: 'Shelf', description: 'A second copy', preset_metadata: { captions: false } })
     await expectRoundTrip(home, 'presets', [archive, shelf])
 
     const patch = writeFile(home, 'patch.yaml', 'preset_metadata:\n  tags: [shelf]\n  copy_transcript: false\n')

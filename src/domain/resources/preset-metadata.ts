@@ -55,7 +55,8 @@ export const localMetadataSchema = strictObject({
   /** File name (without extension) of the copied video; rendered like a title. */
   name_template: titleTemplateSchema.default(DEFAULT_LOCAL_NAME_TEMPLATE),
   copy_transcript: z.boolean().default(true),
-  copy_subtitles: z.boolean().default(true),
+  /** Copy the subtitles (name.srt, name.vtt) and the chapters track (name.chapters.vtt) next to the video. */
+  captions: z.boolean().default(true),
 })
 
 export const presetMetadataSchemas = {

@@ -81,6 +81,18 @@ async function removeAbandonedStaging(dir: string): Promise<void> {
   }
 }
 
+/**
+ * After a republish under this target's own name: the files its earlier publication placed that the new one does
+ * not have (captions turned off, a subtitle format dropped) are removed; only those, only in this folder, only
+ * under this name. A file that cannot be removed stays (the new publication is complete either way).
+ */
+async function removeDropped(dir: string, base: string, earlier: readonly string[], now: readonly string[]): Promise<void> {
+  for (const file of earlier) {
+    if (now.includes(file) || path.dirname(file) !== dir || !path.basename(file).startsWith(`${base}.`)) continue
+    await unlinkIfPresent(file).catch(() => undefined)
+  }
+}
+
 /** The names to try: the one this target reserved before (a retry), then `name`, `name (2)`, `name (3)`, … */
 function* candidates(own: string | undefined, wanted: string): Generator<string> {
   if (own !== undefined) yield own
@@ -176,8 +188,10 @@ export function folderPublisher(destination: string): VideoPublisher {
             }
             throw failure(`cannot write ${current}`, e)
           }
+          const files = [...finals.map((f) => f.to), metaPath]
+          if (base === own) await removeDropped(dir, base, input.previous?.files ?? [], files)
           control.onProgress?.(100)
-          return { id: mediaPath, url: `file://${mediaPath}`, files: [...finals.map((f) => f.to), metaPath] }
+          return { id: mediaPath, url: `file://${mediaPath}`, files }
         }
         throw new ProviderError('local', 'permanent', `no free file name for "${safeBaseName(input.baseName)}" in ${dir} after ${MAX_CANDIDATES} tries`)
       } finally {

@@ -65,14 +65,21 @@ async function templateMetadata(ctx: StageContext) {
   return validateTemplateInput({ name: t.name, matching_rules: {}, is_draft: true, metadata_config: t.metadata_config }).metadata_config
 }
 
+/**
+ * The files published next to the video. Captions (subtitles and the chapters track) come from the stages that
+ * completed for this recording, never from a file an earlier, since disabled stage left behind; a preset with
+ * `captions: false` leaves them all out.
+ */
 function sidecars(ctx: StageContext, meta: LocalMetadata) {
   const out: Array<{ path: string; suffix: string }> = []
   const add = (p: unknown, suffix: string) => {
     if (typeof p === 'string' && fs.existsSync(p)) out.push({ path: p, suffix })
   }
-  if (meta.copy_subtitles) {
-    add(ctx.files.srt, '.srt')
-    add(ctx.files.vtt, '.vtt')
+  if (meta.captions) {
+    const subtitles = ctx.previous.GENERATE_SUBTITLES?.files as { srt?: string; vtt?: string } | undefined
+    add(subtitles?.srt, '.srt')
+    add(subtitles?.vtt, '.vtt')
+    if (ctx.previous.EXTRACT_TOPICS) add(ctx.files.chapters, '.chapters.vtt')
   }
   if (meta.copy_transcript) add(ctx.files.transcript, '.transcript.json')
   add(ctx.previous.PROCESS?.poster_file, '.jpg')
@@ -108,7 +115,11 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   const mediaFile = String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
   // The path this target reserved (a retry, a forced republish); rows written before reservations existed
   // carry it in target_meta only, and the reservation then checks that no other target took it since.
-  const previous = { path: target.published_path ?? (target.target_meta as { path?: string } | null)?.path }
+  const earlier = target.target_meta as { path?: string; files?: unknown } | null
+  const previous = {
+    path: target.published_path ?? earlier?.path,
+    files: Array.isArray(earlier?.files) ? earlier.files.filter((f): f is string => typeof f === 'string') : undefined,
+  }
 
   await targets.update(target.id, { status: 'UPLOADING', failed_reason: null })
   await persistDerivedStatus(ctx.scope, ctx.recording)

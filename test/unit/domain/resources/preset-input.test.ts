@@ -65,7 +65,7 @@ describe('validatePresetInput', () => {
       destination: '/srv/videos',
       name_template: '{start_time:YYYY-MM-DD} {display_name}',
       copy_transcript: true,
-      copy_subtitles: true,
+      captions: true,
     })
   })
 
