@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { dbFileOf, initHome, removeTempHomes, runCli, withLocalUser } from './helpers.js'
 import { dbSnapshot } from '../support/db-snapshot.js'
@@ -47,5 +49,28 @@ describe('presets edit with a flag of another platform', () => {
     const r = await runCli(['presets', 'add', 'A', '--platform', 'local', '--destination', home, '--privacy', 'public'], { home })
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--privacy is a youtube\/vk setting; this preset publishes to local/)
+  })
+
+  it('refuses --captions on a youtube preset: captions there are upload.captions', async () => {
+    const t = await seed()
+    const r = await runCli(['presets', 'edit', String(t.youtube), '--no-captions'], { home: t.home })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--captions is a local setting; preset \d+ publishes to youtube/)
+  })
+})
+
+describe('folder presets and captions', () => {
+  afterAll(removeTempHomes)
+
+  it('copies captions by default; --no-captions and captions: false in --file turn them off; --captions back on', async () => {
+    const home = await initHome()
+    const add = async (...args: string[]) => (await runCli(['presets', 'add', ...args, '--json'], { home })).json.data
+    expect((await add('On', '--platform', 'local', '--destination', home)).preset_metadata.captions).toBe(true)
+    const off = await add('Off', '--platform', 'local', '--destination', home, '--no-captions')
+    expect(off.preset_metadata.captions).toBe(false)
+    fs.writeFileSync(path.join(home, 'preset.yaml'), `name: FromFile\nplatform: local\npreset_metadata:\n  destination: ${home}\n  captions: false\n`)
+    expect((await add('--file', path.join(home, 'preset.yaml'))).preset_metadata.captions).toBe(false)
+    const on = await runCli(['presets', 'edit', String(off.id), '--captions', '--json'], { home })
+    expect(on.json.data.preset_metadata.captions).toBe(true)
   })
 })

@@ -157,7 +157,7 @@ describe('folder publishing with captions off', () => {
     await run(rec.id)
     expect(fs.readdirSync(destination)).toContain(`${name}.srt`)
     fs.writeFileSync(path.join(destination, `${name}.notes.txt`), 'my own notes')
-    const presetId = (await scope.targets.list({ recording_id: rec.id })).items[0]!.preset_id
+    const presetId = (await scope.targets.list({ recording_id: rec.id })).items[0]!.preset_id!
     await (await t.app.service('presets')).update(t.app.localUser, presetId, { preset_metadata: { captions: false } })
     await run(rec.id, { force: ['UPLOAD'] })
     expect(fs.readdirSync(destination).sort()).toEqual([`${name}.json`, `${name}.mp4`, `${name}.notes.txt`, `${name}.transcript.json`].sort())
