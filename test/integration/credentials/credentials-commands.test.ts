@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forUser } from '../../../src/db/index.js'
 import { EncryptedFileStore } from '../../../src/platform/secrets.js'
 import { startChatFake, type ChatFake } from '../../fakes/chat.js'
-import { startFakeServer } from '../../fakes/fake-http.js'
+import { jsonResponse, startFakeServer } from '../../fakes/fake-http.js'
 import { tempHome, writeFile, type CliResult } from '../../support/cli.js'
 import { dbSnapshot } from '../../support/db-snapshot.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
@@ -111,6 +111,14 @@ describe('credentials add / list / show / test through the CLI', () => {
 
     expect((await cli('credentials', 'test', '999', '--json')).code).toBe(3)
   }, 30_000)
+
+  it('test: a service that echoes the key back in its refusal does not get it printed', async () => {
+    fake.inject('GET /user/balance', jsonResponse(401, { error: { message: `Authentication Fails, Your api key: ${KEY} is invalid`, type: 'authentication_error' } }))
+    const r = await cli('credentials', 'test', String(id), '--json')
+    expect(r.code).toBe(4)
+    expect(r.json.error.message).toContain('***')
+    expect(r.stdout + r.stderr).not.toContain(KEY)
+  })
 })
 
 describe('bad input changes nothing', () => {
