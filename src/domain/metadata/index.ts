@@ -15,8 +15,8 @@ export {
   formatTopicsList,
 } from './topics-display.js'
 export type { TopicsFormat, TopicsDisplay, TopicsDisplayInput } from './topics-display.js'
-export { buildChapters, MIN_CHAPTERS, MIN_CHAPTER_SECONDS } from './chapters.js'
-export type { Chapters } from './chapters.js'
+export { buildChapters, chapterList, chaptersWebVtt, MIN_CHAPTERS, MIN_CHAPTER_SECONDS } from './chapters.js'
+export type { Chapter, ChapterList, Chapters } from './chapters.js'
 export { truncate, charLength, utf8Length } from './truncate.js'
 export type { Measure, TruncateOptions } from './truncate.js'
 export { renderTemplate, renderTemplateString } from './render-template.js'

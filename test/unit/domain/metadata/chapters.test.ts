@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildChapters } from '../../../../src/domain/metadata/chapters.js'
+import { parseSync } from 'subtitle'
+import { buildChapters, chapterList, chaptersWebVtt } from '../../../../src/domain/metadata/chapters.js'
 
 describe('buildChapters', () => {
   it('renders one "M:SS Title" line per topic, the first at 0:00', () => {
@@ -38,13 +39,47 @@ describe('buildChapters', () => {
     expect(out.warnings[0]).toMatch(/left out 2 topic/)
   })
 
-  it('warns when there are fewer than three chapters', () => {
-    const out = buildChapters([{ title: 'A', start: 0 }, { title: 'B', start: 60 }], 600)
-    expect(out.lines).toHaveLength(2)
-    expect(out.warnings).toEqual([expect.stringMatching(/only 2; YouTube shows chapters only from 3/)])
+  it('renders none, and says why, when fewer than three would be valid', () => {
+    const out = buildChapters([{ title: 'A', start: 0 }, { title: 'B', start: 60 }, { title: 'C', start: 65 }], 600)
+    expect(out.lines).toEqual([])
+    expect(out.warnings).toEqual([expect.stringMatching(/left out 1/), expect.stringMatching(/only 2; YouTube shows chapters only from 3 on, so none are rendered/)])
+  })
+
+  it('is valid for YouTube by construction, whatever the topics (first at 0, >= 3, each >= 10 s, ascending, inside the duration)', () => {
+    let seed = 7
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    for (let round = 0; round < 500; round++) {
+      const duration = Math.floor(random() * 4000)
+      const topics = Array.from({ length: Math.floor(random() * 12) }, (_, i) => ({ title: `T${i}`, start: random() * duration * 1.2 - 5 }))
+      const { chapters } = chapterList(topics, duration)
+      if (chapters.length === 0) continue
+      expect(chapters.length).toBeGreaterThanOrEqual(3)
+      expect(chapters[0]!.start).toBe(0)
+      chapters.forEach((c, i) => {
+        const end = chapters[i + 1]?.start ?? duration
+        expect(end - c.start).toBeGreaterThanOrEqual(10)
+      })
+    }
   })
 
   it('renders nothing without timed topics', () => {
     expect(buildChapters([{ title: 'A' }], 100)).toEqual({ lines: [], warnings: [] })
+  })
+})
+
+describe('chaptersWebVtt', () => {
+  it('writes one cue per chapter, each ending where the next starts, that a WebVTT parser reads back', () => {
+    const vtt = chaptersWebVtt([{ title: 'Intro', start: 3 }, { title: 'Logs --> replicas', start: 300 }, { title: 'Election', start: 3725.4 }], 4000.5)!
+    expect(vtt.startsWith('WEBVTT\n\n')).toBe(true)
+    const cues = parseSync(vtt).filter((n) => n.type === 'cue').map((n) => n.data as { start: number; end: number; text: string })
+    expect(cues).toEqual([
+      { start: 0, end: 300_000, text: 'Intro' },
+      { start: 300_000, end: 3_725_000, text: 'Logs → replicas' },
+      { start: 3_725_000, end: 4_000_500, text: 'Election' },
+    ])
+  })
+
+  it('writes nothing without a valid chapter list', () => {
+    expect(chaptersWebVtt([{ title: 'A', start: 0 }], 100)).toBeNull()
   })
 })

@@ -85,7 +85,7 @@ describe('renderPresetMetadata', () => {
     expect(out.title).toBe('Linear Algebra We cover vectors and matrices.')
     expect(out.warnings).toEqual([
       'title_template: unknown variable {nope} (left out)',
-      'chapters: only 1; YouTube shows chapters only from 3 on',
+      'chapters: only 1; YouTube shows chapters only from 3 on, so none are rendered',
       'removed < and > from the title (YouTube does not allow them)',
     ])
   })

@@ -1,0 +1,3 @@
+export * from './topic-answer.js'
+export * from './topic-count.js'
+export * from './topics-prompt.js'
