@@ -183,6 +183,8 @@ export interface TextModelConfig {
   provider: TextModel['provider']
   access: ApiKeyAccess
   model: string | null
+  /** The credential the key came from, so an auth failure can name `recflow credentials test <id>`. */
+  credentialId?: number
 }
 
 /** `recflow credentials test`: one cheap authenticated call. */

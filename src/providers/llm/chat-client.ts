@@ -38,6 +38,7 @@ export interface ChatClientOptions {
   model: string
   access: ApiKeyAccess
   env: ProviderEnv
+  credentialId?: number
   /** Tries per request (platform/http); tests lower the waits, not this. */
   maxAttempts?: number
 }
@@ -64,7 +65,7 @@ export function chatClient(opts: ChatClientOptions): TextModel {
         headers: { authorization: `Bearer ${access.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
       }, { signal: control.signal, maxAttempts: opts.maxAttempts, env })
-      if (answer.status !== 200) throw failureOf(provider, access, answer)
+      if (answer.status !== 200) throw failureOf(provider, access, answer, opts.credentialId)
       let parsed: z.infer<typeof completionSchema>
       try {
         parsed = completionSchema.parse(JSON.parse(answer.text))
@@ -138,12 +139,19 @@ export function scrub(text: string, access: ApiKeyAccess): string {
 }
 
 /** The final non-200 answer as a ProviderError of the right kind. */
-export function failureOf(provider: string, access: ApiKeyAccess, answer: HttpAnswer): ProviderError {
+export function failureOf(provider: string, access: ApiKeyAccess, answer: HttpAnswer, credentialId?: number): ProviderError {
   const e = errorOf(answer)
   const said = scrub(e.message ?? answer.text.trim().slice(0, 200), access)
   const detail = `${provider} answered HTTP ${answer.status}${said ? `: ${said}` : ''}`
-  if (answer.status === 401 || answer.status === 403) return new ProviderError(provider, 'auth', `${provider} rejected the API key (${detail})`)
-  if (isOutOfBalance(answer)) return new ProviderError(provider, 'quota', `insufficient balance on the ${provider} account (${detail})`)
+  if (answer.status === 401 || answer.status === 403) {
+    const hint = credentialId === undefined ? 'run `recflow credentials list`, then `recflow credentials test ID`' : `run \`recflow credentials test ${credentialId}\``
+    return new ProviderError(provider, 'auth', `${provider} rejected the API key (${detail})`, { hint })
+  }
+  if (isOutOfBalance(answer)) {
+    return new ProviderError(provider, 'quota', `insufficient balance on the ${provider} account (${detail})`, {
+      hint: 'add credit to the account, then `recflow recordings run ID --force EXTRACT_TOPICS`',
+    })
+  }
   if (answer.status === 429) {
     return new ProviderError(provider, 'rate_limited', `${provider} kept rate-limiting the request (${detail})`, {
       retryAfterMs: retryAfterMs(answer.headers.get('retry-after'), Date.now()),

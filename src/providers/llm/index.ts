@@ -5,7 +5,7 @@ import { ProviderError } from '../types.js'
 
 /** Builds the chat client `topics.provider` names (`topics.model`, else the provider's current default model). */
 export async function createTextModel(config: TextModelConfig, env: ProviderEnv): Promise<TextModel> {
-  return chatClient({ provider: config.provider, model: config.model ?? DEFAULT_CHAT_MODEL[config.provider], access: config.access, env })
+  return chatClient({ provider: config.provider, model: config.model ?? DEFAULT_CHAT_MODEL[config.provider], access: config.access, env, credentialId: config.credentialId })
 }
 
 /**
