@@ -22,6 +22,7 @@ import type { SourcesService } from './services/sources.js'
 import type { SyncService } from './services/sync/sync-sources.js'
 import type { TasksService } from './services/tasks.js'
 import type { TemplatesService } from './services/templates.js'
+import type { TopicsService } from './services/topics/topics-service.js'
 import type { UserConfigService } from './services/user-config.js'
 
 /** Every service the app can build, by name: `await app.service('recordings')`. */
@@ -39,6 +40,7 @@ export interface Services {
   run: RunService
   demo: DemoService
   credentials: CredentialsService
+  topics: TopicsService
 }
 export type ServiceName = keyof Services
 
@@ -63,6 +65,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   imports: async (deps) => (await import('./services/import-recording.js')).importRecordingService(deps),
   pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
   credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
+  topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),

@@ -12,6 +12,7 @@ import {
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
+import { activeTopicFields } from './topics/active-topics.js'
 import { detachPreset, presetUsers } from './references.js'
 
 export interface RenderInput {
@@ -93,7 +94,9 @@ export function presetsService({ scopes }: ServiceDeps) {
         const rec = await scope(user).recordings.get(input.recordingId)
         if (!rec) throw notFound('recording', input.recordingId, 'run `recflow recordings list` to see recording ids')
         recording = { id: rec.id, display_name: rec.display_name }
-        ctx = { display_name: rec.display_name, start_time: rec.start_time, duration: rec.duration ?? 0, timezone: user.timezone }
+        // Topics, summary and chapters from the active topic set; its duration is the processed video's, which is
+        // what gets published (and where chapters must end).
+        ctx = { display_name: rec.display_name, start_time: rec.start_time, duration: rec.duration ?? 0, timezone: user.timezone, ...(await activeTopicFields(scope(user), rec.id)) }
         if (rec.template_id !== null) {
           const template = await scope(user).templates.get(rec.template_id)
           if (template) {

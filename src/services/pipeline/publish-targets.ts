@@ -7,6 +7,7 @@ import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../..
 import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
+import { topicRenderFields } from '../topics/active-topics.js'
 
 export interface TargetOutcome {
   /** Null when no preset could be known (the recording's template was removed during the run). */
@@ -105,6 +106,8 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   const stored = validatePresetInput({ name: preset.name, platform: preset.platform, preset_metadata: preset.preset_metadata })
   const metadata = effectivePresetMetadata('local', stored.preset_metadata as LocalMetadata, await templateMetadata(ctx))
   const renderCtx = {
+    // The active topic set: {summary}, {main_topics}, {topics}, {topics_list} and {chapters}.
+    ...topicRenderFields(await ctx.scope.topicSets.active(ctx.recording.id)),
     display_name: ctx.recording.display_name,
     start_time: ctx.recording.start_time,
     duration: Number(ctx.previous.PROCESS?.processed_duration ?? ctx.recording.duration ?? 0),

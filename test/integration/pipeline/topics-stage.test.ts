@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { parseSync } from 'subtitle'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
@@ -138,5 +139,21 @@ describe('EXTRACT_TOPICS', () => {
     expect(topics[0]!.start).toBe(0)
     expect(topics.at(-1)!.start).toBeGreaterThan(2 * 3600) // the last part is covered too
     expect((await stageOf(scope, rec.id)).stage_meta).toMatchObject({ parts: sent.length - 1 })
+  })
+
+  it('publishes to a folder with {summary}, {main_topics} and {chapters} rendered from the active topic set', async () => {
+    const { rec, files } = await seedTranscribedRecording(app, lectureTranscript(600), 'Published lecture')
+    fs.writeFileSync(files.processed, 'not really a video')
+    const out = path.join(home, 'published')
+    const preset = await (await app.service('presets')).create(app.localUser, {
+      name: 'Folder with topics',
+      platform: 'local',
+      preset_metadata: { destination: out, name_template: '{display_name}', description_template: '{summary}|{main_topics}|{chapters}' },
+    })
+    fake.answerNext({ main_topic: 'Logs', summary: 'All about logs.', topics: [{ title: 'One', start: 0 }, { title: 'Two', start: 200 }, { title: 'Three', start: 400 }] })
+    const result = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id, force: ['EXTRACT_TOPICS'], runOverride: { upload: { preset_ids: [preset.id] } } as never })
+    expect(result.targets).toMatchObject([{ status: 'UPLOADED' }])
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'Published lecture.json'), 'utf8')) as { description: string }
+    expect(meta.description).toBe('All about logs.|Logs|0:00 One\n3:20 Two\n6:40 Three')
   })
 })
