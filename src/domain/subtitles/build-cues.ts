@@ -1,5 +1,5 @@
 import { cueLines, WordRuns } from './cue-lines.js'
-import { MAX_CUE_MS, MAX_LINE_CHARS, MAX_LINES, MIN_CUE_MS, textLength, type Cue } from './cue-limits.js'
+import { CLAUSE_END, MAX_CUE_MS, MAX_LINE_CHARS, MAX_LINES, MIN_CUE_MS, SENTENCE_END, textLength, type Cue } from './cue-limits.js'
 
 /*
  * Subtitle cues from a transcript's timed words (pure). Guarantees, whatever the input:
@@ -47,9 +47,6 @@ const SENTENCE_INSIDE = 20
 const PAUSE_INSIDE = 25
 const EMPTY_ROOM = 10
 const DELAYED = 1000
-
-const SENTENCE_END = /[.!?…。！？]["')\]»”’]*$/u
-const CLAUSE_END = /[,;:—–，；：]["')\]»”’]*$/u
 
 const toMs = (s: number): number => (Number.isFinite(s) ? Math.max(0, Math.round(s * 1000)) : 0)
 

@@ -17,3 +17,8 @@ export const textLength = (s: string): number => {
   for (const _ of s) n++
   return n
 }
+
+/** A word that ends a sentence (closing quotes and brackets after the mark allowed). */
+export const SENTENCE_END = /[.!?…。！？]["')\]»”’]*$/u
+/** A word that ends a clause: a comma, semicolon, colon or dash. */
+export const CLAUSE_END = /[,;:—–，；：]["')\]»”’]*$/u

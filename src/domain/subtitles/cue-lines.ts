@@ -1,4 +1,4 @@
-import { MAX_LINE_CHARS } from './cue-limits.js'
+import { CLAUSE_END, MAX_LINE_CHARS, SENTENCE_END } from './cue-limits.js'
 
 /*
  * Splitting a cue's words into at most two lines. A line holds at most MAX_LINE_CHARS characters, with one
@@ -38,8 +38,6 @@ export class WordRuns {
   }
 }
 
-const CLAUSE_END = /[.!?…,;:。！？，；：—–]["')\]»”’]*$/u
-
 /**
  * The lines of one cue: one line when it fits, else the two-line split with the most even lengths, preferring a
  * split after punctuation. The caller guarantees `fitsTwoLines`.
@@ -55,7 +53,7 @@ export function cueLines(texts: readonly string[], lengths: readonly number[]): 
     const top = runs.length(0, k)
     const bottom = runs.length(k, n)
     // Even lines read best; a slightly longer bottom line (a "pyramid") breaks ties; punctuation is a natural cut.
-    const score = Math.abs(top - bottom) + (top > bottom ? 1 : 0) - (CLAUSE_END.test(texts[k - 1]!) ? 10 : 0)
+    const score = Math.abs(top - bottom) + (top > bottom ? 1 : 0) - (SENTENCE_END.test(texts[k - 1]!) || CLAUSE_END.test(texts[k - 1]!) ? 10 : 0)
     if (score < bestScore) {
       bestScore = score
       best = k
