@@ -1,1 +1,5 @@
 export * from './transcript.js'
+export * from './split-plan.js'
+export * from './stitch.js'
+export * from './hallucinations.js'
+export * from './build-transcript.js'
