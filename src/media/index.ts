@@ -6,7 +6,7 @@ export { MediaToolbox, type MediaToolsReport } from './toolbox.js'
 export { runFfmpeg, runFfprobe, assertToolSucceeded, type RunResult } from './runner.js'
 export { probeMedia, assertHasAudio, assertNotTruncated, type ProbeOptions } from './probe.js'
 export { containerFromSignature } from './container-signature.js'
-export { detectSilence, silencedetectArgs, parseSilenceDetect, type SilenceOptions, type PendingProbe } from './silence.js'
+export { detectSilence, detectSilenceIn, silencedetectArgs, parseSilenceDetect, type SilenceOptions, type PendingProbe } from './silence.js'
 export { OutputSet } from './output-set.js'
 export { listKeyframes } from './keyframes.js'
 export {
@@ -35,6 +35,8 @@ export {
   asrAudioArgs,
   planAudioPieces,
   extractAsrAudio,
+  encodeAsrPiece,
+  maxPieceSeconds,
   type AsrAudioFormat,
   type AsrAudioFile,
   type AudioPiece,

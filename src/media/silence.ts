@@ -16,10 +16,12 @@ export interface SilenceOptions {
  * Decodes one audio stream only (`-vn -sn -dn`, explicit map): video is never decoded, which is what makes
  * detection fast on long recordings.
  */
-export function silencedetectArgs(file: string, opts: SilenceOptions & { audioStreamIndex?: number }): string[] {
+export function silencedetectArgs(file: string, opts: SilenceOptions & { audioStreamIndex?: number; window?: Interval }): string[] {
   assertSilenceOptions(opts)
   const map = opts.audioStreamIndex === undefined ? '0:a:0' : `0:${opts.audioStreamIndex}`
+  const w = opts.window
   return [
+    ...(w ? ['-ss', formatSeconds(w.start), '-t', formatSeconds(w.end - w.start)] : []),
     '-i', file,
     '-map', map,
     '-vn', '-sn', '-dn',
@@ -152,4 +154,30 @@ export async function detectSilence(
     audioStartS: audio.startS,
     audioEndS: Math.min(info.durationS, audio.durationS !== undefined ? audio.startS + audio.durationS : (audioEndS ?? info.durationS)),
   })
+}
+
+/**
+ * Silent intervals inside one window of the media (in the media's timeline): only that stretch is decoded, so
+ * looking for cut points around a few split points of a 3-hour recording costs seconds, not a full decode.
+ */
+export async function detectSilenceIn(
+  tools: MediaTools,
+  media: MediaInfo,
+  window: Interval,
+  opts: SilenceOptions,
+  run: Pick<MediaRunOptions, 'signal'> = {},
+): Promise<Interval[]> {
+  assertHasAudio(media, 'detect silence')
+  const start = Math.max(0, window.start)
+  const end = Math.min(media.durationS, window.end)
+  if (!(end > start)) return []
+  const lines: string[] = []
+  const result = await runFfmpeg(tools, silencedetectArgs(media.path, { ...opts, audioStreamIndex: media.audio?.index, window: { start, end } }), {
+    signal: run.signal,
+    onStderrLine: (line) => {
+      if (isSilenceLine(line)) lines.push(line)
+    },
+  })
+  assertToolSucceeded(result, `silence detection on ${media.path}`)
+  return parseSilenceDetect(lines, end - start).map((s) => ({ start: s.start + start, end: s.end + start }))
 }

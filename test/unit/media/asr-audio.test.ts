@@ -34,6 +34,7 @@ describe('asrAudioArgs', () => {
       '-c:a', 'libopus',
       '-b:a', '24k',
       '-vbr', 'off', '-application', 'voip',
+      '-compression_level', '0',
       '-f', 'ogg',
       '-y', 'asr.ogg.part',
     ])
@@ -43,7 +44,7 @@ describe('asrAudioArgs', () => {
     const mp3: AsrAudioFormat = chooseAsrAudioFormat(caps({ libmp3lame: true }))
     const args = asrAudioArgs({ input: 'rec.m4a', output: 'p.part', format: mp3, startS: 1800.25, durationS: 1799.75 })
     expect(args.slice(0, 8)).toEqual(['-v', 'error', '-ss', '1800.25', '-i', 'rec.m4a', '-t', '1799.75'])
-    expect(args).toEqual(expect.arrayContaining(['-map', '0:a:0', '-c:a', 'libmp3lame', '-b:a', '32k', '-f', 'mp3']))
+    expect(args).toEqual(expect.arrayContaining(['-map', '0:a:0', '-c:a', 'libmp3lame', '-b:a', '24k', '-compression_level', '9', '-f', 'mp3']))
     expect(args).not.toContain('-vbr')
   })
 })
