@@ -69,7 +69,7 @@ describe('runPipeline', () => {
     expect(byType.DOWNLOAD!.status).toBe('COMPLETED')
     expect(byType.PROCESS!.status).toBe('COMPLETED')
     expect(byType.TRANSCRIBE!.status).toBe('SKIPPED')
-    expect(byType.TRANSCRIBE!.skip_reason).toMatch(/^no transcription provider configured \(transcription providers .* come with the transcription release/)
+    expect(byType.TRANSCRIBE!.skip_reason).toMatch(/^no transcription provider configured: run `recflow credentials add fireworks`/)
     expect(byType.EXTRACT_TOPICS!.status).toBe('SKIPPED')
     expect(byType.GENERATE_SUBTITLES!.status).toBe('SKIPPED')
 
