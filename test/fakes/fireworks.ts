@@ -213,12 +213,8 @@ export async function startFireworksFake(opts: FireworksFakeOptions = {}): Promi
     ],
     { notFound: () => fireworksError(404, 'Not Found', strict.errorStyle) },
   )
-  return Object.assign(server, {
-    transcriptions,
-    get peakConcurrency() {
-      return load.peak
-    },
-  })
+  // (Object.assign would copy the getter's value once, freezing the peak at 0.)
+  return Object.defineProperty(Object.assign(server, { transcriptions }), 'peakConcurrency', { get: () => load.peak, enumerable: true }) as FireworksFake
 }
 
 export interface FireworksBatchFakeOptions extends FireworksFakeOptions {
@@ -286,11 +282,5 @@ export async function startFireworksBatchFake(opts: FireworksBatchFakeOptions = 
     ],
     { notFound: () => fireworksError(404, 'Not Found', strict.errorStyle) },
   )
-  return Object.assign(server, {
-    transcriptions,
-    jobs,
-    get peakConcurrency() {
-      return load.peak
-    },
-  })
+  return Object.defineProperty(Object.assign(server, { transcriptions, jobs }), 'peakConcurrency', { get: () => load.peak, enumerable: true }) as FireworksBatchFake
 }
