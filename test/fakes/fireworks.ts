@@ -213,8 +213,8 @@ export async function startFireworksFake(opts: FireworksFakeOptions = {}): Promi
     ],
     { notFound: () => fireworksError(404, 'Not Found', strict.errorStyle) },
   )
-  // (Object.assign would copy the getter's value once, freezing the peak at 0.)
-  return Object.defineProperty(Object.assign(server, { transcriptions }), 'peakConcurrency', { get: () => load.peak, enumerable: true }) as FireworksFake
+  // A live getter (Object.assign would copy a getter's value once, freezing the peak at 0).
+  return Object.defineProperty(Object.assign(server, { transcriptions, peakConcurrency: 0 }), 'peakConcurrency', { get: () => load.peak, enumerable: true })
 }
 
 export interface FireworksBatchFakeOptions extends FireworksFakeOptions {
@@ -282,5 +282,5 @@ export async function startFireworksBatchFake(opts: FireworksBatchFakeOptions = 
     ],
     { notFound: () => fireworksError(404, 'Not Found', strict.errorStyle) },
   )
-  return Object.defineProperty(Object.assign(server, { transcriptions, jobs }), 'peakConcurrency', { get: () => load.peak, enumerable: true }) as FireworksBatchFake
+  return Object.defineProperty(Object.assign(server, { transcriptions, jobs, peakConcurrency: 0 }), 'peakConcurrency', { get: () => load.peak, enumerable: true })
 }
