@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../src/domain/errors.js'
 import { systemClock } from '../../../src/platform/clock.js'
 import { resolveServiceUrls } from '../../../src/platform/config.js'
-import { silentLogger } from '../../../src/platform/logger.js'
+import { createLogger, silentLogger } from '../../../src/platform/logger.js'
 import { checkChatKey, createTextModel } from '../../../src/providers/llm/index.js'
 import { ProviderError, type ProviderEnv } from '../../../src/providers/types.js'
 import { chatFaults, startChatFake, type ChatFake } from '../../fakes/chat.js'
@@ -57,6 +57,17 @@ describe('OpenAI-compatible chat client (DeepSeek contract)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000)
     expect(JSON.parse(answer.content)).toEqual({ main_topic: 'x', summary: 'y', topics: [] })
     expect(fake.requests).toHaveLength(4)
+  })
+
+  it('logs its retries at debug level without the key', async () => {
+    fake = await startChatFake({ keys: [KEY] })
+    fake.inject('POST /chat/completions', chatFaults.rateLimited(0), chatFaults.drop())
+    const lines: string[] = []
+    const m = await createTextModel({ provider: 'deepseek', model: null, access: { apiKey: KEY, baseUrl: null } }, { ...envFor(fake.url), logger: createLogger('debug', (l) => lines.push(l)) })
+    await m.completeJson(ask)
+    expect(lines.join('')).toMatch(/deepseek: retrying/)
+    expect(lines).toHaveLength(2)
+    expect(lines.join('')).not.toContain(KEY)
   })
 
   it('gives up on a 429 that never ends as rate_limited, after 5 tries', async () => {
