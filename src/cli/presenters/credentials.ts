@@ -36,9 +36,10 @@ export const addedText = (c: CredentialView) => [
   `Check it with: recflow credentials test ${c.id}`,
 ]
 
-export const removedText = (r: { id: number; detached: ReferenceUser[] }) => [
+export const removedText = (r: { id: number; detached: ReferenceUser[]; key_deleted: boolean }) => [
   `Removed credential ${r.id}.`,
   ...r.detached.map((u) => `Detached from ${userLine(u)}.`),
+  ...(r.key_deleted ? [] : ['Its key could not be deleted from the secret store it was kept in (another store than this run uses, or an error); delete it there by hand.']),
 ]
 
 export const checkText = (r: CredentialCheck) => `ok: ${r.kind} credential ${r.id} "${r.name}" works (${r.detail})`

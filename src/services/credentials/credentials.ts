@@ -68,6 +68,25 @@ export function credentialsService(deps: ServiceDeps) {
     return row
   }
 
+  /** Deletes a removed row's key; false when it cannot be reached (another store than this run's, or an error). */
+  const deleteKey = async (row: Credential): Promise<boolean> => {
+    let secret: string
+    try {
+      secret = referenceOf(row).secret
+    } catch {
+      return true // not an API-key row: nothing of it is in the store
+    }
+    try {
+      const store = await deps.secrets()
+      if (store.kind !== row.key_id) return false
+      await store.delete(secret)
+      return true
+    } catch (e) {
+      deps.logger.warn("the removed credential's key could not be deleted from the secret store", { credential_id: row.id, error: (e as Error).message })
+      return false
+    }
+  }
+
   return {
     /**
      * Stores the key in the secret store, then the row that points at it. A refused input (bad key, URL or a name
@@ -117,7 +136,11 @@ export function credentialsService(deps: ServiceDeps) {
      * Removes the row (refused while presets, sources, templates, recordings or the config use it, unless forced,
      * which detaches it from them in the same transaction), then its key from the secret store.
      */
-    async remove(user: UserRef, id: number, opts: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: ReferenceUser[] }> {
+    async remove(
+      user: UserRef,
+      id: number,
+      opts: { force?: boolean } = {},
+    ): Promise<{ id: number; removed: true; detached: ReferenceUser[]; key_deleted: boolean }> {
       const { row, detached } = await scope(user).transaction(async (tx) => {
         const row = await tx.credentials.get(id)
         if (!row) throw notFound('credential', id, LIST_HINT)
@@ -127,21 +150,7 @@ export function credentialsService(deps: ServiceDeps) {
         if (!(await tx.credentials.remove(id, { force: true }))) throw notFound('credential', id, LIST_HINT)
         return { row, detached }
       })
-      let secret: string | undefined
-      try {
-        secret = referenceOf(row).secret
-      } catch {
-        secret = undefined
-      }
-      if (secret !== undefined) {
-        try {
-          const store = await deps.secrets()
-          if (store.kind === row.key_id) await store.delete(secret)
-        } catch (e) {
-          deps.logger.warn('the removed credential\'s key could not be deleted from the secret store', { credential_id: id, error: (e as Error).message })
-        }
-      }
-      return { id, removed: true as const, detached }
+      return { id, removed: true as const, detached, key_deleted: await deleteKey(row) }
     },
 
     /**

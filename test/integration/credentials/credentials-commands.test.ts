@@ -201,7 +201,7 @@ describe('credentials in use', () => {
 
     const forced = await cli('credentials', 'remove', String(id), '--force', '--json')
     expect(forced.code, forced.stderr).toBe(0)
-    expect(forced.json.data).toMatchObject({ id, removed: true })
+    expect(forced.json.data).toMatchObject({ id, removed: true, key_deleted: true })
     expect(forced.json.data.detached).toHaveLength(5)
     expect((await cli('credentials', 'show', String(id))).code).toBe(3)
 
