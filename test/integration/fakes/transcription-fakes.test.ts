@@ -139,6 +139,23 @@ describe('transcription fakes', () => {
     })
   })
 
+  describe('synthetic mode (the parallelism benchmark)', () => {
+    it('answers after the fixed latency without ffmpeg, and counts the requests in flight', async () => {
+      const fake = await startFireworksFake({ synthetic: { latencyMs: 300 } })
+      try {
+        const f = () => form([['model', 'whisper-v3-turbo'], ['response_format', 'verbose_json'], ['timestamp_granularities', 'word']])
+        const started = Date.now()
+        const answers = await Promise.all([1, 2, 3].map(() => post(`${fake.url}/v1/audio/transcriptions`, f(), FIREWORKS_TEST_KEY)))
+        expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+        expect(Date.now() - started).toBeLessThan(1500)
+        expect(answers.map((a) => a.json().words.length)).toEqual([18, 18, 18])
+        expect(fake.peakConcurrency).toBe(3)
+      } finally {
+        await fake.close()
+      }
+    })
+  })
+
   describe('Fireworks batch', () => {
     const submit = (endpoint: string | null, fields: Array<[string, string]>, key = FIREWORKS_TEST_KEY) =>
       post(`${batch.url}/v1/audio/transcriptions${endpoint === null ? '' : `?endpoint_id=${endpoint}`}`, form(fields), key)
