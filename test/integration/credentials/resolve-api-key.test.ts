@@ -70,3 +70,17 @@ describe('resolveApiKey with the store switched', () => {
     expect(e.hint).toContain('RECFLOW_SECRET_STORE=file')
   })
 })
+
+describe('the credentials service across users', () => {
+  it("another user's credential is not found by show, test or remove, and stays", async () => {
+    const id = await addApiKey(t.app, { kind: 'fireworks', apiKey: 'fw-key-mine', name: 'mine' })
+    const intruder = await systemScope(t.app.database.db).users.create({ email: 'intruder@example.org' })
+    const as = { id: intruder.id, timezone: 'UTC' }
+    const credentials = await t.app.service('credentials')
+    for (const call of [() => credentials.show(as, id), () => credentials.test(as, id), () => credentials.remove(as, id, { force: true })]) {
+      expect((await failure(call())).code).toBe('not_found')
+    }
+    expect(await credentials.list(as)).toEqual([])
+    expect((await credentials.show(t.app.localUser, id)).name).toBe('mine')
+  })
+})
