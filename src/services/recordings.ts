@@ -59,6 +59,10 @@ export function recordingsService({ scopes, queue, env, clock, logger }: Service
       return rec
     },
 
+    /** Its transcript (text or JSON), subtitles (SRT, VTT) or chapters, as the stages wrote them. */
+    // Loaded on use: the transcript schema is no cost for the other recordings commands.
+    transcript: async (user: UserRef, id: number, format: string) => (await import('./recording-transcript.js')).recordingTranscript({ scopes, env }, user, id, format),
+
     /** The recording with its processing stages and output targets. */
     async show(user: UserRef, id: number) {
       const s = scope(user)

@@ -1,5 +1,6 @@
 import type { Preset, Recording, Source, Template } from '../../db/index.js'
 import { details, table } from './table.js'
+import { hallucinationLines } from './transcript.js'
 
 /** Text views of templates, presets, sources and recordings (the JSON views are the objects themselves). */
 const rulesSummary = (rules: unknown): string => {
@@ -140,6 +141,7 @@ export const recordingDetails = (r: Recording & { stages: Array<Record<string, u
           { header: 'status', value: (s) => s.status },
           { header: 'note', value: (s) => s.failed_reason ?? s.skip_reason },
         ]),
+    ...hallucinationLines(r.stages),
     r.targets.length === 0
       ? 'targets: none'
       : table(r.targets, [
