@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { ServiceUrls } from '../../platform/config.js'
 import { HttpUnreachableError, requestWithRetry, retryAfterMs, type HttpAnswer } from '../../platform/http.js'
 import { ProviderError, type ApiKeyAccess, type ChatCompletion, type ChatMessage, type ProviderEnv, type TextModel } from '../types.js'
-import { contextTokensOf, hasThinkingSwitch } from './chat-models.js'
+import { contextTokensOf, hasThinkingSwitch, usesReasoningParams } from './chat-models.js'
 
 /*
  * Any OpenAI-compatible POST /chat/completions in JSON mode (DeepSeek, OpenAI, a compatible gateway), per
@@ -51,12 +51,12 @@ export function chatClient(opts: ChatClientOptions): TextModel {
     model,
     contextTokens: contextTokensOf(model),
     async completeJson(messages: ChatMessage[], control = {}): Promise<ChatCompletion> {
+      const maxTokens = control.maxTokens ?? 8192
       const body = {
         model,
         messages,
         response_format: { type: 'json_object' },
-        max_tokens: control.maxTokens ?? 8192,
-        temperature: 0.3,
+        ...(usesReasoningParams(provider, model) ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens, temperature: 0.3 }),
         stream: false,
         ...(hasThinkingSwitch(provider, model) ? { thinking: { type: 'disabled' } } : {}),
       }

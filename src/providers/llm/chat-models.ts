@@ -33,3 +33,11 @@ export function contextTokensOf(model: string): number {
 export function hasThinkingSwitch(provider: TextModel['provider'], model: string): boolean {
   return provider === 'deepseek' && /^deepseek-(v4|flash|pro)/.test(model)
 }
+
+/**
+ * OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...) refuse `max_tokens` and a temperature: they take
+ * `max_completion_tokens` and their fixed sampling. Other models and compatible services keep the classic fields.
+ */
+export function usesReasoningParams(provider: TextModel['provider'], model: string): boolean {
+  return provider === 'openai' && /^(o\d|gpt-5)/.test(model)
+}

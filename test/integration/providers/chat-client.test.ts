@@ -48,6 +48,16 @@ describe('OpenAI-compatible chat client (DeepSeek contract)', () => {
     expect(fake.completions()[0]!.thinking).toBeUndefined()
   })
 
+  it('sends max_completion_tokens and no temperature to OpenAI reasoning models, which refuse the classic fields', async () => {
+    fake = await startChatFake({ keys: [KEY], extraModels: ['o4-mini', 'gpt-4o-mini'] })
+    const reasoning = await model({ provider: 'openai', model: 'o4-mini', baseUrl: fake.url })
+    await reasoning.completeJson(ask, { maxTokens: 1000 })
+    const sent = fake.completions()[0] as unknown as Record<string, unknown>
+    expect([sent.max_completion_tokens, sent.max_tokens, sent.temperature]).toEqual([1000, undefined, undefined])
+    await (await model({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: fake.url })).completeJson(ask, { maxTokens: 1000 })
+    expect(fake.completions()[1]).toMatchObject({ max_tokens: 1000, temperature: 0.3 })
+  })
+
   it('retries a 429 after its Retry-After, then a dropped connection and a 503, and succeeds', async () => {
     fake = await startChatFake({ keys: [KEY] })
     fake.inject('POST /chat/completions', chatFaults.rateLimited(1), chatFaults.drop(), jsonResponse(503, { error: { message: 'Server Overloaded' } }, { 'retry-after': '0' }))
