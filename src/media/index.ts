@@ -8,7 +8,7 @@ export { probeMedia, assertHasAudio, assertNotTruncated, type ProbeOptions } fro
 export { containerFromSignature } from './container-signature.js'
 export { detectSilence, detectSilenceIn, silencedetectArgs, parseSilenceDetect, type SilenceOptions, type PendingProbe } from './silence.js'
 export { OutputSet } from './output-set.js'
-export { listKeyframes } from './keyframes.js'
+export { listKeyframes, listKeyframesCheckingEnd } from './keyframes.js'
 export {
   planEdgesTrim,
   planPausesTrim,

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { RecflowError } from '../domain/errors.js'
 import { runFfprobe } from './runner.js'
 import { formatSeconds } from './time-format.js'
-import type { AudioStreamInfo, MediaInfo, MediaTools, VideoStreamInfo } from './types.js'
+import type { AudioStreamInfo, Interval, MediaInfo, MediaTools, VideoStreamInfo } from './types.js'
 
 /**
  * ffprobe once per input. Anything that is not a complete, playable recording (missing, empty, not media,
@@ -178,15 +178,26 @@ export async function assertNotTruncated(tools: MediaTools, info: MediaInfo, sig
   if (hasSampleIndex(info.formatName)) await assertMediaReachesEnd(tools, info, signal)
 }
 
-function hasSampleIndex(formatName: string): boolean {
+export function hasSampleIndex(formatName: string): boolean {
   return /(^|,)(mov|mp4|matroska|webm)(,|$)/.test(formatName)
 }
 
 const TAIL_WINDOW_S = 15
 const TRUNCATION_TOLERANCE_S = 1
 
+/** The span the truncation check reads, in the ffmpeg timeline: the last seconds and as many past the end. */
+export function truncationTail(info: MediaInfo): Interval {
+  const start = Math.max(0, info.durationS - TAIL_WINDOW_S)
+  return { start, end: start + TAIL_WINDOW_S * 2 }
+}
+
+/** Whether packets ending at `lastEnd` (container timestamps) reach the duration the container claims. */
+export function reachesEnd(info: MediaInfo, lastEnd: number): boolean {
+  return lastEnd - info.timelineStartS >= info.durationS - TRUNCATION_TOLERANCE_S
+}
+
 async function assertMediaReachesEnd(tools: MediaTools, info: MediaInfo, signal?: AbortSignal): Promise<void> {
-  const from = info.timelineStartS + Math.max(0, info.durationS - TAIL_WINDOW_S)
+  const from = info.timelineStartS + truncationTail(info).start
   let lastEnd = Number.NEGATIVE_INFINITY
   const result = await runFfprobe(
     tools,
@@ -208,7 +219,7 @@ async function assertMediaReachesEnd(tools: MediaTools, info: MediaInfo, signal?
     },
   )
   const reachedS = lastEnd - info.timelineStartS
-  if (result.exitCode === 0 && reachedS >= info.durationS - TRUNCATION_TOLERANCE_S) return
+  if (result.exitCode === 0 && reachesEnd(info, lastEnd)) return
   const where = Number.isFinite(reachedS) ? `its media data ends at ${reachedS.toFixed(1)} s` : 'its media data ends early'
   throw new RecflowError(
     'validation',

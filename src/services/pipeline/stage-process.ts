@@ -6,7 +6,7 @@ import {
   describeTrimPlan,
   detectSilence,
   extractPoster,
-  listKeyframes,
+  listKeyframesCheckingEnd,
   planTrimForMedia,
   probeMedia,
   trimMedia,
@@ -62,8 +62,8 @@ export const processStage: StageHandler = async (ctx) => {
   let durationS: number | undefined
   void probing.then((m) => (durationS = m.durationS), () => {})
 
-  // While detection decodes the audio: the truncation check reads the file's tail, and the keyframes of the
-  // opening minutes (where the first speech almost always is) are read for the cut point.
+  // While detection decodes the audio, one ffprobe reads the keyframes of the opening minutes (where the first
+  // speech almost always is) for the cut point, and the file's tail for the truncation check.
   let head: { start: number; end: number } | undefined
   const [silences, headKeyframes] = await together(
     ctx.signal,
@@ -76,9 +76,12 @@ export const processStage: StageHandler = async (ctx) => {
       ),
     async (signal) => {
       const media = await probing
-      await assertNotTruncated(tools, media, signal)
+      if (cfg.trim_mode !== 'edges') {
+        await assertNotTruncated(tools, media, signal)
+        return undefined
+      }
       head = { start: 0, end: Math.min(media.durationS, HEAD_KEYFRAMES_S) }
-      return cfg.trim_mode === 'edges' ? listKeyframes(tools, media, { windows: [head], signal }) : undefined
+      return listKeyframesCheckingEnd(tools, media, { head, signal })
     },
   )
   const media = await probing
