@@ -6,6 +6,11 @@
 
 /** Below this a piece is not worth its own request: short recordings are not split for parallelism. */
 export const MIN_PARALLEL_PIECE_S = 300
+/**
+ * Above this a piece is split even with a pool of one and no upload limit: one failed or timed-out request then
+ * costs at most this much audio again, and no single upload runs for hours.
+ */
+export const MAX_PIECE_S = 45 * 60
 /** Pieces are planned this much under the size limit, so a cut moved into a nearby silence still fits. */
 const SIZE_HEADROOM = 0.9
 /** How far a cut may move from its even split point to reach a silence, as a share of the even piece length. */
@@ -28,7 +33,8 @@ export interface SplitPlan {
 }
 
 /**
- * The number of pieces: the upload limit's minimum, raised to the concurrency when the recording is long enough
+ * The number of pieces: the upload limit's minimum and at least one per MAX_PIECE_S, raised to the concurrency
+ * when the recording is long enough
  * (pieces of at least MIN_PARALLEL_PIECE_S), then rounded up to a whole number of rounds of the pool so that no
  * round runs one piece alone.
  */
@@ -36,8 +42,9 @@ export function planSplit(input: SplitInput): SplitPlan {
   const { durationS } = input
   const concurrency = Math.max(1, Math.floor(input.concurrency))
   const bySize = Number.isFinite(input.maxPieceS) ? Math.ceil(durationS / (input.maxPieceS * SIZE_HEADROOM)) : 1
+  const byLength = Math.ceil(durationS / MAX_PIECE_S)
   const byParallelism = Math.min(concurrency, Math.floor(durationS / MIN_PARALLEL_PIECE_S))
-  let n = Math.max(1, bySize, byParallelism)
+  let n = Math.max(1, bySize, byLength, byParallelism)
   if (n > concurrency && concurrency > 1) n = Math.ceil(n / concurrency) * concurrency
   const even = durationS / n
   const half = Math.min(MAX_WINDOW_S, even * WINDOW_SHARE)

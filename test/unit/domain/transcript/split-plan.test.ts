@@ -13,8 +13,10 @@ describe('planSplit', () => {
     for (const w of plan.windows) expect(w.end - w.start).toBeLessThanOrEqual(120)
   })
 
-  it('does not split for parallelism with a pool of one', () => {
-    expect(planSplit({ durationS: 3 * 3600, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(1)
+  it('does not split for parallelism with a pool of one, only into pieces of at most 45 minutes', () => {
+    expect(planSplit({ durationS: 40 * 60, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(1)
+    expect(planSplit({ durationS: 3 * 3600, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(4)
+    expect(planSplit({ durationS: 3 * 3600 + 60, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(5)
   })
 
   it('splits a medium recording only into pieces of at least five minutes', () => {
@@ -22,10 +24,10 @@ describe('planSplit', () => {
   })
 
   it('obeys the upload limit, in whole rounds of the pool', () => {
-    // 25 MB at ~3 kB/s is ~2.2 h per piece; 10 h needs 5 -> two rounds of 4.
-    const plan = planSplit({ durationS: 36_000, maxPieceS: 8000, concurrency: 4 })
-    expect(plan.pieceCount).toBe(8)
-    expect(planSplit({ durationS: 36_000, maxPieceS: 8000, concurrency: 1 }).pieceCount).toBe(5)
+    // Pieces of at most 2000 s, planned at 90 %: 10 h needs 20 -> seven rounds of 3.
+    expect(planSplit({ durationS: 36_000, maxPieceS: 2000, concurrency: 3 }).pieceCount).toBe(21)
+    expect(planSplit({ durationS: 36_000, maxPieceS: 2000, concurrency: 1 }).pieceCount).toBe(20)
+    expect(planSplit({ durationS: 36_000, maxPieceS: 1200, concurrency: 1 }).pieceCount).toBe(34)
   })
 
   it('keeps every possible piece under the size limit wherever the cuts land in their windows', () => {
