@@ -17,7 +17,8 @@
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
  * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last;
- * RECFLOW_BENCH_SKIP=startup,first-sync leaves them out (the trim part alone).
+ * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe leaves them out (the trim part alone); the transcription bench
+ * (test/bench/transcribe.ts) runs between the trim and the first-sync benches.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -183,6 +184,12 @@ try {
 } finally {
   fs.rmSync(home, { recursive: true, force: true })
   fs.rmSync(bareOut, { force: true })
+}
+
+// Then transcription of a 3-hour recording against the ASR fake (alone: `node dist/test/bench/transcribe.js`).
+if (!SKIP.includes('transcribe')) {
+  const { benchTranscribe } = await import('./transcribe.js')
+  await benchTranscribe()
 }
 
 // Last, the first sync of 1,000 and 10,000 files (alone: `node dist/test/bench/first-sync.js`).

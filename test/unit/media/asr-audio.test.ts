@@ -33,7 +33,7 @@ describe('asrAudioArgs', () => {
       '-ar', '16000',
       '-c:a', 'libopus',
       '-b:a', '24k',
-      '-vbr', 'off', '-application', 'voip',
+      '-vbr', 'off', '-application', 'audio',
       '-compression_level', '0',
       '-f', 'ogg',
       '-y', 'asr.ogg.part',
