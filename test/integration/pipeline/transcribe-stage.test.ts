@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
 import type { PartialConfig } from '../../../src/domain/config/index.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { forUser } from '../../../src/db/index.js'
 import { mapInterval, type EditList } from '../../../src/media/edit-list.js'
 import { readTranscript } from '../../../src/services/pipeline/transcript-file.js'
@@ -72,8 +73,9 @@ function transcription(over: Record<string, unknown> = {}, processing: Record<st
   } as PartialConfig
 }
 
-async function run(recordingId: number, runOverride: PartialConfig, force?: Array<'TRANSCRIBE' | 'PROCESS'>) {
-  return (await app.service('pipeline')).run(app.localUser, { recordingId, runOverride, stopAfter: 'TRANSCRIBE', force })
+async function run(recordingId: number, runOverride: PartialConfig, force?: Array<'TRANSCRIBE' | 'PROCESS'>, events?: RecflowEvent[]) {
+  const onEvent = events ? (e: RecflowEvent) => void events.push(e) : undefined
+  return (await app.service('pipeline')).run(app.localUser, { recordingId, runOverride, stopAfter: 'TRANSCRIBE', force }, { onEvent })
 }
 
 async function stageRow(recordingId: number, type: 'TRANSCRIBE' | 'PROCESS') {
@@ -139,7 +141,12 @@ describe('TRANSCRIBE', () => {
     const whole = await readTranscript(filesOf(rec.id, '.m4a'), rec.id)
     expect(fake.transcriptions.length - before).toBe(1)
 
-    await run(rec.id, transcription({ concurrency: 2 }), ['TRANSCRIBE'])
+    const events: RecflowEvent[] = []
+    await run(rec.id, transcription({ concurrency: 2 }), ['TRANSCRIBE'], events)
+    // Progress moves piece by piece, up to 100.
+    const progress = events.flatMap((e) => (e.type === 'progress' && e.stage === 'TRANSCRIBE' ? [e] : []))
+    expect(progress.map((e) => e.message).filter((m) => m?.startsWith('piece')).sort()).toEqual(['piece 1 of 2 transcribed', 'piece 2 of 2 transcribed'])
+    expect(progress.at(-1)!.percent).toBe(100)
     const split = await readTranscript(filesOf(rec.id, '.m4a'), rec.id)
     const meta = (await stageRow(rec.id, 'TRANSCRIBE')).stage_meta as Record<string, unknown>
     expect(meta).toMatchObject({ pieces: 2, hard_cuts: 0 })
