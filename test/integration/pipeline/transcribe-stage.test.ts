@@ -192,4 +192,35 @@ describe('TRANSCRIBE', () => {
     expect(row.failed_reason).not.toContain('fw-wrong-key')
     expect(fs.readFileSync(path.join(home, 'data', 'recflow.db')).includes('fw-wrong-key')).toBe(false)
   }, 60_000)
+
+  it('a piece refused for an empty balance fails the stage with that message (not the abort of the other piece), leaving no audio behind', async () => {
+    const rec = await addRecording(tones, 'Out of credit')
+    fake.inject('POST /v1/audio/transcriptions', fireworksError(402, 'Your account has insufficient balance'))
+    const err = await run(rec.id, transcription({ concurrency: 2 })).catch((e: unknown) => e)
+    expect(err).toMatchObject({ message: expect.stringContaining('insufficient balance') })
+    expect((await stageRow(rec.id, 'TRANSCRIBE')).failed_reason).toContain('insufficient balance')
+    const dir = filesOf(rec.id, '.m4a').dir
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr') || n.endsWith('.part') || n.startsWith('transcript'))).toEqual([])
+  }, 120_000)
+
+  it('a cancel during the requests stops them, removes the audio pieces and leaves the stage to run again', async () => {
+    const slow = await startFireworksFake({ latencyMs: 20_000 })
+    try {
+      const slowKey = await addApiKey(app, { kind: 'fireworks', apiKey: FIREWORKS_TEST_KEY, name: 'slow', baseUrl: slow.url })
+      const rec = await addRecording(silent, 'Cancelled')
+      const ac = new AbortController()
+      const running = (await app.service('pipeline'))
+        .run(app.localUser, { recordingId: rec.id, runOverride: transcription({ credential_id: slowKey }), stopAfter: 'TRANSCRIBE' }, { signal: ac.signal })
+        .catch((e: unknown) => e)
+      while (slow.transcriptions.length === 0) await new Promise((r) => setTimeout(r, 50))
+      const t0 = Date.now()
+      ac.abort()
+      expect(await running).toMatchObject({ code: 'cancelled' })
+      expect(Date.now() - t0).toBeLessThan(5000)
+      expect((await stageRow(rec.id, 'TRANSCRIBE')).status).toBe('PENDING')
+      expect(fs.readdirSync(filesOf(rec.id, '.m4a').dir).filter((n) => n.startsWith('asr') || n.endsWith('.part'))).toEqual([])
+    } finally {
+      await slow.close()
+    }
+  }, 60_000)
 })
