@@ -20,7 +20,10 @@ export function recordingFiles(mediaDir: string, userId: number, recordingId: nu
     transcript: path.join(dir, 'transcript.json'),
     /** The transcript as readable text (paragraphs by segment). */
     transcriptText: path.join(dir, 'transcript.txt'),
-    /** Transcription audio pieces (asr.ogg or asr-000.ogg, ...), kept until TRANSCRIBE completes. */
+    /**
+     * Transcription audio pieces (asr.ogg or asr-000.ogg, ...), each removed once answered; the answers (asr.json or
+     * asr-000.json, ...) are kept until TRANSCRIBE completes, so a failed attempt's paid work is reused.
+     */
     asrStem: 'asr',
     /** WebVTT chapters file from the active topics. */
     chapters: path.join(dir, 'chapters.vtt'),

@@ -12,6 +12,7 @@ import type { ApiKeyKind, Transcriber } from '../../providers/types.js'
 import { resolveApiKey } from '../credentials/resolve-api-key.js'
 import { mapBounded } from '../sync/map-bounded.js'
 import { concurrencyLimit } from './concurrency-limit.js'
+import { loadPieceResult, pieceKey, removePieceResults, savePieceResult } from './piece-results.js'
 import { skipped, type StageHandler } from './stage-types.js'
 import { chooseTranscriptionSource, planTranscriptionPieces } from './transcription-audio.js'
 import { writeTranscript } from './transcript-file.js'
@@ -27,7 +28,8 @@ const KEY_KIND: Record<Transcriber['provider'], ApiKeyKind> = { fireworks: 'fire
  * TRANSCRIBE: the processed audio (else the original, mapped through the edit list) as mono 16 kHz pieces cut at
  * silences, under the provider's upload limit and enough of them to keep `transcription.concurrency` requests
  * busy; each piece is encoded (ENCODERS at a time) and sent as soon as a request slot is free, its file removed
- * once answered. The answers are stitched with the pieces' exact offsets into transcript.json + transcript.txt.
+ * once answered and its answer saved (a failed attempt's answers are reused by the next one: piece-results.ts).
+ * The answers are stitched with the pieces' exact offsets into transcript.json + transcript.txt.
  */
 export const transcribeStage: StageHandler = async (ctx) => {
   const cfg = ctx.config.transcription
@@ -66,36 +68,47 @@ export const transcribeStage: StageHandler = async (ctx) => {
 
   const prompt = transcriptionPrompt({ prompt: cfg.prompt, title: ctx.recording.display_name, vocabulary: cfg.vocabulary })
   const encode = concurrencyLimit(ENCODERS)
-  const stop = new AbortController()
-  const signal = AbortSignal.any([ctx.signal, stop.signal])
   const written = new Set<string>()
   let doneS = 0
   let bytesSent = 0
+  let reused = 0
   const started = Date.now()
   let firstRequestAt: number | undefined
-  const name = (i: number) => (pieces.length === 1 ? `${ctx.files.asrStem}.${format.extension}` : `${ctx.files.asrStem}-${String(i).padStart(3, '0')}.${format.extension}`)
+  const name = (i: number, ext: string) => (pieces.length === 1 ? `${ctx.files.asrStem}.${ext}` : `${ctx.files.asrStem}-${String(i).padStart(3, '0')}.${ext}`)
+  const pieceDone = (i: number, durationS: number) => {
+    doneS += durationS
+    ctx.progress(1 + (98 * doneS) / media.durationS, { message: `piece ${i + 1} of ${pieces.length} transcribed` })
+  }
   ctx.progress(1, { message: `transcribing ${pieces.length} audio piece(s)` })
   let results: PieceResult[]
-  // The first failure is the one reported (the others are the aborts it caused).
+  // The first failure is the one reported. Requests already in flight are left to finish (their answers are
+  // saved for the next attempt); no new piece starts. A cancel aborts everything.
   let firstError: unknown
   try {
     results = await mapBounded(pieces, cfg.concurrency, async (piece, i) => {
-      const output = path.join(ctx.files.dir, name(i))
+      const saved = path.join(ctx.files.dir, name(i, 'json'))
+      const key = await pieceKey({ source: media.path, ...piece, provider: transcriber.provider, model: transcriber.model, language: cfg.language, prompt })
+      const earlier = await loadPieceResult(saved, key)
+      if (earlier) {
+        reused++
+        pieceDone(i, piece.durationS)
+        return earlier
+      }
+      const output = path.join(ctx.files.dir, name(i, format.extension))
       written.add(output)
-      let file: AsrAudioFile
       try {
-        file = await encode(() =>
-          encodeAsrPiece(tools, media, { piece, output, format, whole: pieces.length === 1, maxBytes: transcriber.maxUploadBytes }, { signal }),
+        const file: AsrAudioFile = await encode(() =>
+          encodeAsrPiece(tools, media, { piece, output, format, whole: pieces.length === 1, maxBytes: transcriber.maxUploadBytes }, { signal: ctx.signal }),
         )
         firstRequestAt ??= Date.now()
-        const answer = await transcriber.transcribe({ file: file.path, durationS: file.durationS, language: cfg.language, prompt }, { signal })
+        const answer = await transcriber.transcribe({ file: file.path, durationS: file.durationS, language: cfg.language, prompt }, { signal: ctx.signal })
         bytesSent += file.sizeBytes
-        doneS += piece.durationS
-        ctx.progress(1 + (98 * doneS) / media.durationS, { message: `piece ${i + 1} of ${pieces.length} transcribed` })
-        return { offsetS: piece.offsetS, durationS: piece.durationS, language: answer.language, words: answer.words, segments: answer.segments }
+        const result: PieceResult = { offsetS: piece.offsetS, durationS: piece.durationS, language: answer.language, words: answer.words, segments: answer.segments }
+        savePieceResult(saved, key, result)
+        pieceDone(i, piece.durationS)
+        return result
       } catch (e) {
         if (firstError === undefined) firstError = e
-        stop.abort()
         throw e
       } finally {
         await rm(output, { force: true })
@@ -118,6 +131,7 @@ export const transcribeStage: StageHandler = async (ctx) => {
     createdAt: ctx.deps.clock.now(),
   })
   writeTranscript(ctx.files, transcript)
+  await removePieceResults(ctx.files.dir, ctx.files.asrStem)
   ctx.progress(100)
   const words = transcript.words.length
   const flags = transcript.hallucinations.length
@@ -132,6 +146,7 @@ export const transcribeStage: StageHandler = async (ctx) => {
       words,
       word_timestamps: transcript.word_timestamps,
       audio_bytes_sent: bytesSent,
+      pieces_reused: reused,
       audio_seconds_billed: transcript.audio_seconds_billed,
       estimated_cost_usd: transcript.estimated_cost_usd,
       requests_wall_s: Math.round(requestsWallS * 1000) / 1000,

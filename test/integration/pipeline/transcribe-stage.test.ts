@@ -193,14 +193,26 @@ describe('TRANSCRIBE', () => {
     expect(fs.readFileSync(path.join(home, 'data', 'recflow.db')).includes('fw-wrong-key')).toBe(false)
   }, 60_000)
 
-  it('a piece refused for an empty balance fails the stage with that message (not the abort of the other piece), leaving no audio behind', async () => {
+  it('a piece refused for an empty balance fails the stage with that message; the next attempt sends only that piece again', async () => {
     const rec = await addRecording(tones, 'Out of credit')
+    const dir = filesOf(rec.id, '.m4a').dir
     fake.inject('POST /v1/audio/transcriptions', fireworksError(402, 'Your account has insufficient balance'))
     const err = await run(rec.id, transcription({ concurrency: 2 })).catch((e: unknown) => e)
     expect(err).toMatchObject({ message: expect.stringContaining('insufficient balance') })
     expect((await stageRow(rec.id, 'TRANSCRIBE')).failed_reason).toContain('insufficient balance')
-    const dir = filesOf(rec.id, '.m4a').dir
-    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr') || n.endsWith('.part') || n.startsWith('transcript'))).toEqual([])
+    // The other piece was answered (and paid for): its answer is kept, no audio is.
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr') || n.endsWith('.part') || n.startsWith('transcript'))).toEqual([
+      expect.stringMatching(/^asr-00[01]\.json$/),
+    ])
+
+    const before = fake.transcriptions.length
+    await run(rec.id, transcription({ concurrency: 2 }))
+    expect(fake.transcriptions.length - before).toBe(1)
+    expect((await stageRow(rec.id, 'TRANSCRIBE')).stage_meta).toMatchObject({ pieces: 2, pieces_reused: 1 })
+    const t = await readTranscript(filesOf(rec.id, '.m4a'), rec.id)
+    expectInside(t.words, TONES, 0.3)
+    expect(t.audio_seconds_billed).toBeCloseTo(660, 0)
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr'))).toEqual([])
   }, 120_000)
 
   it('a cancel during the requests stops them, removes the audio pieces and leaves the stage to run again', async () => {
