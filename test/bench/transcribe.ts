@@ -3,7 +3,7 @@
  * side, every request answered after a fixed latency): `recflow recordings run ID --force TRANSCRIBE` with
  * `transcription.concurrency` 4 (parallel) against the same command with concurrency 1 (serial), whole commands
  * timed from outside, pairs alternating which side goes first; the figure is the median of the per-pair ratios.
- * Both sides send the same pieces (at most 45 minutes each, cut in silences): 4 for 3 hours. The stage row gives
+ * Both sides send the same pieces (at most 50 minutes each, cut in silences): 4 for 3 hours. The stage row gives
  * the pieces, the bytes sent and the requests' own wall time (first request sent to last answer).
  *
  *   npm run bench                                   (all benchmarks; this one runs after the trim bench)
@@ -11,7 +11,7 @@
  *
  * Media: a 10-minute lecture from ../shared/media/make-lecture.sh (audio only, real speech and pauses), copied 18
  * times into one 3-hour M4A without re-encoding; cached in RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench).
- * RECFLOW_BENCH_ASR_LATENCY_MS sets the fake's latency (default 60000: a 45-minute piece on a busy service);
+ * RECFLOW_BENCH_ASR_LATENCY_MS sets the fake's latency (default 90000: a 45-minute piece at 30 × real time);
  * RECFLOW_BENCH_ROUNDS the number of rounds (default 3).
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -24,7 +24,7 @@ const ROOT = process.cwd()
 const RUN = path.join(ROOT, 'bin', 'run.js')
 const BENCH_DIR = path.join(process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench'), 'transcribe')
 const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
-const LATENCY_MS = Number(process.env.RECFLOW_BENCH_ASR_LATENCY_MS ?? 60_000)
+const LATENCY_MS = Number(process.env.RECFLOW_BENCH_ASR_LATENCY_MS ?? 90_000)
 const MAKE_LECTURE = path.resolve(ROOT, '../shared/media/make-lecture.sh')
 
 const median = (xs: number[]) => {

@@ -10,7 +10,7 @@ export const MIN_PARALLEL_PIECE_S = 300
  * Above this a piece is split even with a pool of one and no upload limit: one failed or timed-out request then
  * costs at most this much audio again, and no single upload runs for hours.
  */
-export const MAX_PIECE_S = 45 * 60
+export const MAX_PIECE_S = 50 * 60
 /** Pieces are planned this much under the size limit, so a cut moved into a nearby silence still fits. */
 const SIZE_HEADROOM = 0.9
 /** How far a cut may move from its even split point to reach a silence, as a share of the even piece length. */

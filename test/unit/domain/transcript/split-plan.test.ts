@@ -10,13 +10,15 @@ describe('planSplit', () => {
     const plan = planSplit({ durationS: 3 * 3600, maxPieceS: Infinity, concurrency: 4 })
     expect(plan.pieceCount).toBe(4)
     expect(plan.windows.map((w) => w.ideal)).toEqual([2700, 5400, 8100])
+    // A few seconds over 3 hours changes nothing.
+    expect(planSplit({ durationS: 3 * 3600 + 5, maxPieceS: Infinity, concurrency: 4 }).pieceCount).toBe(4)
     for (const w of plan.windows) expect(w.end - w.start).toBeLessThanOrEqual(120)
   })
 
-  it('does not split for parallelism with a pool of one, only into pieces of at most 45 minutes', () => {
-    expect(planSplit({ durationS: 40 * 60, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(1)
-    expect(planSplit({ durationS: 3 * 3600, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(4)
-    expect(planSplit({ durationS: 3 * 3600 + 60, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(5)
+  it('does not split for parallelism with a pool of one, only into pieces of at most 50 minutes', () => {
+    expect(planSplit({ durationS: 50 * 60, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(1)
+    expect(planSplit({ durationS: 3 * 3600 + 30, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(4)
+    expect(planSplit({ durationS: 200 * 60 + 1, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(5)
   })
 
   it('splits a medium recording only into pieces of at least five minutes', () => {
@@ -28,6 +30,7 @@ describe('planSplit', () => {
     expect(planSplit({ durationS: 36_000, maxPieceS: 2000, concurrency: 3 }).pieceCount).toBe(21)
     expect(planSplit({ durationS: 36_000, maxPieceS: 2000, concurrency: 1 }).pieceCount).toBe(20)
     expect(planSplit({ durationS: 36_000, maxPieceS: 1200, concurrency: 1 }).pieceCount).toBe(34)
+    expect(planSplit({ durationS: 36_000, maxPieceS: Infinity, concurrency: 1 }).pieceCount).toBe(12)
   })
 
   it('keeps every possible piece under the size limit wherever the cuts land in their windows', () => {
