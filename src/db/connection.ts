@@ -63,7 +63,7 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
       ? await checkUpToDate(db, file)
       : (await isUpToDate(db))
         ? latestSchemaVersion()
-        : await migrateToLatest(db)
+        : await migrateWithForeignKeysOff(sqlite, db)
     const integrityProblems = (max = 20): string[] => {
       const rows = sqlite.pragma(`integrity_check(${Math.max(1, Math.floor(max))})`) as Array<{ integrity_check: string }>
       return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok')
@@ -128,4 +128,18 @@ function createPrivately(file: string): void {
   }
   // Created with 0600: a umask can only take bits away, so the mode needs no second look.
   fs.closeSync(fd)
+}
+
+/**
+ * Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table requires (dropping a parent
+ * table with them on would cascade-delete its children); a migration that rebuilds checks the references itself
+ * (PRAGMA foreign_key_check) before it commits. The pragma cannot change inside a transaction, hence here.
+ */
+async function migrateWithForeignKeysOff(sqlite: BetterSqlite3.Database, db: Kysely<DB>): Promise<string> {
+  sqlite.pragma('foreign_keys = OFF')
+  try {
+    return await migrateToLatest(db)
+  } finally {
+    sqlite.pragma('foreign_keys = ON')
+  }
 }

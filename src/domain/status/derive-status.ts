@@ -64,7 +64,7 @@ function stageStatusByType(stages: readonly StageState[]): Map<StageType, StageS
  *
  * | #  | condition                                              | status                                    | failed                 |
  * |----|--------------------------------------------------------|-------------------------------------------|------------------------|
- * | 1  | base is SKIPPED or EXPIRED                             | base (terminal, stages are ignored)       | no                     |
+ * | 1  | base is PENDING_SOURCE, SKIPPED or EXPIRED             | base (terminal, stages are ignored)       | no                     |
  * | 2  | a stage is IN_PROGRESS                                 | DOWNLOADING / PROCESSING / TRANSCRIBING    | no                     |
  * |    |                                                        | of the earliest one (TRANSCRIBE, EXTRACT_ |                        |
  * |    |                                                        | TOPICS, GENERATE_SUBTITLES: TRANSCRIBING) |                        |
@@ -89,7 +89,7 @@ export function deriveRecordingStatus(input: {
   stages: readonly StageState[]
   targets: readonly TargetState[]
 }): DerivedStatus {
-  if (input.base === 'SKIPPED' || input.base === 'EXPIRED') return { status: input.base, failed: false }
+  if (input.base === 'PENDING_SOURCE' || input.base === 'SKIPPED' || input.base === 'EXPIRED') return { status: input.base, failed: false }
   const byType = stageStatusByType(input.stages)
   for (const target of input.targets) {
     if (!TARGET_STATUSES.includes(target.status)) throw new RecflowError('internal', `unknown target status ${String(target.status)}`)

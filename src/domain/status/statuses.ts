@@ -1,5 +1,10 @@
-/** Every recording status, in pipeline order; SKIPPED and EXPIRED sit outside the pipeline. */
+/**
+ * Every recording status, in pipeline order; PENDING_SOURCE, SKIPPED and EXPIRED sit outside the pipeline.
+ * PENDING_SOURCE: the source still prepares the media (Zoom is processing the meeting's files); a later sync
+ * moves it to INITIALIZED (matched) or SKIPPED.
+ */
 export const RECORDING_STATUSES = [
+  'PENDING_SOURCE',
   'INITIALIZED',
   'SKIPPED',
   'DOWNLOADING',
@@ -46,7 +51,7 @@ export const STABLE_STATUSES = [
 export type StableStatus = (typeof STABLE_STATUSES)[number]
 
 /** What the recording row stores beside its stages and targets: matched, not matched, or media cleaned up. */
-export const BASE_STATUSES = ['INITIALIZED', 'SKIPPED', 'EXPIRED'] as const satisfies readonly RecordingStatus[]
+export const BASE_STATUSES = ['PENDING_SOURCE', 'INITIALIZED', 'SKIPPED', 'EXPIRED'] as const satisfies readonly RecordingStatus[]
 export type BaseStatus = (typeof BASE_STATUSES)[number]
 
 /** Processing stages, in the order a run executes them. */

@@ -26,9 +26,14 @@ import {
  * | SKIPPED               | anything else                        | no      | match it to a template first                 |
  * | EXPIRED               | INITIALIZED                          | yes     | reset: download again                        |
  * | EXPIRED               | anything else                        | no      | the media is gone                            |
+ * | PENDING_SOURCE        | INITIALIZED, SKIPPED                 | yes     | the source finished preparing the media      |
+ * | PENDING_SOURCE        | anything else                        | no      | there is no media yet to work on             |
+ * | anything else         | PENDING_SOURCE                       | no      | only sync creates a recording in it          |
  */
 export function canTransition(from: RecordingStatus, to: RecordingStatus): boolean {
   if (from === to) return false
+  if (from === 'PENDING_SOURCE') return to === 'INITIALIZED' || to === 'SKIPPED'
+  if (to === 'PENDING_SOURCE') return false
   if (from === 'SKIPPED') return to === 'INITIALIZED' || to === 'EXPIRED'
   if (from === 'EXPIRED') return to === 'INITIALIZED'
   if (!isPipelineStatus(from)) return false
@@ -44,6 +49,7 @@ function transitionHint(from: RecordingStatus, to: RecordingStatus): string | un
   if (isRuntimeStatus(from)) return 'a stage is running: wait for it to finish or cancel its task first'
   if (from === 'SKIPPED') return 'no template matches this recording: bind it to a template (or rematch) first'
   if (from === 'EXPIRED') return 'its media was cleaned up: reset the recording to download it again'
+  if (from === 'PENDING_SOURCE') return 'the source is still preparing its media: run `recflow sync` later to pick it up'
   return undefined
 }
 

@@ -111,6 +111,11 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   let rec = await scope.recordings.get(opts.recordingId)
   if (!rec) throw notFound('recording', opts.recordingId, 'run `recflow recordings list` to see recording ids')
   if (rec.status === 'EXPIRED') throw usageError(`recording ${rec.id} has expired: its media was cleaned up`)
+  if (rec.status === 'PENDING_SOURCE') {
+    throw new RecflowError('conflict', `recording ${rec.id} is not ready at its source yet (Zoom is still processing its files)`, {
+      hint: 'run `recflow sync` later: it picks the recording up once its files are ready',
+    })
+  }
   const unknownForce = (opts.force ?? []).filter((s) => s !== 'UPLOAD' && !STAGE_TYPES.includes(s))
   if (unknownForce.length > 0) throw usageError(`unknown stage ${unknownForce.join(', ')}`, `stages: ${STAGE_TYPES.join(', ')}, UPLOAD`)
 

@@ -83,12 +83,17 @@ describe('canTransition: one test per row of the table', () => {
     expect(RECORDING_STATUSES.filter((to) => canTransition('EXPIRED', to))).toEqual(['INITIALIZED'])
   })
 
+  it('lets PENDING_SOURCE go only to INITIALIZED or SKIPPED, and nothing go to PENDING_SOURCE', () => {
+    expect(RECORDING_STATUSES.filter((to) => canTransition('PENDING_SOURCE', to))).toEqual(['INITIALIZED', 'SKIPPED'])
+    expect(RECORDING_STATUSES.filter((from) => canTransition(from, 'PENDING_SOURCE'))).toEqual([])
+  })
+
   it('allows exactly the transitions the table lists (a full matrix check)', () => {
     const allowed = pairs.filter(([from, to]) => canTransition(from, to)).length
     // 10 pipeline statuses: 45 forward pairs; 4 runtime statuses roll back to the stable ones before them
     // (1+2+3+4 = 10); 6 stable statuses go back to every earlier pipeline status (0+2+4+6+8+9 = 29) and to
-    // SKIPPED and EXPIRED (12); SKIPPED has 2 exits and EXPIRED 1.
-    expect(allowed).toBe(45 + 10 + 29 + 12 + 2 + 1)
+    // SKIPPED and EXPIRED (12); SKIPPED has 2 exits, EXPIRED 1 and PENDING_SOURCE 2.
+    expect(allowed).toBe(45 + 10 + 29 + 12 + 2 + 1 + 2)
   })
 })
 
