@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './platform/clock.js'
 import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
 import type { SecretStore } from './platform/secrets.js'
-import type { AiProviders, ProviderEnv, Publishers } from './providers/types.js'
+import type { AiProviders, ProviderEnv, Publishers, RecordingSources } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
 import type { DemoService } from './services/demo.js'
@@ -104,6 +104,13 @@ function aiProviders(providerEnv: ProviderEnv): AiProviders {
   }
 }
 
+/** Recording source clients (Zoom), each module loaded on first use. */
+function recordingSources(providerEnv: ProviderEnv): RecordingSources {
+  return {
+    zoom: async (config) => (await import('./providers/zoom/index.js')).createZoomRecordingSource(config, providerEnv),
+  }
+}
+
 export interface App {
   readonly env: RuntimeEnv
   readonly database: Database
@@ -151,6 +158,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
       )),
     publishers: PUBLISHERS,
     ai: aiProviders({ urls: env.urls, logger, clock }),
+    sources: recordingSources({ urls: env.urls, logger, clock }),
   }
 }
 

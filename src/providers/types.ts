@@ -204,3 +204,64 @@ export interface AiProviders {
   textModel(config: TextModelConfig): Promise<TextModel>
   checkApiKey(kind: ApiKeyKind, access: ApiKeyAccess, control?: { signal?: AbortSignal }): Promise<ApiKeyCheck>
 }
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Recording sources (Zoom cloud recordings). The client lists a user's meetings over any date range (one-month
+ * windows, every page), retries 429/5xx itself (Retry-After honoured), asks for a fresh token once on a 401 and
+ * then throws ProviderError kind 'auth' with the sign-in hint. Meetings come back as Zoom describes them (`raw`,
+ * kept whole in source_metadata) plus the few fields sync reads.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/** The access token for each request; `forceRefresh` after a 401 (OAuth: refresh; S2S: a new account token). */
+export type AccessTokenGetter = (opts: { forceRefresh: boolean }) => Promise<string>
+
+export interface SourceRecordingFile {
+  id: string
+  /** MP4, M4A, TRANSCRIPT, CHAT, CC, TIMELINE, ... (unknown values are kept as they are). */
+  fileType: string
+  fileExtension: string
+  /** shared_screen_with_speaker_view, active_speaker, gallery_view, audio_only, audio_transcript, ... */
+  recordingType: string
+  /** `completed`, or `processing` while Zoom still works on the file. */
+  status: string
+  sizeBytes: number | null
+  downloadUrl: string | null
+  recordingStart: string | null
+  recordingEnd: string | null
+}
+
+export interface SourceMeeting {
+  uuid: string
+  meetingId: number | null
+  topic: string
+  startTime: string
+  durationMinutes: number | null
+  files: SourceRecordingFile[]
+  /** The meeting object exactly as the API returned it. */
+  raw: Record<string, unknown>
+}
+
+export interface RecordingListQuery {
+  /** `me`, a user id or an email. */
+  userId: string
+  /** yyyy-mm-dd, UTC, both included. */
+  from: string
+  to: string
+}
+
+export interface RecordingSource {
+  readonly platform: 'zoom'
+  /** Every meeting with cloud recordings in the range, one page at a time (pages of up to 300). */
+  listMeetings(query: RecordingListQuery, control?: { signal?: AbortSignal }): AsyncGenerator<SourceMeeting[]>
+  /** One meeting instance by UUID; null when Zoom has no recording for it (any more). */
+  meeting(uuid: string, control?: { signal?: AbortSignal }): Promise<SourceMeeting | null>
+}
+
+export interface RecordingSourceConfigs {
+  zoom: { accessToken: AccessTokenGetter; credentialId?: number }
+}
+
+/** Recording source clients, wired by the composition root (each module loaded on first use). */
+export type RecordingSources = {
+  readonly [P in RecordingSource['platform']]: (config: RecordingSourceConfigs[P]) => Promise<RecordingSource>
+}

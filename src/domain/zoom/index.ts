@@ -1,0 +1,1 @@
+export { chooseZoomFiles, KEPT_FILE_TYPES, type ZoomFileChoice, type ZoomFileFacts } from './choose-files.js'
