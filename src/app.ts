@@ -1,15 +1,16 @@
 import path from 'node:path'
 import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor } from './db/index.js'
 import { isNotRecflowDatabase } from './db/connection.js'
-import type { RecflowError } from './domain/errors.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
 import { systemClock, type Clock } from './platform/clock.js'
 import type { RuntimeEnv } from './platform/config.js'
 import { createLogger, type Logger } from './platform/logger.js'
 import type { SecretStore } from './platform/secrets.js'
-import type { AiProviders, ProviderEnv, Publishers, RecordingSources } from './providers/types.js'
+import { RecflowError } from './domain/errors.js'
+import type { AiProviders, OAuthProviders, ProviderEnv, Publishers, RecordingSources } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
+import type { AuthService } from './services/auth/auth-service.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
@@ -40,6 +41,7 @@ export interface Services {
   run: RunService
   demo: DemoService
   credentials: CredentialsService
+  auth: AuthService
   topics: TopicsService
 }
 export type ServiceName = keyof Services
@@ -66,6 +68,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
   credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
+  auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),
@@ -108,6 +111,17 @@ function aiProviders(providerEnv: ProviderEnv): AiProviders {
 function recordingSources(providerEnv: ProviderEnv): RecordingSources {
   return {
     zoom: async (config) => (await import('./providers/zoom/index.js')).createZoomRecordingSource(config, providerEnv),
+  }
+}
+
+/** OAuth providers by platform, each module loaded on first use. */
+function oauthProviders(providerEnv: ProviderEnv): OAuthProviders {
+  const notYet = (platform: string) => () =>
+    Promise.reject(new RecflowError('usage', `signing in to ${platform} is not supported yet`, { hint: 'run `recflow auth status` to see your sign-ins' }))
+  return {
+    youtube: async () => (await import('./providers/oauth/google.js')).googleOAuth(providerEnv),
+    vk: notYet('VK'),
+    zoom: notYet('Zoom'),
   }
 }
 
@@ -159,6 +173,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
     publishers: PUBLISHERS,
     ai: aiProviders({ urls: env.urls, logger, clock }),
     sources: recordingSources({ urls: env.urls, logger, clock }),
+    oauth: oauthProviders({ urls: env.urls, logger, clock }),
   }
 }
 

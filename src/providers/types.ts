@@ -14,13 +14,24 @@ export class ProviderError extends Error {
   readonly retryAfterMs?: number
   /** What the user can do about it (a command that exists), e.g. `recflow credentials test 3`. */
   readonly hint?: string
-  constructor(provider: string, kind: ProviderErrorKind, message: string, opts: { retryAfterMs?: number; hint?: string; cause?: unknown } = {}) {
+  /**
+   * kind 'auth' only: the provider refused the grant itself (revoked or expired refresh token, a rotated-out token),
+   * so trying again cannot help: the user has to sign in again (the credential becomes needs_reauth).
+   */
+  readonly reauth: boolean
+  constructor(
+    provider: string,
+    kind: ProviderErrorKind,
+    message: string,
+    opts: { retryAfterMs?: number; hint?: string; cause?: unknown; reauth?: boolean } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'ProviderError'
     this.provider = provider
     this.kind = kind
     this.retryAfterMs = opts.retryAfterMs
     this.hint = opts.hint
+    this.reauth = opts.reauth ?? false
   }
 }
 
@@ -264,4 +275,66 @@ export interface RecordingSourceConfigs {
 /** Recording source clients, wired by the composition root (each module loaded on first use). */
 export type RecordingSources = {
   readonly [P in RecordingSource['platform']]: (config: RecordingSourceConfigs[P]) => Promise<RecordingSource>
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * OAuth sign-in and tokens (YouTube via Google, VK ID / legacy VK, Zoom user OAuth and Server-to-Server). A provider
+ * builds the authorize URL and speaks the token endpoint; it never stores anything (src/services/credentials/
+ * oauth-tokens.ts does). Token endpoint failures are ProviderErrors: kind 'auth' with `reauth: true` when the grant
+ * itself is refused (Google invalid_grant, Zoom 400 "Invalid Token!"/4711 or 401, VK invalid token), kind 'auth'
+ * without reauth for a refused client (wrong id or secret), 'transient' for 429/5xx/network after retries.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+export type OAuthPlatform = 'youtube' | 'vk' | 'zoom'
+export const OAUTH_PLATFORMS: readonly OAuthPlatform[] = ['youtube', 'vk', 'zoom']
+
+export interface OAuthTokens {
+  accessToken: string
+  /** null when the provider issued none (Zoom S2S, VK implicit, Google without offline access). */
+  refreshToken: string | null
+  /** null when the token does not expire (VK implicit with `offline`). */
+  expiresAt: Date | null
+  /** What was granted (the token response's `scope`), else what was asked for. */
+  scopes: string[]
+  /** Provider-specific values that later calls need, e.g. VK ID's `device_id` or `user_id`; kept with the tokens. */
+  extra?: Record<string, string>
+}
+
+/** The OAuth app the user registered: its id, and its secret (null for a public client, e.g. VK ID with PKCE only). */
+export interface OAuthClient {
+  clientId: string
+  clientSecret: string | null
+}
+
+export interface AuthorizeUrlInput {
+  clientId: string
+  /** The loopback URL the browser comes back to, e.g. http://127.0.0.1:53682/callback. */
+  redirectUri: string
+  state: string
+  /** BASE64URL(SHA256(code_verifier)); the method is always S256. */
+  codeChallenge: string
+  scopes: string[]
+}
+
+export interface OAuthProvider {
+  readonly platform: OAuthPlatform
+  /** Scopes asked for when the user names none. */
+  readonly defaultScopes: string[]
+  authorizeUrl(input: AuthorizeUrlInput): string
+  /** Trades an authorization code (with its PKCE verifier) for tokens. `extra`: values the callback carried (VK's device_id). */
+  exchange(input: { code: string; codeVerifier: string; redirectUri: string; client: OAuthClient; extra?: Record<string, string> }, control?: { signal?: AbortSignal }): Promise<OAuthTokens>
+  /**
+   * A new access token from a refresh token. Rotating providers (Zoom, VK ID) return a new refresh token; Google
+   * returns none (refreshToken null: keep the old one). Throws ProviderError 'auth' with reauth when refused.
+   */
+  refresh(input: { refreshToken: string; client: OAuthClient; extra?: Record<string, string> }, control?: { signal?: AbortSignal }): Promise<OAuthTokens>
+  /** Zoom Server-to-Server only: a fresh account token (no refresh token). */
+  accountToken?(input: { accountId: string; client: OAuthClient }, control?: { signal?: AbortSignal }): Promise<OAuthTokens>
+  /** The account the token belongs to, as shown to the user: the YouTube channel title, the VK user name, the Zoom user email. */
+  accountName(accessToken: string, control?: { signal?: AbortSignal; extra?: Record<string, string> }): Promise<string>
+}
+
+/** One loader per platform, wired by the composition root (each provider module is imported on first use). */
+export type OAuthProviders = {
+  readonly [P in OAuthPlatform]: () => Promise<OAuthProvider>
 }

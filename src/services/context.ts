@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.js'
 import type { RuntimeEnv } from '../platform/config.js'
 import type { Logger } from '../platform/logger.js'
 import type { SecretStore } from '../platform/secrets.js'
-import type { AiProviders, Publishers, RecordingSources } from '../providers/types.js'
+import type { AiProviders, OAuthProviders, Publishers, RecordingSources } from '../providers/types.js'
 
 /** Who a service call acts for. Every repository call inside goes through scopes.forUser(user.id). */
 export interface UserRef {
@@ -58,4 +58,6 @@ export interface ServiceDeps {
   readonly ai: AiProviders
   /** Recording source clients (Zoom), wired by the composition root. */
   readonly sources: RecordingSources
+  /** OAuth providers by platform (authorize URLs, token endpoints, account names), wired by the composition root. */
+  readonly oauth: OAuthProviders
 }

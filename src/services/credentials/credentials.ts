@@ -6,6 +6,8 @@ import type { ServiceDeps, UserRef } from '../context.js'
 import { listAll } from '../paging.js'
 import { credentialUsers, detachCredential, refuseInUse, type ReferenceUser } from '../references.js'
 import { newSecretName, readApiKey, referenceOf } from './api-key-secrets.js'
+import { oauthReferenceOf } from './oauth-secrets.js'
+import { isOAuthPlatform } from '../../domain/credentials/oauth.js'
 
 /** A credential as shown to the user: never the key, nor where in the store it sits. */
 export interface CredentialView {
@@ -72,9 +74,9 @@ export function credentialsService(deps: ServiceDeps) {
   const deleteKey = async (row: Credential): Promise<boolean> => {
     let secret: string
     try {
-      secret = referenceOf(row).secret
+      secret = isOAuthPlatform(row.platform) ? oauthReferenceOf(row).secret : referenceOf(row).secret
     } catch {
-      return true // not an API-key row: nothing of it is in the store
+      return true // no reference: nothing of it is in the store
     }
     try {
       const store = await deps.secrets()
