@@ -23,6 +23,10 @@ export const templateFlags = {
   source: Flags.integer({ summary: 'Only recordings from this source id (repeatable; a filter, not a match).', multiple: true }),
   'case-sensitive': Flags.boolean({ summary: 'Compare titles case-sensitively.', allowNo: true }),
   preset: Flags.integer({ summary: 'Publish with this output preset id (repeatable).', multiple: true }),
+  'zoom-after-archive': Flags.string({
+    summary: "Zoom recordings: once the local copy is verified and every preset published, keep the cloud copy or move it to Zoom's trash.",
+    options: ['keep', 'trash'],
+  }),
   title: Flags.string({ summary: 'Title template overriding the presets’, e.g. "{display_name} ({date})".' }),
   draft: Flags.boolean({ summary: 'Save as a draft: it never matches recordings.', allowNo: true }),
   active: Flags.boolean({ summary: 'Whether the template is active.', allowNo: true }),
@@ -50,7 +54,10 @@ export function templateInputFromFlags(f: TemplateFlagValues): Record<string, un
   set(rules, 'source_ids', f.source)
   set(rules, 'case_sensitive', f['case-sensitive'])
   if (Object.keys(rules).length > 0) out.matching_rules = rules
-  if (f.preset !== undefined) out.output_config = { preset_ids: f.preset }
+  const output: Record<string, unknown> = {}
+  set(output, 'preset_ids', f.preset)
+  set(output, 'zoom_after_archive', f['zoom-after-archive'])
+  if (Object.keys(output).length > 0) out.output_config = output
   if (f.title !== undefined) out.metadata_config = { title_template: f.title }
   set(out, 'is_draft', f.draft)
   set(out, 'is_active', f.active)

@@ -3,6 +3,7 @@ import { compilePattern } from '../matching/compile-pattern.js'
 import { assertMatchable, matchingRulesSchema, type MatchingRulesInput } from '../matching/matching-rules.js'
 import { validateTemplateString } from '../metadata/parse-template.js'
 import { topicsDisplaySchema } from '../metadata/topics-display.js'
+import { zoomAfterArchiveSchema } from '../zoom/after-archive.js'
 import { descriptionSchema, idSchema, nameSchema } from './common-fields.js'
 import { parseInput, withPath } from './parse-input.js'
 import {
@@ -33,6 +34,8 @@ export const outputConfigSchema = strictObject({
     .refine((ids) => new Set(ids).size === ids.length, 'lists a preset more than once'),
   /** Upload right after processing; unset = the user's config (upload.auto_upload). */
   auto_upload: z.boolean().optional(),
+  /** After archiving, leave the Zoom cloud recording (keep, the default) or move it to Zoom's trash. */
+  zoom_after_archive: zoomAfterArchiveSchema.optional(),
 })
 export type OutputConfig = z.output<typeof outputConfigSchema>
 
