@@ -25,6 +25,7 @@ import type { TasksService } from './services/tasks.js'
 import type { TemplatesService } from './services/templates.js'
 import type { TopicsService } from './services/topics/topics-service.js'
 import type { UserConfigService } from './services/user-config.js'
+import type { ZoomWebhooksService } from './services/zoom-webhooks/zoom-webhooks.js'
 
 /** Every service the app can build, by name: `await app.service('recordings')`. */
 export interface Services {
@@ -43,6 +44,7 @@ export interface Services {
   credentials: CredentialsService
   auth: AuthService
   topics: TopicsService
+  zoomWebhooks: ZoomWebhooksService
 }
 export type ServiceName = keyof Services
 
@@ -69,6 +71,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
+  zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),

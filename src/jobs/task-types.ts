@@ -19,10 +19,14 @@ export const pipelinePayloadSchema = z.strictObject({
   stopAfter: z.enum(['DOWNLOAD', 'PROCESS', 'TRANSCRIBE', 'EXTRACT_TOPICS', 'GENERATE_SUBTITLES']).optional(),
 })
 
-export const syncPayloadSchema = z.strictObject({
-  /** Sync only these sources; all active sources when absent. */
-  sourceIds: z.array(z.number().int().positive()).optional(),
-})
+export const syncPayloadSchema = z
+  .strictObject({
+    /** Sync only these sources; all active sources when absent. */
+    sourceIds: z.array(z.number().int().positive()).optional(),
+    /** Only this meeting of the one Zoom source named (a `recording.completed` webhook queues it). */
+    zoomMeetingUuid: z.string().min(1).max(256).optional(),
+  })
+  .refine((p) => p.zoomMeetingUuid === undefined || p.sourceIds?.length === 1, 'zoomMeetingUuid needs exactly one source id')
 
 export const taskPayloadSchemas = {
   pipeline: pipelinePayloadSchema,

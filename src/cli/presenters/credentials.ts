@@ -33,7 +33,7 @@ export const credentialDetails = (c: CredentialView & { used_by: ReferenceUser[]
 
 export const addedText = (c: CredentialView) => [
   `Stored ${c.kind} credential ${c.id} "${c.name}" (key in the ${c.store} secret store).`,
-  `Check it with: recflow credentials test ${c.id}`,
+  c.kind === 'zoom-webhook' ? 'Zoom webhook deliveries signed with this secret token are now accepted.' : `Check it with: recflow credentials test ${c.id}`,
 ]
 
 export const removedText = (r: { id: number; detached: ReferenceUser[]; key_deleted: boolean }) => [

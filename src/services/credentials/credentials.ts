@@ -1,5 +1,6 @@
 import type { Credential } from '../../db/index.js'
-import { normalizeApiKey, normalizeBaseUrl } from '../../domain/credentials/api-key.js'
+import { normalizeApiKey, normalizeBaseUrl, parseApiKeyReference } from '../../domain/credentials/api-key.js'
+import { normalizeWebhookSecretToken, ZOOM_WEBHOOK_KIND } from '../../domain/credentials/zoom-webhook.js'
 import { RecflowError, conflict, notFound } from '../../domain/errors.js'
 import type { ApiKeyKind } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
@@ -23,7 +24,8 @@ export interface CredentialView {
 }
 
 export interface AddApiKeyInput {
-  kind: ApiKeyKind
+  /** An API key's service, or `zoom-webhook` for a Zoom app's webhook secret token (held the same way). */
+  kind: ApiKeyKind | typeof ZOOM_WEBHOOK_KIND
   apiKey: string
   name?: string
   baseUrl?: string
@@ -72,12 +74,14 @@ export function credentialsService(deps: ServiceDeps) {
 
   /** Deletes a removed row's key; false when it cannot be reached (another store than this run's, or an error). */
   const deleteKey = async (row: Credential): Promise<boolean> => {
-    let secret: string
+    let secret: string | undefined
     try {
-      secret = isOAuthPlatform(row.platform) ? oauthReferenceOf(row).secret : referenceOf(row).secret
+      // API keys and a Zoom webhook secret token hold the same reference shape; OAuth rows their own.
+      secret = isOAuthPlatform(row.platform) ? oauthReferenceOf(row).secret : parseApiKeyReference(row.encrypted_data)?.secret
     } catch {
       return true // no reference: nothing of it is in the store
     }
+    if (secret === undefined) return true
     try {
       const store = await deps.secrets()
       if (store.kind !== row.key_id) return false
@@ -95,7 +99,9 @@ export function credentialsService(deps: ServiceDeps) {
      * already taken) changes nothing; a failed insert takes the stored secret back out.
      */
     async add(user: UserRef, input: AddApiKeyInput): Promise<CredentialView> {
-      const apiKey = normalizeApiKey(input.apiKey)
+      const webhook = input.kind === ZOOM_WEBHOOK_KIND
+      if (webhook && input.baseUrl !== undefined) throw new RecflowError('usage', '--base-url is not a setting of a zoom-webhook credential')
+      const apiKey = webhook ? normalizeWebhookSecretToken(input.apiKey) : normalizeApiKey(input.apiKey)
       const baseUrl = input.baseUrl === undefined ? null : normalizeBaseUrl(input.baseUrl)
       const repo = scope(user).credentials
       let name = input.name?.trim()
@@ -117,7 +123,7 @@ export function credentialsService(deps: ServiceDeps) {
           encrypted_data: JSON.stringify({ secret, base_url: baseUrl }),
           key_id: store.kind,
         })
-        deps.logger.info('stored an API key', { credential_id: row.id, kind: input.kind, store: store.kind })
+        deps.logger.info(webhook ? 'stored a Zoom webhook secret token' : 'stored an API key', { credential_id: row.id, kind: input.kind, store: store.kind })
         return view(row)
       } catch (e) {
         await store.delete(secret).catch(() => undefined)
