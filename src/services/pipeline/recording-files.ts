@@ -37,7 +37,9 @@ export type RecordingFiles = ReturnType<typeof recordingFiles>
 /**
  * Removes the `*.part` files a killed attempt (SIGKILL, power loss) left in a recording's folder. Unlinking
  * matters even where the next write would overwrite the name: an orphaned ffmpeg of the dead process may still
- * be writing to the old file, and must not write into the new one.
+ * be writing to the old file, and must not write into the new one. A Zoom download's partial file
+ * (`source.<ext>.download`, see zoom-download.ts) is not a `.part` on purpose: only the dead process wrote it, and
+ * the next run resumes it from its size.
  */
 export async function removeLeftoverParts(dir: string): Promise<string[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[])

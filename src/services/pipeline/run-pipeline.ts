@@ -77,6 +77,15 @@ function recordStageOutcome(scope: UserScope, rec: Recording, rowId: number, sta
     if (stage === 'PROCESS' && outcome.status === 'COMPLETED' && typeof outcome.meta.processed_file === 'string') {
       current = (await tx.recordings.update(rec.id, { processed_file: outcome.meta.processed_file })) ?? current
     }
+    // A downloaded file (Zoom) becomes the recording's original file, with its exact size and duration.
+    if (stage === 'DOWNLOAD' && outcome.status === 'COMPLETED' && outcome.meta.downloaded === true && typeof outcome.meta.source_file === 'string') {
+      const patch = {
+        original_file: outcome.meta.source_file,
+        ...(typeof outcome.meta.size_bytes === 'number' ? { size_bytes: outcome.meta.size_bytes } : {}),
+        ...(typeof outcome.meta.duration_s === 'number' ? { duration: outcome.meta.duration_s } : {}),
+      }
+      current = (await tx.recordings.update(rec.id, patch)) ?? current
+    }
     return (await persistDerivedStatus(tx, current)) ?? current
   })
 }
@@ -121,7 +130,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
 
   const template = rec.template_id === null ? undefined : await scope.templates.get(rec.template_id)
   const config = resolveRunConfig(rec, (await scope.configs.get())?.config, template?.processing_config, opts.runOverride)
-  const files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
+  let files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
   const firstForced = STAGE_TYPES.findIndex((s) => opts.force?.includes(s))
   emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
 
@@ -158,6 +167,8 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     try {
       const outcome = await HANDLERS[stage](ctx)
       if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
+      // A download names the original file only now (Zoom: source.m4a for an audio-only meeting): later outputs follow its extension.
+      if (stage === 'DOWNLOAD' && rec.original_file !== null) files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file))
       if (outcome.status === 'COMPLETED') {
         previous[stage] = outcome.meta
         reports.push({ stage, outcome: dryRun ? 'planned' : 'completed', message: outcome.message })

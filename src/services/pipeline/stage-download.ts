@@ -2,17 +2,20 @@ import fs from 'node:fs/promises'
 import { RecflowError } from '../../domain/errors.js'
 import { probeSyncedFile } from '../sync/probe-synced-file.js'
 import type { StageHandler } from './stage-types.js'
+import { downloadFromZoom } from './zoom-download.js'
 
 /**
  * Makes the recording's source media available. Local recordings are used where they are (no copy): the stage
  * checks the file is still there and unchanged in size, and probes a synced file that sync left unprobed (see
- * probe-synced-file.ts). Cloud sources download here once their issue lands.
+ * probe-synced-file.ts). Zoom recordings are downloaded into the recording's folder (zoom-download.ts).
  */
 export const downloadStage: StageHandler = async (ctx) => {
+  const fromZoom = await downloadFromZoom(ctx)
+  if (fromZoom !== undefined) return fromZoom
   const file = ctx.recording.original_file
   if (!file) {
     throw new RecflowError('validation', `recording ${ctx.recording.id} has no media file to process`, {
-      hint: 'downloading from Zoom arrives with the Zoom issue; local recordings come from `recflow sync` or `recflow recordings add FILE`',
+      hint: 'local recordings come from `recflow sync` or `recflow recordings add FILE`; Zoom ones from `recflow sync` of a Zoom source',
     })
   }
   const stat = await fs.stat(file).catch(() => undefined)
