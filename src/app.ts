@@ -119,12 +119,10 @@ function recordingSources(providerEnv: ProviderEnv): RecordingSources {
 
 /** OAuth providers by platform, each module loaded on first use. */
 function oauthProviders(providerEnv: ProviderEnv): OAuthProviders {
-  const notYet = (platform: string) => () =>
-    Promise.reject(new RecflowError('usage', `signing in to ${platform} is not supported yet`, { hint: 'run `recflow auth status` to see your sign-ins' }))
   return {
     youtube: async () => (await import('./providers/oauth/google.js')).googleOAuth(providerEnv),
-    vk: notYet('VK'),
-    zoom: notYet('Zoom'),
+    vk: async () => (await import('./providers/oauth/vk.js')).vkOAuth(providerEnv),
+    zoom: async () => (await import('./providers/oauth/zoom.js')).zoomOAuth(providerEnv),
   }
 }
 

@@ -330,6 +330,10 @@ export interface OAuthProvider {
   refresh(input: { refreshToken: string; client: OAuthClient; extra?: Record<string, string> }, control?: { signal?: AbortSignal }): Promise<OAuthTokens>
   /** Zoom Server-to-Server only: a fresh account token (no refresh token). */
   accountToken?(input: { accountId: string; client: OAuthClient }, control?: { signal?: AbortSignal }): Promise<OAuthTokens>
+  /** Legacy VK only: the implicit-flow URL, whose final page address (pasted by the user) carries the token. */
+  implicitUrl?(input: { clientId: string; state: string; scopes: string[] }): string
+  /** Legacy VK only: the tokens of that pasted address (a usage/auth RecflowError when it is not this sign-in's). */
+  implicitTokens?(pastedUrl: string, expectedState: string, scopes: string[]): OAuthTokens
   /** The account the token belongs to, as shown to the user: the YouTube channel title, the VK user name, the Zoom user email. */
   accountName(accessToken: string, control?: { signal?: AbortSignal; extra?: Record<string, string> }): Promise<string>
 }

@@ -59,6 +59,8 @@ export interface ZoomOAuthFake extends FakeServer {
   deactivateS2S(): void
   /** Every access token issued so far is expired (the client still believes they are valid). */
   expireAccessTokens(): void
+  /** Lifetime of the access tokens issued from now on, in seconds. */
+  accessTtlS: number
   /** The fake's clock (default Date.now). */
   now: () => number
   /** Access tokens that are valid right now. */
@@ -89,7 +91,6 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
   const userApp = opts.userApp ?? ZOOM_USER_APP
   const s2sApp = opts.s2sApp ?? ZOOM_S2S_APP
   const user = opts.user ?? ZOOM_USER
-  const accessTtlS = opts.accessTtlS ?? 3599
   const refreshTtlS = opts.refreshTtlS ?? 90 * 86_400
   const scope = opts.scope ?? 'cloud_recording:read:list_user_recordings cloud_recording:read:recording user:read:user'
   const allowRedirect = userApp.redirectUris ?? loopback
@@ -102,6 +103,7 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
   const state = {
     consent: 'approve' as 'approve' | 'deny',
     now: () => Date.now(),
+    accessTtlS: opts.accessTtlS ?? 3599,
   }
   let deactivated = false
   const reusedRefreshTokens: string[] = []
@@ -136,9 +138,9 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
   const issueUser = (): Record<string, unknown> => {
     const at = token('zoom-at')
     const rt = token('zoom-rt')
-    access.set(at, { kind: 'user', expiresAt: state.now() + accessTtlS * 1000 })
+    access.set(at, { kind: 'user', expiresAt: state.now() + state.accessTtlS * 1000 })
     refreshCurrent.set(rt, state.now() + refreshTtlS * 1000)
-    return { access_token: at, token_type: 'bearer', refresh_token: rt, expires_in: accessTtlS, scope, api_url: 'https://api.zoom.us' }
+    return { access_token: at, token_type: 'bearer', refresh_token: rt, expires_in: state.accessTtlS, scope, api_url: 'https://api.zoom.us' }
   }
 
   const authorize = (req: FakeRequest): FakeResponse => {
@@ -177,8 +179,8 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
       if (deactivated) return oauthError(400, 'The app has been deactivated', 'invalid_client') // 4717
       grants.push(grantType)
       const at = token('zoom-s2s')
-      access.set(at, { kind: 's2s', expiresAt: state.now() + accessTtlS * 1000 })
-      return jsonResponse(200, { access_token: at, token_type: 'bearer', expires_in: accessTtlS, scope, api_url: 'https://api.zoom.us' })
+      access.set(at, { kind: 's2s', expiresAt: state.now() + state.accessTtlS * 1000 })
+      return jsonResponse(200, { access_token: at, token_type: 'bearer', expires_in: state.accessTtlS, scope, api_url: 'https://api.zoom.us' })
     }
     if (client.id !== userApp.clientId || client.secret !== userApp.clientSecret) return oauthError(401, 'Invalid client_id or client_secret', 'invalid_client') // 4702/4704
     if (grantType === 'authorization_code') {
@@ -239,6 +241,12 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
     },
     set consent(v: 'approve' | 'deny') {
       state.consent = v
+    },
+    get accessTtlS() {
+      return state.accessTtlS
+    },
+    set accessTtlS(v: number) {
+      state.accessTtlS = v
     },
     get now() {
       return state.now

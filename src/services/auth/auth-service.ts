@@ -5,6 +5,7 @@ import type { ServiceDeps, UserRef } from '../context.js'
 import { listAll } from '../paging.js'
 import { saveOAuthCredential, type NewOAuthCredential } from '../credentials/oauth-secrets.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
+import { addZoomServerToServer, type ZoomS2SInput } from './zoom-s2s.js'
 
 /** An OAuth credential as `recflow auth status` shows it: never a token, a client secret or where they are stored. */
 export interface SignInView {
@@ -56,6 +57,12 @@ export function authService(deps: ServiceDeps) {
     /** Stores tokens got by a sign-in (or a Zoom S2S token); see saveOAuthCredential. */
     async saveCredential(user: UserRef, input: NewOAuthCredential): Promise<SignInView & { replaced: boolean }> {
       const { row, replaced } = await saveOAuthCredential(deps, user, input)
+      return { ...signInView(row), replaced }
+    },
+
+    /** `recflow credentials add zoom`: a Server-to-Server app, checked with one account token (zoom-s2s.ts). */
+    async addZoomServerToServer(user: UserRef, input: ZoomS2SInput, control: { signal?: AbortSignal } = {}): Promise<SignInView & { replaced: boolean }> {
+      const { row, replaced } = await addZoomServerToServer(deps, user, input, control)
       return { ...signInView(row), replaced }
     },
 
