@@ -6,6 +6,7 @@ import { withFileLock } from '../../platform/file-lock.js'
 import { downloadResumable } from '../../platform/resumable-download.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
 import { probeRecordingFile } from '../sync/inspect-file.js'
+import { forgetDownloadToken, webhookDownloadToken } from '../zoom-webhooks/download-token.js'
 import type { StageContext, StageOutcome } from './stage-types.js'
 
 /*
@@ -96,7 +97,7 @@ export async function downloadFromZoom(ctx: StageContext): Promise<StageOutcome 
         url: file.downloadUrl!,
         expectedSize: size,
         partPath: partial,
-        token: await zoomTokenGetter(ctx),
+        token: await zoomTokenGetter(ctx, meta.meeting_uuid),
         signal: ctx.signal,
         onProgress: throttledProgress(ctx, () => resumedFrom),
         authHint: 'run `recflow auth zoom` (or `recflow credentials add zoom` for a Server-to-Server app), then run the recording again',
@@ -111,6 +112,8 @@ export async function downloadFromZoom(ctx: StageContext): Promise<StageOutcome 
       resumedFrom = result.resumedFrom
       const probed = await assertPlayable(ctx, partial, true)
       await fs.rename(partial, target)
+      // The meeting's webhook token has served its purpose (transcript and chat files are not downloaded).
+      await forgetDownloadToken(ctx.deps, ctx.user, meta.meeting_uuid)
       return probed
     }, { timeoutMs: 2_000, staleMs: Number.POSITIVE_INFINITY })
   } else {
@@ -143,13 +146,25 @@ async function assertPlayable(ctx: StageContext, file: string, removeIfBad: bool
 }
 
 /**
- * The token for the download: the meeting's webhook download_token while one is kept, else (and after it was
- * refused) the source credential's OAuth token, refreshed when the download host refused it.
+ * The token for the download: the meeting's webhook download_token while one is kept (§A.6: it works as a Bearer
+ * token for that meeting's files), else, and once the download host refused it, the source credential's OAuth
+ * token (refreshed when the host refused a stored one; a webhook token's refusal costs that refresh).
  */
-async function zoomTokenGetter(ctx: StageContext): Promise<(o: { forceRefresh?: boolean }) => Promise<string>> {
+async function zoomTokenGetter(ctx: StageContext, meetingUuid: string): Promise<(o: { forceRefresh?: boolean }) => Promise<string>> {
   const source = ctx.recording.input_source_id === null ? undefined : await ctx.scope.sources.get(ctx.recording.input_source_id)
   const credentialId = source?.credential_id ?? null
+  let webhookToken = await webhookDownloadToken(ctx.deps, ctx.user, meetingUuid)
+  let usedWebhookToken = false
   return async ({ forceRefresh }) => {
+    if (forceRefresh && usedWebhookToken) {
+      // Refused: the credential's own token, as stored (it was not the one refused).
+      webhookToken = undefined
+      forceRefresh = false
+    }
+    if (webhookToken !== undefined) {
+      usedWebhookToken = true
+      return webhookToken
+    }
     if (credentialId === null) {
       throw new RecflowError('auth', `the Zoom source of recording ${ctx.recording.id} has no credential to download with`, {
         hint: 'sign in with `recflow auth zoom`, then give the source the credential with `recflow sources edit`',

@@ -3,6 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forUser } from '../../../src/db/index.js'
+import { systemClock } from '../../../src/platform/clock.js'
+import { openSecretStore } from '../../../src/platform/secrets.js'
+import { saveDownloadToken, webhookDownloadToken } from '../../../src/services/zoom-webhooks/download-token.js'
 import type { RecflowEvent } from '../../../src/domain/events.js'
 import { makeClip, systemOrBundledTools } from '../../fixtures/media/generate.js'
 import { startZoomStorageFake, type ZoomStorageFake } from '../../fakes/zoom-storage.js'
@@ -99,5 +102,32 @@ describe('DOWNLOAD of a Zoom recording', () => {
     expect(fs.readdirSync(dir)).toEqual([])
     expect((await downloadStageOf(recording.id)).status).toBe('FAILED')
     expect((await scope().recordings.get(recording.id))!.original_file).toBeNull()
+  })
+
+  it("downloads with the meeting's webhook download_token while one is kept, then forgets it", async () => {
+    const { recording } = await seedZoomRecording(t.app, { storage, bytes: clip, fileId: 'hooked' })
+    const uuid = (await scope().recordings.get(recording.id))!.source_key!
+    const deps = { secrets: () => openSecretStore({ preference: 'file', configDir: t.app.env.configDir, platform: process.platform }), clock: systemClock }
+    storage.acceptToken('webhook-download-token')
+    await saveDownloadToken(deps, t.app.localUser, uuid, 'webhook-download-token')
+    storage.requests.length = 0
+    await (await pipeline()).run(t.app.localUser, { recordingId: recording.id, stopAfter: 'DOWNLOAD' })
+    expect(storage.requests.filter((r) => r.host === 'web').map((r) => r.headers.authorization)).toEqual(['Bearer webhook-download-token'])
+    expect(await webhookDownloadToken(deps, t.app.localUser, uuid)).toBeUndefined()
+  })
+
+  it('falls back to the credential token when the download host refuses the webhook token', async () => {
+    const { recording } = await seedZoomRecording(t.app, { storage, bytes: clip, fileId: 'hook-refused' })
+    const uuid = (await scope().recordings.get(recording.id))!.source_key!
+    const deps = { secrets: () => openSecretStore({ preference: 'file', configDir: t.app.env.configDir, platform: process.platform }), clock: systemClock }
+    await saveDownloadToken(deps, t.app.localUser, uuid, 'an-expired-webhook-token')
+    storage.requests.length = 0
+    await (await pipeline()).run(t.app.localUser, { recordingId: recording.id, stopAfter: 'DOWNLOAD' })
+    expect(storage.requests.filter((r) => r.host === 'web').map((r) => r.headers.authorization)).toEqual([
+      'Bearer an-expired-webhook-token',
+      `Bearer ${ZOOM_DOWNLOAD_TOKEN}`,
+    ])
+    const dir = path.join(t.home, 'data', 'media', `user_${t.app.localUser.id}`, `rec_${recording.id}`)
+    expect(sha(fs.readFileSync(path.join(dir, 'source.mp4')))).toBe(sha(clip))
   })
 })
