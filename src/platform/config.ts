@@ -41,6 +41,8 @@ export interface RuntimeEnv {
   mediaTools: { ffmpeg?: string; ffprobe?: string }
   isCi: boolean
   noColor: boolean
+  /** BROWSER: the command a sign-in opens its URL with (else the platform's opener). */
+  browser: string | undefined
   logLevel: 'error' | 'warn' | 'info' | 'debug'
   platform: NodeJS.Platform
 }
@@ -135,6 +137,7 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
     mediaTools: { ffmpeg: nonEmpty(env.RECFLOW_FFMPEG_PATH), ffprobe: nonEmpty(env.RECFLOW_FFPROBE_PATH) },
     isCi: env.CI === 'true' || env.CI === '1',
     noColor: env.NO_COLOR !== undefined,
+    browser: nonEmpty(env.BROWSER),
     logLevel: level as RuntimeEnv['logLevel'],
     platform,
   }

@@ -25,6 +25,10 @@ export interface InProcessOptions {
   env?: Record<string, string>
   /** Working directory for relative paths (default: the home, like runCli). */
   cwd?: string
+  /** Told every piece of stderr as the command writes it (a scripted browser watching for the sign-in URL). */
+  onStderr?: (text: string) => void
+  /** What the command reads as process.stdin (default: the test process's own). */
+  stdin?: NodeJS.ReadableStream
 }
 
 let queue: Promise<unknown> = Promise.resolve()
@@ -60,7 +64,12 @@ async function runNow(args: string[], opts: InProcessOptions): Promise<CliResult
   process.chdir(opts.cwd ?? opts.home)
   process.exitCode = undefined
   process.stdout.write = capture((s) => (stdout += s))
-  process.stderr.write = capture((s) => (stderr += s))
+  process.stderr.write = capture((s) => {
+    stderr += s
+    opts.onStderr?.(s)
+  })
+  const stdinDescriptor = Object.getOwnPropertyDescriptor(process, 'stdin')
+  if (opts.stdin) Object.defineProperty(process, 'stdin', { value: opts.stdin, configurable: true, writable: true })
   let code: number | undefined
   const exit = Exit.exit
   Exit.exit = ((c = 0) => {
@@ -75,6 +84,7 @@ async function runNow(args: string[], opts: InProcessOptions): Promise<CliResult
     Exit.exit = exit
     process.stdout.write = saved.stdoutWrite
     process.stderr.write = saved.stderrWrite
+    if (opts.stdin && stdinDescriptor) Object.defineProperty(process, 'stdin', stdinDescriptor)
     process.exitCode = saved.exitCode
     process.chdir(saved.cwd)
     replaceEnv(saved.env)

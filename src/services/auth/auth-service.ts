@@ -1,7 +1,10 @@
 import type { Credential } from '../../db/index.js'
-import { CREDENTIAL_NEEDS_REAUTH, OAUTH_PLATFORM_NAMES, parseOAuthReference, type OAuthGrant } from '../../domain/credentials/oauth.js'
-import type { OAuthPlatform } from '../../providers/types.js'
+import { CREDENTIAL_NEEDS_REAUTH, OAUTH_PLATFORM_NAMES, parseOAuthReference, signInCommand, type OAuthGrant } from '../../domain/credentials/oauth.js'
+import type { GoogleClientConfig } from '../../domain/credentials/google-client.js'
+import { RecflowError } from '../../domain/errors.js'
+import { ProviderError, type OAuthClient, type OAuthPlatform } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
+import { browserSignIn, type SignInIo } from './browser-sign-in.js'
 import { listAll } from '../paging.js'
 import { saveOAuthCredential, type NewOAuthCredential } from '../credentials/oauth-secrets.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
@@ -45,9 +48,91 @@ export function signInView(row: Credential): SignInView {
   }
 }
 
+/** What a browser sign-in needs besides the platform. */
+export interface BrowserSignInRequest {
+  client: OAuthClient
+  /** The credential's name (default: the account the provider names). */
+  name?: string
+  /** Default: the provider's defaultScopes. */
+  scopes?: string[]
+  timeoutMs?: number
+  /** A redirect URI registered with the provider (fixed port), else a free port on 127.0.0.1. */
+  redirectUri?: string
+}
+
+const SERVICE_NAMES: Record<OAuthPlatform, string> = { youtube: 'YouTube', vk: 'VK', zoom: 'Zoom' }
+
+/** A provider's failure during a sign-in as the error the user sees (nothing was stored). */
+export function signInFailure(platform: OAuthPlatform, e: unknown): unknown {
+  if (!(e instanceof ProviderError)) return e
+  const code = e.kind === 'auth' ? 'auth' : e.kind === 'quota' ? 'quota' : 'provider'
+  return new RecflowError(code, `${e.message}; nothing was stored`, { hint: e.hint ?? 'run `' + signInCommand(platform) + '` again', cause: e })
+}
+
+export function validCredentialName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const trimmed = name.trim()
+  if (trimmed === '' || trimmed.length > 100) throw new RecflowError('usage', '--name must be 1 to 100 characters')
+  return trimmed
+}
+
 export function authService(deps: ServiceDeps) {
   const scope = (user: UserRef) => deps.scopes.forUser(user.id)
+
+  /**
+   * The authorization-code sign-in of any platform: the browser half (browser-sign-in.ts), the code traded for
+   * tokens (with the callback's parameters as `extra`: VK ID's device_id), the account looked up, and the
+   * credential stored (or the same account's credential updated in place and made active again).
+   */
+  const signIn = async (user: UserRef, platform: OAuthPlatform, request: BrowserSignInRequest, io: SignInIo) => {
+    const name = validCredentialName(request.name)
+    const provider = await deps.oauth[platform]()
+    const scopes = request.scopes ?? provider.defaultScopes
+    return browserSignIn(
+      {
+        service: SERVICE_NAMES[platform],
+        command: signInCommand(platform),
+        clock: deps.clock,
+        timeoutMs: request.timeoutMs,
+        redirectUri: request.redirectUri,
+        authorizeUrl: (p) => provider.authorizeUrl({ ...p, clientId: request.client.clientId, scopes }),
+      },
+      io,
+      async (callback) => {
+        try {
+          const extra = Object.fromEntries([...callback.params].filter(([k]) => !['code', 'state', 'scope'].includes(k)))
+          const tokens = await provider.exchange(
+            { code: callback.code, codeVerifier: callback.codeVerifier, redirectUri: callback.redirectUri, client: request.client, extra },
+            { signal: io.signal },
+          )
+          if (tokens.scopes.length === 0) tokens.scopes = scopes
+          const account = await provider.accountName(tokens.accessToken, { signal: io.signal, extra: tokens.extra })
+          const { row, replaced } = await saveOAuthCredential(deps, user, { platform, account, name, grant: 'authorization_code', tokens, client: request.client })
+          return { ...signInView(row), replaced }
+        } catch (e) {
+          throw signInFailure(platform, e)
+        }
+      },
+    )
+  }
+
   return {
+    signIn,
+
+    /** `recflow auth youtube`: Google's installed-app flow (offline access, consent) for the client given. */
+    signInYoutube: (user: UserRef, input: { client: GoogleClientConfig; name?: string; timeoutMs?: number }, io: SignInIo) =>
+      signIn(
+        user,
+        'youtube',
+        {
+          client: { clientId: input.client.clientId, clientSecret: input.client.clientSecret },
+          name: input.name,
+          timeoutMs: input.timeoutMs,
+          redirectUri: input.client.redirectUri,
+        },
+        io,
+      ),
+
     /** Every OAuth credential of the user (YouTube, VK, Zoom), by id. */
     async status(user: UserRef): Promise<SignInView[]> {
       const rows = await listAll((page) => scope(user).credentials.list({}, page))
