@@ -1,4 +1,5 @@
 import type { CredentialCheck, CredentialView } from '../../services/credentials/credentials.js'
+import type { SignInView } from '../../services/auth/auth-service.js'
 import type { ReferenceUser } from '../../services/references.js'
 import { details, table } from './table.js'
 
@@ -43,3 +44,8 @@ export const removedText = (r: { id: number; detached: ReferenceUser[]; key_dele
 ]
 
 export const checkText = (r: CredentialCheck) => `ok: ${r.kind} credential ${r.id} "${r.name}" works (${r.detail})`
+
+export const zoomServerToServerText = (c: SignInView & { replaced: boolean }) => [
+  `${c.replaced ? 'Updated' : 'Stored'} Zoom Server-to-Server credential ${c.id} "${c.name}" (account ${c.account}; client secret and token in the ${c.store} secret store).`,
+  `A new token is fetched whenever the current one expires${c.expires_at ? ` (this one: ${c.expires_at})` : ''}. See it with: recflow auth status`,
+]

@@ -43,7 +43,7 @@ export async function addZoomServerToServer(deps: ServiceDeps, user: UserRef, in
     throw e
   })
   // The account the token acts for: GET /users/me names the app's owner when the app has a user:read scope.
-  let account = `account ${accountId}`
+  let account = accountId
   try {
     account = await provider.accountName(tokens.accessToken, control)
   } catch (e) {
