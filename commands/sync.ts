@@ -46,6 +46,9 @@ function describeSource(s: SourceSyncSummary): string[] {
     `${head}: ${s.found} found, ${s.created} new (${s.matched} matched, ${s.skipped} without template, ${s.failed} failed), ` +
       `${s.changed} changed, ${s.unchanged} unchanged, ${s.vanished} vanished, ${s.restored} restored`,
   ]
+  if (s.pending > 0 || s.ready > 0) {
+    lines.push(`  ${s.pending} waiting for Zoom to finish processing (status PENDING_SOURCE; a later sync picks them up), ${s.ready} ready now`)
+  }
   for (const c of s.changedAfterProcessing) lines.push(`  recording ${c.recordingId} (${c.status}): ${c.message}`)
   if (s.failed > 0) lines.push('  see the reasons with: recflow recordings list --failed')
   return lines

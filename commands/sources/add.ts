@@ -9,6 +9,7 @@ export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
     '<%= config.bin %> <%= command.id %> local lectures --path ~/Recordings',
     '<%= config.bin %> <%= command.id %> local lectures --path ~/Recordings --glob "**/*.mp4" --name-pattern "(?P<year>\\d{4})-(?P<month>\\d\\d)-(?P<day>\\d\\d)"',
     '<%= config.bin %> <%= command.id %> zoom department --credential 1',
+    '<%= config.bin %> <%= command.id %> zoom lectures --credential 1 --users me,alice@example.edu --from 2024-09-01 --to 2025-06-30',
     '<%= config.bin %> <%= command.id %> --file source.yaml',
   ]
   // ignoreStdin: oclif would fill a missing optional arg from stdin, swallowing the document of `--file -`.

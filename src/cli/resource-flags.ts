@@ -141,6 +141,9 @@ export const sourceFlags = {
   'name-pattern': Flags.string({ summary: 'Local sources: RE2 regex with named groups (year, month, day, hour, minute, title) read from file names.' }),
   credential: Flags.integer({ summary: 'Zoom sources: the credential id to list recordings with.' }),
   'zoom-user': Flags.string({ summary: 'Zoom sources: whose recordings to list (default "me").' }),
+  users: Flags.string({ summary: 'Zoom sources: whose recordings to list, comma-separated: me, user ids or emails (e.g. me,alice@example.edu).' }),
+  from: Flags.string({ summary: 'Zoom sources: list recordings from this date on (yyyy-mm-dd, UTC; default: 30 days before the first sync).' }),
+  to: Flags.string({ summary: 'Zoom sources: list recordings up to this date (yyyy-mm-dd, UTC; default: today).' }),
   active: Flags.boolean({ summary: 'Whether the source is synced.', allowNo: true }),
   'allow-missing': Flags.boolean({
     summary: 'Local sources: accept a folder that does not exist yet (a drive not mounted), with a warning.',
@@ -165,6 +168,9 @@ export function sourceInputFromFlags(f: SourceFlagValues, resolvePath: (p: strin
   set(config, 'glob', f.glob)
   set(config, 'name_pattern', f['name-pattern'])
   set(config, 'user_id', f['zoom-user'])
+  set(config, 'users', typeof f.users === 'string' ? f.users.split(',').map((u) => u.trim()) : undefined)
+  set(config, 'from', f.from)
+  set(config, 'to', f.to)
   if (Object.keys(config).length > 0 || f.platform !== undefined) out.config = config
   return out
 }
@@ -223,6 +229,8 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'config.path': '--path',
   'config.glob': '--glob',
   'config.name_pattern': '--name-pattern',
+  'config.from': '--from',
+  'config.to': '--to',
 }
 
 /** A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)"). */

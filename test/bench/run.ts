@@ -17,8 +17,9 @@
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
  * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last;
- * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe leaves them out (the trim part alone); the transcription bench
- * (test/bench/transcribe.ts) runs between the trim and the first-sync benches.
+ * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe,zoom-sync leaves them out (the trim part alone); the transcription
+ * bench (test/bench/transcribe.ts) runs between the trim and the first-sync benches, the Zoom sync bench
+ * (test/bench/zoom-sync.ts) after the first-sync one.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -196,4 +197,10 @@ if (!SKIP.includes('transcribe')) {
 if (!SKIP.includes('first-sync')) {
   const { benchFirstSync } = await import('./first-sync.js')
   await benchFirstSync()
+}
+
+// Then a Zoom source of 10,000 meetings against the Zoom fake (alone: `node dist/test/bench/zoom-sync.js`).
+if (!SKIP.includes('zoom-sync')) {
+  const { benchZoomSync } = await import('./zoom-sync.js')
+  await benchZoomSync()
 }

@@ -40,6 +40,7 @@ export {
   sourcePatchSchemaFor,
   localSourceConfigSchema,
   zoomSourceConfigSchema,
+  zoomSourceUsers,
   validateSourceInput,
   validateSourcePatch,
   compileNamePattern,

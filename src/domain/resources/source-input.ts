@@ -29,8 +29,14 @@ const isoDate = z
     message: 'is not a calendar date',
   })
 
+/** A Zoom user as the API takes it: `me`, a user id or an email. */
+const zoomUserSchema = z.string().trim().min(1).regex(/^[^\s,/]+$/, 'must be me, a Zoom user id or an email (no spaces, commas or slashes)')
+
 export const zoomSourceConfigSchema = strictObject({
-  user_id: z.string().trim().min(1).default('me'),
+  /** One user (the first spelling); `users`, when given, takes its place. */
+  user_id: zoomUserSchema.default('me'),
+  /** Whose recordings to list: `me` (the signed-in user) and/or other users of the account (S2S or admin scopes). */
+  users: z.array(zoomUserSchema).min(1).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   include_trash: z.boolean().default(false),
@@ -39,6 +45,11 @@ export const zoomSourceConfigSchema = strictObject({
   message: 'from must not be after to',
   path: ['from'],
 })
+
+/** The Zoom users a source lists, in order, without repeats. */
+export function zoomSourceUsers(config: ZoomSourceConfig): string[] {
+  return [...new Set(config.users ?? [config.user_id])]
+}
 
 const common = { name: nameSchema, description: descriptionSchema, is_active: z.boolean().default(true) }
 

@@ -5,7 +5,7 @@ export interface SourceSyncSummary {
   sourceId: number
   name: string
   platform: string
-  /** skipped: not synced (a Zoom source, for now); error: could not be synced, other sources went on. */
+  /** skipped: not synced; error: could not be synced, other sources went on. */
   status: 'synced' | 'skipped' | 'error'
   /** Why a source was skipped. */
   message?: string
@@ -26,6 +26,10 @@ export interface SourceSyncSummary {
   vanished: number
   /** Files that had vanished and are back. */
   restored: number
+  /** Zoom: meetings whose files Zoom is still processing (PENDING_SOURCE; a later sync picks them up). */
+  pending: number
+  /** Zoom: meetings that were pending and are ready now (matched or skipped). */
+  ready: number
   /** Recordings this sync created or changed (restored and vanished ones included), ascending. */
   recordings: number[]
 }
@@ -42,6 +46,8 @@ export function emptyCounts() {
     unchanged: 0,
     vanished: 0,
     restored: 0,
+    pending: 0,
+    ready: 0,
     recordings: [] as number[],
   }
 }

@@ -1,6 +1,6 @@
 import { resolveSourceRefs } from '../sources.js'
 import type { Source, UserScope } from '../../db/index.js'
-import { isRecflowError, RecflowError } from '../../domain/errors.js'
+import { isRecflowError, RecflowError, type ErrorCode } from '../../domain/errors.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
@@ -8,6 +8,9 @@ import { throwIfCancelled } from './cancellation.js'
 import type { IngestContext } from './ingest-file.js'
 import { loadMatcher } from './load-matcher.js'
 import { syncLocalSource } from './sync-local-source.js'
+import { syncZoomSource } from './sync-zoom-source.js'
+import { zoomAccessTokenGetter } from './zoom-token.js'
+import { ProviderError } from '../../providers/types.js'
 import { emptyCounts, type SourceSyncSummary, type SyncResult } from './summary.js'
 
 export interface SyncInput {
@@ -16,11 +19,9 @@ export interface SyncInput {
   sources?: string[]
 }
 
-export const ZOOM_NOT_YET = 'syncing Zoom arrives with the Zoom issue'
-
 /**
- * `recflow sync [SOURCE...]`. Without sources: every active source; one that cannot be synced (a Zoom source,
- * a missing folder) is reported in its summary and the others go on. Named sources: each must exist (else
+ * `recflow sync [SOURCE...]`. Without sources: every active source; one that cannot be synced (a missing
+ * folder, a Zoom credential that needs signing in again) is reported in its summary and the others go on. Named sources: each must exist (else
  * not_found before anything is written) and any failure is the command's error. Cancellation stops after the
  * file in hand; what was synced until then stays.
  */
@@ -31,7 +32,10 @@ export function syncService(deps: ServiceDeps) {
       const onEvent = control.onEvent ?? noopSink
       const explicit = (input.sourceIds?.length ?? 0) + (input.sources?.length ?? 0) > 0
       const sources = explicit ? await resolveSourceRefs(scope, input) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))
-      const match = await loadMatcher(scope)
+      // Compiled when first needed: a Zoom re-sync with nothing new never matches anything (500 templates' patterns
+      // cost most of a second to compile). Local sources take it up front, as before.
+      let matcher: ReturnType<typeof loadMatcher> | undefined
+      const loadMatch = () => (matcher ??= loadMatcher(scope))
 
       const results: SourceSyncSummary[] = []
       for (const source of sources) {
@@ -39,7 +43,7 @@ export function syncService(deps: ServiceDeps) {
         const ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void } = {
           scope,
           tools: () => deps.media.tools(),
-          match,
+          match: source.platform === 'local' ? await loadMatch() : () => null,
           timezone: user.timezone,
           now: () => deps.clock.now(),
           signal: control.signal,
@@ -48,7 +52,7 @@ export function syncService(deps: ServiceDeps) {
           emitProgress: (s, total) =>
             onEvent({ type: 'sync', sourceId: s.sourceId, sourceName: s.name, found: s.found, total, created: s.created, changed: s.changed, vanished: s.vanished }),
         }
-        results.push(await syncOne(ctx, source, explicit))
+        results.push(await syncOne(deps, user, ctx, loadMatch, source, explicit))
       }
       return { sources: results }
     },
@@ -56,27 +60,52 @@ export function syncService(deps: ServiceDeps) {
 }
 
 async function syncOne(
+  deps: ServiceDeps,
+  user: UserRef,
   ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void },
+  loadMatch: () => Promise<IngestContext['match']>,
   source: Source,
   explicit: boolean,
 ): Promise<SourceSyncSummary> {
   const base = { sourceId: source.id, name: source.name, platform: source.platform, ...emptyCounts() }
-  if (source.platform !== 'local') {
-    if (explicit) {
-      throw new RecflowError('validation', `source "${source.name}" is a ${source.platform} source: ${ZOOM_NOT_YET}`, {
-        hint: 'local folder sources sync now: `recflow sync` syncs all of them',
-      })
-    }
-    ctx.warn(`${source.name}: skipped, ${ZOOM_NOT_YET}`)
-    return { ...base, status: 'skipped', message: ZOOM_NOT_YET }
-  }
   try {
+    if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source)
     return await syncLocalSource(ctx, source)
   } catch (e) {
-    if (explicit || !isRecflowError(e) || e.code === 'cancelled' || e.code === 'internal') throw e
-    ctx.warn(`${source.name}: ${e.message}`)
-    return { ...base, status: 'error', error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
+    const error = asRecflowError(e)
+    if (explicit || !isRecflowError(error) || error.code === 'cancelled' || error.code === 'internal') throw error
+    ctx.warn(`${source.name}: ${error.message}`)
+    return { ...base, status: 'error', error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
   }
+}
+
+async function syncZoom(
+  deps: ServiceDeps,
+  user: UserRef,
+  ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void },
+  loadMatch: () => Promise<IngestContext['match']>,
+  source: Source,
+): Promise<SourceSyncSummary> {
+  if (source.credential_id === null) {
+    throw new RecflowError('auth', `Zoom source "${source.name}" has no credential`, { hint: `run \`recflow sources edit ${source.id} --credential ID\`` })
+  }
+  const client = await deps.sources.zoom({ accessToken: zoomAccessTokenGetter(deps, user, source.credential_id), credentialId: source.credential_id })
+  return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source)
+}
+
+const CODE_OF_KIND: Record<ProviderError['kind'], ErrorCode> = {
+  auth: 'auth',
+  quota: 'quota',
+  not_found: 'provider',
+  rate_limited: 'provider',
+  transient: 'provider',
+  permanent: 'provider',
+}
+
+/** A provider failure as the error the CLI shows (code and hint: a Zoom 401 exits 4 with the sign-in hint). */
+function asRecflowError(e: unknown): unknown {
+  if (!(e instanceof ProviderError)) return e
+  return new RecflowError(CODE_OF_KIND[e.kind], e.message, { hint: e.hint, details: { kind: e.kind, provider: e.provider }, cause: e })
 }
 
 export type SyncService = ReturnType<typeof syncService>

@@ -378,7 +378,7 @@ describe('bad files', SLOW, () => {
 })
 
 describe('choosing sources', SLOW, () => {
-  it('skips Zoom sources without arguments and refuses them by name', async () => {
+  it('reports a Zoom source that cannot sign in and goes on without arguments, and fails with exit-4 auth by name', async () => {
     const cred = await t.scope.credentials.create({ platform: 'zoom', account_name: 'dept', encrypted_data: 'sealed', key_id: 'k1' })
     const zoom = await (await t.app.service('sources')).create(t.user, { name: 'dept', platform: 'zoom', credential_id: cred.id })
     await addLocalSource(t, 'lectures')
@@ -387,13 +387,13 @@ describe('choosing sources', SLOW, () => {
     const result = await sync()
 
     expect(result.sources.map((s) => [s.name, s.status])).toEqual([
-      ['dept', 'skipped'],
+      ['dept', 'error'],
       ['lectures', 'synced'],
     ])
-    expect(result.sources[0]?.message).toBe('syncing Zoom arrives with the Zoom issue')
+    expect(result.sources[0]?.error).toMatchObject({ code: 'auth', hint: expect.stringMatching(/recflow auth zoom/) })
     const err = await sync({ sources: ['dept'] }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RecflowError)
-    expect(err).toMatchObject({ code: 'validation', message: expect.stringMatching(/syncing Zoom arrives with the Zoom issue/) })
+    expect(err).toMatchObject({ code: 'auth', hint: expect.stringMatching(/recflow auth zoom/) })
     expect(zoom.id).toBeGreaterThan(0)
   })
 
