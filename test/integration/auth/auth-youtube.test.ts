@@ -64,8 +64,10 @@ describe('recflow auth youtube', () => {
     const data = result.json.data
     expect(data).toMatchObject({ platform: 'youtube', account: 'Lectures Channel', name: 'Lectures Channel', refreshes: true, needs_reauth: false, replaced: false })
     const app = await openTestApp(home)
+    const secrets: string[] = []
     try {
       const stored = await readStoredOAuth(app, data.id)
+      secrets.push(stored.secret.access_token, stored.secret.refresh_token!, GOOGLE_TEST_CLIENT.secret)
       expect(google.accepts(stored.secret.access_token)).toBe(true)
       expect(google.refreshTokens.has(stored.secret.refresh_token!)).toBe(true)
       expect(stored.secret.client_secret).toBe(GOOGLE_TEST_CLIENT.secret)
@@ -81,6 +83,9 @@ describe('recflow auth youtube', () => {
     await expect(fetch(visit.callbackUrl!)).rejects.toThrow()
 
     const text = await runCommandInProcess(['auth', 'status'], { home })
+    const json = await runCommandInProcess(['auth', 'status', '--json'], { home })
+    for (const secret of secrets) expect(text.stdout + json.stdout).not.toContain(secret)
+    expect(json.json.data[0]).toMatchObject({ platform: 'youtube', account: 'Lectures Channel', refreshes: true, needs_reauth: false, expires_at: expect.any(String) })
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/youtube\s+Lectures Channel\s+youtube\.upload youtube\.force-ssl\s+\d{4}-\d\d-\d\dT[\d:]+Z\s+yes\s+active/)
   })
