@@ -266,6 +266,11 @@ export interface RecordingSource {
   listMeetings(query: RecordingListQuery, control?: { signal?: AbortSignal }): AsyncGenerator<SourceMeeting[]>
   /** One meeting instance by UUID; null when Zoom has no recording for it (any more). */
   meeting(uuid: string, control?: { signal?: AbortSignal }): Promise<SourceMeeting | null>
+  /**
+   * Moves all of a meeting instance's cloud recording files to Zoom's trash (`action=trash`, recoverable for 30
+   * days; there is deliberately no way to delete for good here). 'gone' when Zoom has no recording for it any more.
+   */
+  trashMeeting(uuid: string, control?: { signal?: AbortSignal }): Promise<'trashed' | 'gone'>
 }
 
 export interface RecordingSourceConfigs {

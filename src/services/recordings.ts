@@ -1,6 +1,7 @@
 import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
 import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
+import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
 import { recordingDir } from './pipeline/recording-files.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
@@ -67,11 +68,14 @@ export function recordingsService({ scopes, queue, env, clock, logger }: Service
     async show(user: UserRef, id: number) {
       const s = scope(user)
       const recording = await this.get(user, id)
-      const [stages, targets] = await Promise.all([
+      const [stages, targets, metadata] = await Promise.all([
         listAll((page) => s.stages.list({ recording_id: id }, page)),
         listAll((page) => s.targets.list({ recording_id: id }, page)),
+        s.sourceMetadata.getByRecording(id),
       ])
-      return { ...recording, stages, targets }
+      // Set once its Zoom cloud copy went to Zoom's trash (a template's zoom_after_archive: trash).
+      const zoomTrash = zoomTrashRecordOf(metadata?.metadata)
+      return { ...recording, stages, targets, ...(zoomTrash ? { zoom_trash: zoomTrash } : {}) }
     },
 
     /**

@@ -119,7 +119,9 @@ export const recordingsTable = (filters: string, items: Recording[]) =>
     filters ? `No recordings match ${filters}.` : 'No recordings yet. Add some: recflow sync, or recflow recordings add FILE',
   )
 
-export const recordingDetails = (r: Recording & { stages: Array<Record<string, unknown>>; targets: Array<Record<string, unknown>> }) =>
+export const recordingDetails = (
+  r: Recording & { stages: Array<Record<string, unknown>>; targets: Array<Record<string, unknown>>; zoom_trash?: { result: string; at: string } },
+) =>
   [
     details([
       ['id', r.id],
@@ -132,6 +134,9 @@ export const recordingDetails = (r: Recording & { stages: Array<Record<string, u
       ['source', r.input_source_id],
       ['file', r.original_file],
       ['size', r.size_bytes],
+      ...(r.zoom_trash
+        ? [['zoom cloud copy', r.zoom_trash.result === 'trashed' ? `moved to Zoom's trash at ${r.zoom_trash.at}` : `already gone from Zoom at ${r.zoom_trash.at}`] as [string, unknown]]
+        : []),
     ]),
     '',
     r.stages.length === 0

@@ -24,12 +24,12 @@ interface ZoomErrorBody {
 export function createZoomRecordingSource(config: { accessToken: AccessTokenGetter; credentialId?: number }, env: ProviderEnv): RecordingSource {
   const base = env.urls.zoomApi.replace(/\/+$/, '')
 
-  const get = async (path: string, signal: AbortSignal | undefined): Promise<HttpAnswer> => {
+  const get = async (path: string, signal: AbortSignal | undefined, method: 'GET' | 'DELETE' = 'GET'): Promise<HttpAnswer> => {
     const url = `${base}${path}`
     const send = async (forceRefresh: boolean) => {
       const token = await config.accessToken({ forceRefresh })
       try {
-        return await requestWithRetry(url, () => ({ headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }), {
+        return await requestWithRetry(url, () => ({ method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }), {
           signal,
           maxAttempts: 6,
           onRetry: ({ attempt, delayMs, reason }) => env.logger.debug(`zoom: ${reason}, try ${attempt + 1} in ${delayMs} ms`),
@@ -95,6 +95,17 @@ export function createZoomRecordingSource(config: { accessToken: AccessTokenGett
       if (answer.status !== 200) fail(answer, `reading the recordings of meeting ${uuid}`)
       const { download_access_token: _token, password: _password, recording_play_passcode: _passcode, ...meeting } = parseJson(answer.text) as Record<string, unknown>
       return toMeeting(meeting)
+    },
+
+    async trashMeeting(uuid, control = {}) {
+      // `action=trash` always, never Zoom's default-by-omission nor `delete`: a permanent delete is not offered.
+      const answer = await get(`/meetings/${meetingPathSegment(uuid)}/recordings?action=trash`, control.signal, 'DELETE')
+      if (answer.status === 204 || answer.status === 200) return 'trashed'
+      if (answer.status === 404 && [3301, 1001].includes(errorOf(answer).code ?? 0)) return 'gone'
+      if (answer.status === 403) {
+        throw new ProviderError('zoom', 'auth', `Zoom forbids moving meeting ${uuid} to the trash (the app needs the recording:write scope)`, { hint: ZOOM_AUTH_HINT })
+      }
+      return fail(answer, `moving the recordings of meeting ${uuid} to the trash`)
     },
   }
 }

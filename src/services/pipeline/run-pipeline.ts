@@ -15,6 +15,7 @@ import { processStage } from './stage-process.js'
 import { subtitlesStage } from './stage-subtitles.js'
 import { topicsStage } from './stage-topics.js'
 import { transcribeStage } from './stage-transcribe.js'
+import { zoomAfterArchive, type ZoomTrashOutcome } from './zoom-after-archive.js'
 import type { StageContext, StageHandlers, StageOutcome } from './stage-types.js'
 
 const HANDLERS: StageHandlers = {
@@ -51,6 +52,8 @@ export interface PipelineResult {
   dryRun: boolean
   stages: StageReport[]
   targets: TargetOutcome[]
+  /** The Zoom cloud copy (templates with `zoom_after_archive: trash` only): moved to Zoom's trash, waiting, or failed. */
+  zoomTrash?: ZoomTrashOutcome
 }
 
 function resolveRunConfig(rec: Recording, userConfig: unknown, templateConfig: unknown, runOverride: PartialConfig | null | undefined) {
@@ -211,5 +214,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   if (!dryRun) rec = (await persistDerivedStatus(scope, rec, undefined, unrecorded)) ?? rec
   const failedTargets = targetsFailure(rec.id, targets)
   if (failedTargets) throw failedTargets
-  return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets }
+  // Only after everything above is recorded: the decision reads the stages and targets as this run left them.
+  const zoomTrash = dryRun ? undefined : await zoomAfterArchive({ ...ctx, recording: rec })
+  return { recordingId: rec.id, displayName: rec.display_name, status: rec.status, failed: rec.failed, dryRun, stages: reports, targets, ...(zoomTrash ? { zoomTrash } : {}) }
 }
