@@ -6,20 +6,23 @@ import { forUser, type UserScope } from '../../../src/db/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
 import { startZoomApiFake, zoomError, zoomMeeting, ZOOM_TEST_TOKEN, type ZoomApiFake } from '../../fakes/zoom-api.js'
+import { startZoomStorageFake, type ZoomStorageFake } from '../../fakes/zoom-storage.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
 import { seedOAuthCredential } from '../../support/oauth.js'
 
 /*
  * Delete after archive (issue 9, item 4): a template's `output_config.zoom_after_archive: trash` moves the Zoom
  * cloud recording to Zoom's trash (DELETE .../recordings?action=trash, never delete) only once the local copy is
- * verified and every preset published; the move is recorded and shown by `recordings show`.
+ * verified and every preset published; the move is recorded and shown by `recordings show`. Each recording is
+ * downloaded from the storage fake by the real DOWNLOAD stage, trimmed and published to a folder.
  */
 
 let home: string
 let app: App
 let scope: UserScope
 let zoom: ZoomApiFake
-let clip: string
+let clip: Buffer
+let storage: ZoomStorageFake
 let sourceId: number
 let seq = 0
 const outDir = () => path.join(home, 'published')
@@ -27,8 +30,9 @@ const outDir = () => path.join(home, 'published')
 beforeAll(async () => {
   home = makeTempDir()
   zoom = await startZoomApiFake()
+  storage = await startZoomStorageFake({ tokens: [ZOOM_TEST_TOKEN] })
   const tools = await systemOrBundledTools()
-  clip = makeClip(tools, path.join(home, 'lecture.mp4'), { durationS: 8, tones: [{ start: 2, end: 6 }] })
+  clip = fs.readFileSync(makeClip(tools, path.join(home, 'lecture.mp4'), { durationS: 8, tones: [{ start: 2, end: 6 }] }))
   app = await createApp(
     loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file', RECFLOW_ZOOM_API_URL: `${zoom.url}/v2` }),
     { logger: silentLogger },
@@ -49,14 +53,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close()
   await zoom?.close()
+  await storage?.close()
   removeDir(home)
 })
 
-/** A Zoom recording already downloaded (its copy is the generated clip), with a template publishing to a folder. */
+/**
+ * A Zoom recording as a sync leaves it (source_metadata naming the chosen file, no local copy yet), its bytes on
+ * the storage fake and its meeting on the API fake, with a template publishing to a folder.
+ */
 async function zoomRecording(opts: { policy?: 'keep' | 'trash'; uuid?: string; destination?: string } = {}) {
   seq++
-  const meeting = zoomMeeting({ topic: `Lecture ${seq}`, startTime: '2026-03-02T09:00:00Z', ...(opts.uuid ? { uuid: opts.uuid } : {}) })
+  const meeting = zoomMeeting({ topic: `Lecture ${seq}`, startTime: '2026-03-02T09:00:00Z', files: ['shared_screen_with_speaker_view'], ...(opts.uuid ? { uuid: opts.uuid } : {}) })
   zoom.addMeetings('me', [meeting])
+  const fileId = meeting.recording_files[0]!.id
+  const { download_url, file_size } = storage.addFile(fileId, clip)
   const preset = await (await app.service('presets')).create(app.localUser, {
     name: `Folder ${seq}`,
     platform: 'local',
@@ -67,21 +77,42 @@ async function zoomRecording(opts: { policy?: 'keep' | 'trash'; uuid?: string; d
     matching_rules: { exact_matches: [meeting.topic] },
     output_config: { preset_ids: [preset.id], ...(opts.policy ? { zoom_after_archive: opts.policy } : {}) },
   })
-  const file = path.join(home, `copy-${seq}.mp4`)
-  fs.copyFileSync(clip, file)
   const rec = await scope.recordings.create({
     display_name: meeting.topic,
     start_time: meeting.start_time,
     status: 'INITIALIZED',
     input_source_id: sourceId,
-    original_file: file,
-    size_bytes: fs.statSync(file).size,
+    source_key: meeting.uuid,
+    size_bytes: file_size,
     template_id: template.id,
     is_mapped: true,
   })
-  await scope.sourceMetadata.set(rec.id, { input_source_id: sourceId, metadata: meeting })
-  return { rec, meeting, preset, file }
+  await scope.sourceMetadata.set(rec.id, {
+    input_source_id: sourceId,
+    metadata: {
+      kind: 'zoom_meeting',
+      zoom_user: 'me',
+      meeting_uuid: meeting.uuid,
+      media_file: {
+        id: fileId,
+        fileType: 'MP4',
+        fileExtension: 'MP4',
+        recordingType: 'shared_screen_with_speaker_view',
+        status: 'completed',
+        sizeBytes: file_size,
+        downloadUrl: download_url,
+        recordingStart: null,
+        recordingEnd: null,
+      },
+      extra_files: [],
+      meeting,
+    },
+  })
+  return { rec, meeting, preset }
 }
+
+/** The local copy the DOWNLOAD stage made. */
+const localCopy = async (recordingId: number) => (await scope.recordings.get(recordingId))!.original_file!
 
 const run = async (recordingId: number, extra: Record<string, unknown> = {}) => (await app.service('pipeline')).run(app.localUser, { recordingId, ...extra })
 const deletionsOf = (uuid: string) => zoom.deletions.filter((d) => d.meetingUuid === uuid)
@@ -140,8 +171,10 @@ describe('zoom_after_archive', () => {
   })
 
   it('waits when the local copy no longer has the size verified at download', async () => {
-    const { rec, meeting, file } = await zoomRecording({ policy: 'trash' })
+    const { rec, meeting } = await zoomRecording({ policy: 'trash' })
     await run(rec.id, { runOverride: { upload: { auto_upload: false } } })
+    const file = await localCopy(rec.id)
+    expect(fs.readFileSync(file).equals(clip)).toBe(true)
     fs.truncateSync(file, 1000)
     const result = await run(rec.id, { force: ['UPLOAD'] })
     expect(result.zoomTrash).toMatchObject({ action: 'wait', reason: expect.stringContaining('1000 bytes') })
@@ -171,5 +204,12 @@ describe('zoom_after_archive', () => {
     const result = await run(rec.id)
     expect(result.zoomTrash).toMatchObject({ action: 'gone', meetingUuid: meeting.uuid })
     expect((await (await app.service('recordings')).show(app.localUser, rec.id)).zoom_trash).toMatchObject({ result: 'gone' })
+  })
+
+  it('never asked Zoom for a permanent delete, and every copy it trashed was downloaded from Zoom first', () => {
+    expect(deleteRequests().length).toBeGreaterThan(0)
+    expect(deleteRequests().every((r) => r.query.get('action') === 'trash')).toBe(true)
+    const downloaded = new Set(storage.requests.filter((r) => r.host === 'storage').map((r) => r.path.split('/').pop()))
+    for (const d of zoom.deletions) expect(downloaded.has(zoom.meeting(d.meetingUuid)!.recording_files[0]!.id)).toBe(true)
   })
 })
