@@ -17,6 +17,8 @@ export interface SyncInput {
   sourceIds?: number[]
   /** Names or ids as a person types them (`recflow sync lectures 3`). */
   sources?: string[]
+  /** Only this meeting, of the one Zoom source named (a `recording.completed` webhook queues such a sync). */
+  zoomMeetingUuid?: string
 }
 
 /**
@@ -52,7 +54,7 @@ export function syncService(deps: ServiceDeps) {
           emitProgress: (s, total) =>
             onEvent({ type: 'sync', sourceId: s.sourceId, sourceName: s.name, found: s.found, total, created: s.created, changed: s.changed, vanished: s.vanished }),
         }
-        results.push(await syncOne(deps, user, ctx, loadMatch, source, explicit))
+        results.push(await syncOne(deps, user, ctx, loadMatch, source, explicit, input.zoomMeetingUuid))
       }
       return { sources: results }
     },
@@ -66,10 +68,11 @@ async function syncOne(
   loadMatch: () => Promise<IngestContext['match']>,
   source: Source,
   explicit: boolean,
+  zoomMeetingUuid?: string,
 ): Promise<SourceSyncSummary> {
   const base = { sourceId: source.id, name: source.name, platform: source.platform, ...emptyCounts() }
   try {
-    if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source)
+    if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source, zoomMeetingUuid)
     return await syncLocalSource(ctx, source)
   } catch (e) {
     const error = asRecflowError(e)
@@ -85,12 +88,13 @@ async function syncZoom(
   ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void },
   loadMatch: () => Promise<IngestContext['match']>,
   source: Source,
+  meetingUuid?: string,
 ): Promise<SourceSyncSummary> {
   if (source.credential_id === null) {
     throw new RecflowError('auth', `Zoom source "${source.name}" has no credential`, { hint: `run \`recflow sources edit ${source.id} --credential ID\`` })
   }
   const client = await deps.sources.zoom({ accessToken: zoomAccessTokenGetter(deps, user, source.credential_id), credentialId: source.credential_id })
-  return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source)
+  return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source, meetingUuid === undefined ? undefined : { meetingUuid })
 }
 
 const CODE_OF_KIND: Record<ProviderError['kind'], ErrorCode> = {

@@ -63,7 +63,7 @@ export function zoomSyncRange(config: { from?: string; to?: string }, lastSynced
   return { from: from > to ? to : from, to }
 }
 
-export async function syncZoomSource(ctx: ZoomSyncContext, source: Source): Promise<SourceSyncSummary> {
+export async function syncZoomSource(ctx: ZoomSyncContext, source: Source, only?: { meetingUuid: string }): Promise<SourceSyncSummary> {
   const parsed = zoomSourceConfigSchema.safeParse(source.config)
   if (!parsed.success) {
     throw new RecflowError('validation', `source "${source.name}" has an invalid config: ${formatZodError(parsed.error)}`, {
@@ -112,6 +112,21 @@ export async function syncZoomSource(ctx: ZoomSyncContext, source: Source): Prom
   }
 
   emit()
+  if (only !== undefined) {
+    // One meeting (a `recording.completed` webhook): asked for by UUID, whatever the range. The source is not
+    // marked synced: the next listing's range is counted from the last full sync, so nothing falls between.
+    throwIfCancelled(ctx.signal)
+    const meeting = await ctx.client.meeting(only.meetingUuid, { signal: ctx.signal })
+    if (meeting === null) ctx.warn(`${source.name}: Zoom has no recording of meeting ${only.meetingUuid} (any more)`)
+    else {
+      const stored = known.get(meeting.uuid)
+      const storedUser = stored ? ((await ctx.scope.sourceMetadata.getByRecording(stored.id))?.metadata as Partial<ZoomRecordingMetadata> | undefined)?.zoom_user : undefined
+      await handle(storedUser ?? zoomSourceUsers(config)[0] ?? 'me', [meeting])
+    }
+    summary.recordings = [...touched].sort((a, b) => a - b)
+    emit()
+    return summary
+  }
   for (const user of zoomSourceUsers(config)) {
     for await (const page of ctx.client.listMeetings({ userId: user, from: range.from, to: range.to }, { signal: ctx.signal })) {
       throwIfCancelled(ctx.signal)

@@ -42,12 +42,13 @@ const header = (headers: ZoomWebhookRequest['headers'], name: string): string | 
 const SECRET_HINT = 'store the Zoom app\'s secret token: `recflow credentials add zoom-webhook`'
 
 /**
- * Whether a Zoom source would list this meeting: every source of the account unless its `users` config names
- * others than `me` and neither the host's email nor id is among them.
+ * Whether a Zoom source would list this meeting: every source of the account unless its `users` (or `user_id`)
+ * names others than `me` and neither the host's email nor id is among them.
  */
 function coversHost(source: Source, meeting: RecordingCompletedEvent['payload']['object']): boolean {
-  const users = (source.config as { users?: unknown } | null)?.users
-  if (!Array.isArray(users) || users.length === 0) return true
+  const config = (source.config ?? {}) as { users?: unknown; user_id?: unknown }
+  const users = Array.isArray(config.users) ? config.users : typeof config.user_id === 'string' ? [config.user_id] : []
+  if (users.length === 0) return true
   const wanted = users.filter((u): u is string => typeof u === 'string').map((u) => u.toLowerCase())
   if (wanted.includes('me')) return true
   return [meeting.host_email, meeting.host_id].some((h) => typeof h === 'string' && wanted.includes(h.toLowerCase()))
