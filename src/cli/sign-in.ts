@@ -33,6 +33,7 @@ export function terminalSignInIo(
   streams: { stdin?: NodeJS.ReadableStream; stderr?: NodeJS.WritableStream } = {},
 ): SignInIo & { close(): void } {
   const stderr = streams.stderr ?? process.stderr
+  const stdin = streams.stdin ?? process.stdin
   let rl: readline.Interface | undefined
   const io: SignInIo & { close(): void } = {
     announce: (url) => {
@@ -41,14 +42,19 @@ export function terminalSignInIo(
     notice: (message) => {
       stderr.write(`${message}\n`)
     },
-    close: () => rl?.close(),
+    // A stdin still open (a terminal, or a pipe nobody closes) would keep the process waiting after the sign-in.
+    close: () => {
+      if (!rl) return
+      rl.close()
+      ;(stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.()
+    },
   }
   if (!flags['no-browser']) io.openBrowser = (url) => openBrowser(url, { browser: env.browser, platform: env.platform })
   if (flags.manual) {
     io.pasted = () =>
       new Promise<string | undefined>((resolve) => {
         stderr.write('After allowing access, paste the address the browser ended on (it starts with http://127.0.0.1), then press Enter:\n')
-        rl = readline.createInterface({ input: streams.stdin ?? process.stdin, terminal: false })
+        rl = readline.createInterface({ input: stdin, terminal: false })
         rl.once('line', (line) => {
           resolve(line)
           rl?.close()
