@@ -19,7 +19,7 @@ export interface ZoomMeetingObject {
   host_email?: string
   topic?: string
   start_time?: string
-  recording_files?: Array<Record<string, unknown>>
+  recording_files?: object[]
   [key: string]: unknown
 }
 
