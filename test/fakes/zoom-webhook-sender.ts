@@ -20,7 +20,6 @@ export interface ZoomMeetingObject {
   topic?: string
   start_time?: string
   recording_files?: object[]
-  [key: string]: unknown
 }
 
 export interface ZoomWebhookSender {
