@@ -1,21 +1,15 @@
 import type { App } from '../../src/app.js'
-import { forUser } from '../../src/db/index.js'
-import { openSecretStore } from '../../src/platform/secrets.js'
+import { seedOAuthCredential } from './oauth.js'
 
-/**
- * A Zoom OAuth credential for the app's local user, stored the way the shared contract says (PLAN-9: a reference
- * row `{secret, grant, scopes, expires_at}`, the token pair in the secret store). TEMPORARY: becomes a call of the
- * oauth helper's seedOAuthCredential once that is merged.
- */
-export async function seedZoomCredential(app: App, accessToken: string, accountName = 'lecturer@example.edu'): Promise<number> {
-  const store = await openSecretStore({ preference: 'file', configDir: app.env.configDir, platform: app.env.platform })
-  const secret = `oauth/${app.localUser.id}/zoom-${Date.now()}-${Math.random().toString(36).slice(2)}`
-  await store.set(secret, JSON.stringify({ client_id: 'cid', client_secret: 'csecret', access_token: accessToken, refresh_token: 'rt', expires_at: null }))
-  const row = await forUser(app.database.db, app.localUser.id).credentials.create({
+/** A Zoom user-OAuth credential of the app's local user holding `accessToken` (valid for an hour), stored for real. */
+export function seedZoomCredential(app: App, accessToken: string, accountName = 'lecturer@example.edu'): Promise<number> {
+  return seedOAuthCredential(app, {
     platform: 'zoom',
-    account_name: accountName,
-    encrypted_data: JSON.stringify({ secret, grant: 'authorization_code', scopes: ['recording:read'], expires_at: null }),
-    key_id: store.kind,
+    accessToken,
+    refreshToken: 'zoom-sync-test-refresh',
+    expiresAt: new Date(Date.now() + 3_600_000),
+    clientId: 'zoom-client',
+    clientSecret: 'zoom-client-secret',
+    accountName,
   })
-  return row.id
 }

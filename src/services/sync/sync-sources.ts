@@ -9,7 +9,7 @@ import type { IngestContext } from './ingest-file.js'
 import { loadMatcher } from './load-matcher.js'
 import { syncLocalSource } from './sync-local-source.js'
 import { syncZoomSource } from './sync-zoom-source.js'
-import { zoomAccessTokenGetter } from './zoom-token.js'
+import { accessToken } from '../credentials/oauth-tokens.js'
 import { ProviderError } from '../../providers/types.js'
 import { emptyCounts, type SourceSyncSummary, type SyncResult } from './summary.js'
 
@@ -93,7 +93,9 @@ async function syncZoom(
   if (source.credential_id === null) {
     throw new RecflowError('auth', `Zoom source "${source.name}" has no credential`, { hint: `run \`recflow sources edit ${source.id} --credential ID\`` })
   }
-  const client = await deps.sources.zoom({ accessToken: zoomAccessTokenGetter(deps, user, source.credential_id), credentialId: source.credential_id })
+  const credentialId = source.credential_id
+  const getToken = ({ forceRefresh }: { forceRefresh: boolean }) => accessToken(deps, user, credentialId, 'zoom', { forceRefresh, signal: ctx.signal })
+  const client = await deps.sources.zoom({ accessToken: getToken, credentialId })
   return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source, meetingUuid === undefined ? undefined : { meetingUuid })
 }
 

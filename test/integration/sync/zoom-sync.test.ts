@@ -6,21 +6,30 @@ import { startZoomApiFake, zoomMeeting, zoomRateLimited, ZOOM_ME, ZOOM_TEST_TOKE
 import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
 import { openTestApp } from '../../support/test-app.js'
 import { seedZoomCredential } from '../../support/zoom.js'
+import { seedOAuthCredential } from '../../support/oauth.js'
+import { startZoomOAuthFake, ZOOM_S2S_APP, type ZoomOAuthFake } from '../../fakes/zoom-oauth.js'
 
 // Zoom sources synced in-process against the Zoom fake over real HTTP (API-CONTRACTS.md §A.4, A.5, A.9).
 
 let zoom: ZoomApiFake
+let oauth: ZoomOAuthFake
 let home: string
 let app: App
 
 beforeEach(async () => {
-  zoom = await startZoomApiFake({ users: [ZOOM_ME, { id: 'alice-id', email: 'alice@example.edu' }] })
+  oauth = await startZoomOAuthFake()
+  // The API takes the tests' own token and whatever the OAuth fake has issued and still holds valid.
+  zoom = await startZoomApiFake({
+    users: [ZOOM_ME, { id: 'alice-id', email: 'alice@example.edu' }],
+    accepts: (t) => t === ZOOM_TEST_TOKEN || oauth.validAccessTokens().includes(t),
+  })
   home = makeTempDir()
-  app = await openTestApp(home, { RECFLOW_ZOOM_API_URL: `${zoom.url}/v2` })
+  app = await openTestApp(home, { RECFLOW_ZOOM_API_URL: `${zoom.url}/v2`, RECFLOW_ZOOM_OAUTH_URL: oauth.oauthUrl })
 })
 afterEach(async () => {
   await app.close()
   await zoom.close()
+  await oauth.close()
   removeDir(home)
 })
 
@@ -132,14 +141,37 @@ describe('syncing a Zoom source', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950)
   })
 
-  it('fails with the sign-in hint (exit 4) when Zoom refuses the token, after asking once for a fresh one', async () => {
+  it('asks once for a fresh token on a 401 and goes on with it (Server-to-Server: a new account token)', async () => {
+    zoom.addMeetings('me', [zoomMeeting({ topic: 'One', startTime: '2024-12-02T10:00:00Z' })])
+    const credential = await seedOAuthCredential(app, {
+      platform: 'zoom',
+      grant: 'account_credentials',
+      accountId: ZOOM_S2S_APP.accountId,
+      accessToken: ZOOM_TEST_TOKEN,
+      refreshToken: null,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      clientId: ZOOM_S2S_APP.clientId,
+      clientSecret: ZOOM_S2S_APP.clientSecret,
+      accountName: 's2s',
+    })
+    await (await app.service('sources')).create(app.localUser, { name: 'lectures', platform: 'zoom', credential_id: credential, config: { from: '2024-12-01', to: '2024-12-31' } })
+    zoom.expireToken(ZOOM_TEST_TOKEN) // Zoom says no before the stored expiry
+    expect((await sync(['lectures'])).sources[0]).toMatchObject({ status: 'synced', created: 1 })
+    const listed = zoom.requests.filter((r) => r.path === '/v2/users/me/recordings')
+    expect(listed.map((r) => r.headers.authorization === `Bearer ${ZOOM_TEST_TOKEN}`)).toEqual([true, false])
+    expect(oauth.grants).toEqual(['account_credentials'])
+  })
+
+  it('fails with the sign-in hint (exit 4) when the fresh token is refused too, and writes nothing', async () => {
     zoom.addMeetings('me', [zoomMeeting({ topic: 'One', startTime: '2024-12-02T10:00:00Z' })])
     await addZoomSource({ from: '2024-12-01', to: '2024-12-31' })
     zoom.expireToken(ZOOM_TEST_TOKEN)
+    // The stored refresh token is not one the OAuth fake issued: the refresh is refused, the grant needs signing in.
     const err = await sync(['lectures']).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'auth', hint: expect.stringMatching(/recflow auth zoom/) })
     expect(JSON.stringify(err)).not.toContain(ZOOM_TEST_TOKEN)
     expect(await recordings()).toHaveLength(0)
+    expect(zoom.requests.filter((r) => r.path === '/v2/users/me/recordings')).toHaveLength(1)
   })
 })
 
