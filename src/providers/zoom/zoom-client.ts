@@ -57,6 +57,9 @@ export function createZoomRecordingSource(config: { accessToken: AccessTokenGett
     }
     if (answer.status >= 500) throw new ProviderError('zoom', 'transient', `Zoom failed ${detail}`)
     if (answer.status === 403) throw new ProviderError('zoom', 'auth', `Zoom forbids ${detail} (the app needs the recording:read scope)`, { hint: ZOOM_AUTH_HINT })
+    if (answer.status === 404 && body.code === 1001) {
+      throw new ProviderError('zoom', 'not_found', `Zoom: ${detail}`, { hint: 'check the Zoom users the source lists: `recflow sources show ID`, then `recflow sources edit ID --users me,...`' })
+    }
     if (answer.status === 404) throw new ProviderError('zoom', 'not_found', `Zoom: ${detail}`)
     throw new ProviderError('zoom', 'permanent', `Zoom refused ${detail}`)
   }
