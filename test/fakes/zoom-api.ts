@@ -19,7 +19,8 @@ import { authorizationKey, jsonResponse, startFakeServer, type FakeRequest, type
  * download_url fields point at `downloadBaseUrl` (the storage fake's host, else this server's /rec/download).
  */
 
-export interface ZoomRecordingFile {
+// Type aliases, not interfaces: they are assignable to Record<string, unknown> (a webhook payload's shape).
+export type ZoomRecordingFile = {
   id: string
   meeting_id: string
   recording_start: string
@@ -33,7 +34,7 @@ export interface ZoomRecordingFile {
   recording_type: string
 }
 
-export interface ZoomMeeting {
+export type ZoomMeeting = {
   uuid: string
   id: number
   account_id: string
