@@ -80,12 +80,16 @@ export async function downloadFromZoom(ctx: StageContext): Promise<StageOutcome 
   }
   const size = file.sizeBytes
   const target = path.join(ctx.files.dir, zoomSourceName(file))
+  const done = await fs.stat(target).catch(() => undefined)
   if (ctx.dryRun) {
-    return { status: 'COMPLETED', meta: { source_file: target, size_bytes: size, zoom_file_id: file.id }, message: `would download ${megabytes(size)} MB from Zoom` }
+    // A plan needs the media; a dry run downloads nothing.
+    if (done?.isFile() && done.size === size) return { status: 'COMPLETED', meta: { source_file: target, size_bytes: size }, message: 'downloaded in an earlier run' }
+    throw new RecflowError('validation', `recording ${rec.id} is not downloaded from Zoom yet (${megabytes(size)} MB): a dry run downloads nothing`, {
+      hint: `run \`recflow recordings run ${rec.id}\` to download and process it`,
+    })
   }
 
   await fs.mkdir(ctx.files.dir, { recursive: true })
-  const done = await fs.stat(target).catch(() => undefined)
   let resumedFrom = 0
   const fetched = !(done?.isFile() && done.size === size)
   let info: { durationS: number }

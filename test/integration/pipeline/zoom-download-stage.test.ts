@@ -130,4 +130,13 @@ describe('DOWNLOAD of a Zoom recording', () => {
     const dir = path.join(t.home, 'data', 'media', `user_${t.app.localUser.id}`, `rec_${recording.id}`)
     expect(sha(fs.readFileSync(path.join(dir, 'source.mp4')))).toBe(sha(clip))
   })
+
+  it('downloads nothing in a dry run, and says so', async () => {
+    const { recording } = await seedZoomRecording(t.app, { storage, bytes: clip, fileId: 'dry' })
+    storage.requests.length = 0
+    const err = await (await pipeline()).run(t.app.localUser, { recordingId: recording.id, dryRun: true }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'validation', hint: `run \`recflow recordings run ${recording.id}\` to download and process it` })
+    expect((err as Error).message).toContain('a dry run downloads nothing')
+    expect(storage.requests).toEqual([])
+  })
 })
