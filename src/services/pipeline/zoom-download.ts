@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
@@ -13,8 +14,9 @@ import type { StageContext, StageOutcome } from './stage-types.js'
  * The DOWNLOAD stage for a Zoom recording: the media file sync chose (source_metadata `media_file`, see
  * sync-zoom-source.ts) into the recording's folder as `source.<ext>`.
  *
- * The bytes go to `source.<ext>.download` first, resumed with Range by the next attempt after a cut, a cancel, a
- * crash or a SIGKILL. It is deliberately not a `*.part`: the runner deletes those at the start of a run (an
+ * The bytes go to `source.<ext>.<file key>.download` first (the key names Zoom's file id and size, so a partial
+ * file is only ever resumed with the bytes of the same file), resumed with Range by the next attempt after a
+ * cut, a cancel, a crash or a SIGKILL. It is deliberately not a `*.part`: the runner deletes those at the start of a run (an
  * orphaned ffmpeg of a killed run may still be writing one), while this file is written only by the recflow
  * process itself, in order, so after a kill it holds exactly the bytes received and the next run goes on from
  * there. A lock file beside it keeps two processes from appending at once. Once its size is Zoom's `file_size`
@@ -94,7 +96,8 @@ export async function downloadFromZoom(ctx: StageContext): Promise<StageOutcome 
   const fetched = !(done?.isFile() && done.size === size)
   let info: { durationS: number }
   if (fetched) {
-    const partial = `${target}.download`
+    const partial = `${target}.${crypto.createHash('sha256').update(`${file.id}:${size}`).digest('hex').slice(0, 12)}.download`
+    await removeOtherPartials(ctx.files.dir, partial)
     // A holder that died (SIGKILL) is seen by its pid; a live one is never taken over, however long it downloads.
     info = await withFileLock(`${partial}.lock`, async () => {
       const result = await downloadResumable({
@@ -103,7 +106,7 @@ export async function downloadFromZoom(ctx: StageContext): Promise<StageOutcome 
         partPath: partial,
         token: await zoomTokenGetter(ctx, meta.meeting_uuid),
         signal: ctx.signal,
-        onProgress: throttledProgress(ctx, () => resumedFrom),
+        onProgress: throttledProgress(ctx),
         authHint: 'run `recflow auth zoom` (or `recflow credentials add zoom` for a Server-to-Server app), then run the recording again',
       }).catch((e: unknown) => {
         throw e instanceof RecflowError && e.code === 'not_found'
@@ -178,15 +181,23 @@ async function zoomTokenGetter(ctx: StageContext, meetingUuid: string): Promise<
   }
 }
 
+/** Partial downloads of a file Zoom no longer lists for the recording (a re-sync chose another one). */
+async function removeOtherPartials(dir: string, keep: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  const stale = names.filter((n) => n.startsWith('source.') && n.endsWith('.download') && n !== path.basename(keep))
+  await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })))
+}
+
 /** Progress events at most once per whole percent (a chunk arrives every few KB). */
-function throttledProgress(ctx: StageContext, resumedFrom: () => number) {
+function throttledProgress(ctx: StageContext) {
   let shown = -1
   let first: number | undefined
   return ({ bytes, total }: { bytes: number; total: number }) => {
+    // The first report is the partial file's size before anything is received: where a resumed download took up.
     first ??= bytes
     const percent = Math.floor((bytes / total) * 100)
     if (percent === shown) return
     shown = percent
-    ctx.progress(Math.min(99, percent), { message: downloadProgressMessage(bytes, total, resumedFrom() || first) })
+    ctx.progress(Math.min(99, percent), { message: downloadProgressMessage(bytes, total, first) })
   }
 }

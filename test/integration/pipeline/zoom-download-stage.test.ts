@@ -78,12 +78,16 @@ describe('DOWNLOAD of a Zoom recording', () => {
     await expect(first).rejects.toMatchObject({ code: 'cancelled' })
     storage.throttle(undefined)
     const dir = path.join(t.home, 'data', 'media', `user_${t.app.localUser.id}`, `rec_${recording.id}`)
-    const kept = fs.statSync(path.join(dir, 'source.mp4.download')).size
+    const partials = fs.readdirSync(dir).filter((n) => n.endsWith('.download'))
+    expect(partials).toEqual([expect.stringMatching(/^source\.mp4\.[0-9a-f]{12}\.download$/)])
+    const kept = fs.statSync(path.join(dir, partials[0]!)).size
     expect(kept).toBeGreaterThan(clip.length * 0.3 - 20_000)
     expect(kept).toBeLessThan(clip.length)
     expect((await downloadStageOf(recording.id)).status).toBe('PENDING')
-    // A leftover *.part beside it is removed by the next run; the download's partial file is not.
+    // A leftover *.part beside it is removed by the next run; the download's partial file is not. A partial of
+    // another Zoom file (a re-sync chose another one) is not resumed but removed.
     fs.writeFileSync(path.join(dir, 'processed.mp4.part'), 'leftover')
+    fs.writeFileSync(path.join(dir, 'source.mp4.0123456789ab.download'), clip.subarray(0, kept + 1000))
 
     await (await pipeline()).run(t.app.localUser, { recordingId: recording.id, stopAfter: 'DOWNLOAD' })
     expect(storageRanges('cancelled')).toEqual([null, `bytes=${kept}-`])
