@@ -6,6 +6,7 @@ import { chooseZoomFiles, type ZoomFileChoice } from '../../domain/zoom/index.js
 import type { RecordingSource, SourceMeeting, SourceRecordingFile } from '../../providers/types.js'
 import { throwIfCancelled } from './cancellation.js'
 import { INTAKE_STAGE } from './ingest-file.js'
+import { SYNC_CHUNK } from './sync-local-source.js'
 import { emptyCounts, type SourceSyncSummary } from './summary.js'
 
 /**
@@ -19,7 +20,7 @@ import { emptyCounts, type SourceSyncSummary } from './summary.js'
  * Range: `from`/`to` of the config; without `from`, 30 days before the first sync and 7 days before the last one
  * after that (a meeting appears in the listing only after it ended); without `to`, today (UTC).
  *
- * Writes: each page's new and changed meetings in one transaction; unchanged ones write nothing, so a re-sync
+ * Writes: each page's new and changed meetings in transactions of SYNC_CHUNK; unchanged ones write nothing, so a re-sync
  * with nothing new is one listing and one comparison per meeting.
  */
 export interface ZoomSyncContext {
@@ -100,9 +101,11 @@ export async function syncZoomSource(ctx: ZoomSyncContext, source: Source, only?
       const write = plan(ctx, matchNow, source, user, meeting, known.get(meeting.uuid), summary, touched)
       if (write) writes.push(write)
     }
-    if (writes.length > 0) {
+    // Chunks of SYNC_CHUNK writes per transaction, as the local sync does: a chunk's objects die young.
+    for (let at = 0; at < writes.length; at += SYNC_CHUNK) {
+      const chunk = writes.slice(at, at + SYNC_CHUNK)
       await ctx.scope.transaction(async (tx) => {
-        for (const w of writes) await w(tx)
+        for (const w of chunk) await w(tx)
       })
     }
     if (summary.found - reported >= PROGRESS_STEP) {
