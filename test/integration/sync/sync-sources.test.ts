@@ -7,6 +7,7 @@ import type { RecflowEvent } from '../../../src/domain/events.js'
 import { formatFingerprint, fingerprintFile } from '../../../src/services/sync/fingerprint.js'
 import { listAll } from '../../../src/services/paging.js'
 import { PROGRESS_STEP } from '../../../src/services/sync/sync-local-source.js'
+import { seedZoomCredential } from '../../support/zoom.js'
 import { addLocalSource, folderSnapshot, makeStock, openTestApp, put, setMtime, type Stock, type TestApp } from './support.js'
 
 // ffprobe runs a few times per file; on a busy machine a test can take several seconds.
@@ -379,8 +380,10 @@ describe('bad files', SLOW, () => {
 
 describe('choosing sources', SLOW, () => {
   it('reports a Zoom source that cannot sign in and goes on without arguments, and fails with exit-4 auth by name', async () => {
-    const cred = await t.scope.credentials.create({ platform: 'zoom', account_name: 'dept', encrypted_data: 'sealed', key_id: 'k1' })
-    const zoom = await (await t.app.service('sources')).create(t.user, { name: 'dept', platform: 'zoom', credential_id: cred.id })
+    // A real Zoom sign-in that the provider has since refused (needs re-authorisation).
+    const credId = await seedZoomCredential(t.app, 'zoom-token-refused')
+    await t.scope.credentials.update(credId, { status: 'needs_reauth' })
+    const zoom = await (await t.app.service('sources')).create(t.user, { name: 'dept', platform: 'zoom', credential_id: credId })
     await addLocalSource(t, 'lectures')
     put(stock.m4a, t.media, 'talk.m4a')
 
