@@ -13,10 +13,10 @@ export const ZOOM_TRASH_KEY = 'recflow_zoom_trash'
 
 type Metadata = Record<string, unknown>
 
-/** The meeting UUID a Zoom recording's source_metadata holds (the meeting object, whole or under `meeting`). */
+/** The meeting UUID a Zoom recording's source_metadata holds (`meeting_uuid` as sync writes it, else the meeting object's). */
 export function zoomMeetingUuidOf(metadata: unknown): string | null {
   const m = (metadata ?? {}) as Metadata
-  const candidates = [m.uuid, (m.meeting as Metadata | undefined)?.uuid, m.meeting_uuid]
+  const candidates = [m.meeting_uuid, (m.meeting as Metadata | undefined)?.uuid, m.uuid]
   return (candidates.find((c) => typeof c === 'string' && c !== '') as string | undefined) ?? null
 }
 
