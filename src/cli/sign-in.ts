@@ -31,6 +31,8 @@ export function terminalSignInIo(
   flags: { 'no-browser'?: boolean; manual?: boolean },
   env: Pick<RuntimeEnv, 'browser' | 'platform'>,
   streams: { stdin?: NodeJS.ReadableStream; stderr?: NodeJS.WritableStream } = {},
+  /** What the user is asked to paste under --manual (default: the loopback address the browser ended on). */
+  pastePrompt = 'After allowing access, paste the address the browser ended on (it starts with http://127.0.0.1), then press Enter:',
 ): SignInIo & { close(): void } {
   const stderr = streams.stderr ?? process.stderr
   const stdin = streams.stdin ?? process.stdin
@@ -53,7 +55,8 @@ export function terminalSignInIo(
   if (flags.manual) {
     io.pasted = () =>
       new Promise<string | undefined>((resolve) => {
-        stderr.write('After allowing access, paste the address the browser ended on (it starts with http://127.0.0.1), then press Enter:\n')
+        stderr.write(`${pastePrompt}
+`)
         rl = readline.createInterface({ input: stdin, terminal: false })
         rl.once('line', (line) => {
           resolve(line)
@@ -63,4 +66,28 @@ export function terminalSignInIo(
       })
   }
   return io
+}
+
+/**
+ * `--redirect-uri` of providers that allow only registered redirect URIs (VK ID, Zoom): a loopback http URL with a
+ * port and a path, as registered in the app's settings. Port 0 takes a free port (tests).
+ */
+export const DEFAULT_REGISTERED_REDIRECT = 'http://127.0.0.1:53682/callback'
+
+export function registeredRedirectUri(input: string | undefined, setting: string): string {
+  const text = (input ?? DEFAULT_REGISTERED_REDIRECT).trim()
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw usageError(`--redirect-uri "${text}" is not a URL`, `give the loopback address registered as ${setting}, e.g. --redirect-uri ${DEFAULT_REGISTERED_REDIRECT}`)
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost'
+  if (url.protocol !== 'http:' || !loopback || url.port === '' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw usageError(
+      `--redirect-uri must be http://127.0.0.1:PORT/PATH (or localhost): recflow receives the answer on this machine, not ${text}`,
+      `register a loopback address as ${setting} and give it, e.g. --redirect-uri ${DEFAULT_REGISTERED_REDIRECT}`,
+    )
+  }
+  return url.toString()
 }

@@ -111,7 +111,7 @@ export async function startVkIdFake(opts: VkIdFakeOptions = {}): Promise<VkIdFak
     const challenge = q.get('code_challenge') ?? ''
     if (challenge === '' || q.get('code_challenge_method')?.toLowerCase() !== 's256') return idError(400, 'invalid_request', 'code_challenge and code_challenge_method=s256 are required')
     const target = new URL(redirectUri)
-    if (state.consent === 'deny') {
+    if (state.consent === 'deny' || req.headers['x-fake-consent'] === 'deny') {
       target.searchParams.set('error', 'access_denied')
       target.searchParams.set('error_description', 'User denied access')
       target.searchParams.set('state', st)
@@ -179,7 +179,7 @@ export async function startVkIdFake(opts: VkIdFakeOptions = {}): Promise<VkIdFak
     if (rt !== 'token') return jsonResponse(400, { error: 'unsupported_response_type', error_description: 'response_type is not supported here' })
     const st = q.get('state') ?? ''
     const fragment = new URLSearchParams()
-    if (state.consent === 'deny') {
+    if (state.consent === 'deny' || req.headers['x-fake-consent'] === 'deny') {
       fragment.set('error', 'access_denied')
       fragment.set('error_reason', 'user_denied')
       fragment.set('error_description', 'User denied your request')

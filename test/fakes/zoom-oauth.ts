@@ -45,7 +45,7 @@ export interface ZoomOAuthFake extends FakeServer {
   readonly oauthUrl: string
   /** The value for RECFLOW_ZOOM_API_URL (…/v2). */
   readonly apiUrl: string
-  /** The next authorize requests' answer: 'approve' (default) or 'deny' (error=access_denied). */
+  /** The next authorize requests' answer: 'approve' (default) or 'deny' (error=access_denied); a request's `x-fake-consent: deny` header denies too (the scripted browser's knob). */
   consent: 'approve' | 'deny'
   /** Every refresh token that was refused because it was already used (a rotation bug in the client). */
   readonly reusedRefreshTokens: string[]
@@ -155,7 +155,7 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
     }
     const target = new URL(redirectUri)
     const st = q.get('state')
-    if (state.consent === 'deny') {
+    if (state.consent === 'deny' || req.headers['x-fake-consent'] === 'deny') {
       target.searchParams.set('error', 'access_denied')
       if (st !== null) target.searchParams.set('state', st)
       return { status: 302, headers: { location: target.toString() } }

@@ -9,6 +9,7 @@ import { listAll } from '../paging.js'
 import { saveOAuthCredential, type NewOAuthCredential } from '../credentials/oauth-secrets.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
 import { addZoomServerToServer, type ZoomS2SInput } from './zoom-s2s.js'
+import { vkImplicitSignIn, type VkImplicitInput } from './vk-implicit.js'
 
 /** An OAuth credential as `recflow auth status` shows it: never a token, a client secret or where they are stored. */
 export interface SignInView {
@@ -132,6 +133,20 @@ export function authService(deps: ServiceDeps) {
         },
         io,
       ),
+
+    /** `recflow auth vk`: VK ID (OAuth 2.1, PKCE; the callback's device_id kept for refreshes) for the app given. */
+    signInVk: (user: UserRef, input: { appId: string; clientSecret?: string; name?: string; timeoutMs?: number; redirectUri?: string }, io: SignInIo) =>
+      signIn(user, 'vk', { client: { clientId: input.appId, clientSecret: input.clientSecret ?? null }, name: input.name, timeoutMs: input.timeoutMs, redirectUri: input.redirectUri }, io),
+
+    /** `recflow auth vk --implicit`: the legacy implicit flow, the token read from the pasted address (vk-implicit.ts). */
+    async signInVkImplicit(user: UserRef, input: VkImplicitInput, io: SignInIo & { pasted: () => Promise<string | undefined> }): Promise<SignInView & { replaced: boolean }> {
+      const { row, replaced } = await vkImplicitSignIn(deps, user, { ...input, name: validCredentialName(input.name) }, io)
+      return { ...signInView(row), replaced }
+    },
+
+    /** `recflow auth zoom`: Zoom's user-level OAuth (PKCE; refresh tokens rotate on every refresh). */
+    signInZoom: (user: UserRef, input: { clientId: string; clientSecret: string; name?: string; timeoutMs?: number; redirectUri?: string }, io: SignInIo) =>
+      signIn(user, 'zoom', { client: { clientId: input.clientId, clientSecret: input.clientSecret }, name: input.name, timeoutMs: input.timeoutMs, redirectUri: input.redirectUri }, io),
 
     /** Every OAuth credential of the user (YouTube, VK, Zoom), by id. */
     async status(user: UserRef): Promise<SignInView[]> {
