@@ -241,7 +241,7 @@ export async function startVkIdFake(opts: VkIdFakeOptions = {}): Promise<VkIdFak
       state.now = fn
     },
     revoke() {
-      for (const rt of refreshCurrent.keys()) refreshUsed.add(rt)
+      // Revoked, not reused: a refusal after this is not a rotation bug of the client.
       refreshCurrent.clear()
       access.clear()
     },

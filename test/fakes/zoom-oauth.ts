@@ -255,7 +255,7 @@ export async function startZoomOAuthFake(opts: ZoomOAuthFakeOptions = {}): Promi
       state.now = fn
     },
     revoke() {
-      for (const rt of refreshCurrent.keys()) refreshUsed.add(rt)
+      // Revoked, not reused: a refusal after this is not a rotation bug of the client.
       refreshCurrent.clear()
       for (const [t, info] of access) if (info.kind === 'user') access.delete(t)
     },
