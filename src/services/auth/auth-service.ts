@@ -2,12 +2,13 @@ import type { Credential } from '../../db/index.js'
 import { CREDENTIAL_NEEDS_REAUTH, OAUTH_PLATFORM_NAMES, parseOAuthReference, signInCommand, type OAuthGrant } from '../../domain/credentials/oauth.js'
 import type { GoogleClientConfig } from '../../domain/credentials/google-client.js'
 import { RecflowError } from '../../domain/errors.js'
-import { ProviderError, type OAuthClient, type OAuthPlatform } from '../../providers/types.js'
+import type { OAuthClient, OAuthPlatform } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { browserSignIn, type SignInIo } from './browser-sign-in.js'
 import { listAll } from '../paging.js'
 import { saveOAuthCredential, type NewOAuthCredential } from '../credentials/oauth-secrets.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
+import { providerFailure } from '../provider-error.js'
 import { addZoomServerToServer, type ZoomS2SInput } from './zoom-s2s.js'
 import { vkImplicitSignIn, type VkImplicitInput } from './vk-implicit.js'
 
@@ -65,9 +66,7 @@ const SERVICE_NAMES: Record<OAuthPlatform, string> = { youtube: 'YouTube', vk: '
 
 /** A provider's failure during a sign-in as the error the user sees (nothing was stored). */
 export function signInFailure(platform: OAuthPlatform, e: unknown): unknown {
-  if (!(e instanceof ProviderError)) return e
-  const code = e.kind === 'auth' ? 'auth' : e.kind === 'quota' ? 'quota' : 'provider'
-  return new RecflowError(code, `${e.message}; nothing was stored`, { hint: e.hint ?? 'run `' + signInCommand(platform) + '` again', cause: e })
+  return providerFailure(e, { suffix: '; nothing was stored', hint: 'run `' + signInCommand(platform) + '` again' })
 }
 
 export function validCredentialName(name: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
-import { isRecflowError, RecflowError, type ErrorCode } from '../../domain/errors.js'
-import { ProviderError } from '../../providers/types.js'
+import { isRecflowError, RecflowError } from '../../domain/errors.js'
+import { providerFailure } from '../provider-error.js'
 import { resolveApiKey } from '../credentials/resolve-api-key.js'
 import { extractTopics } from '../topics/extract-topics.js'
 import { writeChaptersFile } from '../topics/topic-files.js'
@@ -42,7 +42,7 @@ export const topicsStage: StageHandler = async (ctx) => {
       { signal: ctx.signal, onProgress: (done, total) => ctx.progress(Math.round((done / total) * 95), { message: `${done}/${total} request(s)` }) },
     )
   } catch (e) {
-    throw asRecflowError(e)
+    throw providerFailure(e)
   }
 
   const { answer } = extraction
@@ -74,21 +74,3 @@ export const topicsStage: StageHandler = async (ctx) => {
   }
 }
 
-const CODE_OF_KIND: Record<ProviderError['kind'], ErrorCode> = {
-  auth: 'auth',
-  quota: 'quota',
-  not_found: 'provider',
-  rate_limited: 'provider',
-  transient: 'provider',
-  permanent: 'provider',
-}
-
-/** A provider failure as the error the CLI shows (code, hint) and the job layer reads (kind: retry or not). */
-function asRecflowError(e: unknown): unknown {
-  if (!(e instanceof ProviderError)) return e
-  return new RecflowError(CODE_OF_KIND[e.kind], e.message, {
-    hint: e.hint,
-    details: { kind: e.kind, provider: e.provider, retryAfterMs: e.retryAfterMs },
-    cause: e,
-  })
-}

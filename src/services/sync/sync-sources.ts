@@ -1,6 +1,6 @@
 import { resolveSourceRefs } from '../sources.js'
 import type { Source, UserScope } from '../../db/index.js'
-import { isRecflowError, RecflowError, type ErrorCode } from '../../domain/errors.js'
+import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
@@ -10,7 +10,7 @@ import { loadMatcher } from './load-matcher.js'
 import { syncLocalSource } from './sync-local-source.js'
 import { syncZoomSource } from './sync-zoom-source.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
-import { ProviderError } from '../../providers/types.js'
+import { providerFailure } from '../provider-error.js'
 import { emptyCounts, type SourceSyncSummary, type SyncResult } from './summary.js'
 
 export interface SyncInput {
@@ -75,7 +75,7 @@ async function syncOne(
     if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source, zoomMeetingUuid)
     return await syncLocalSource(ctx, source)
   } catch (e) {
-    const error = asRecflowError(e)
+    const error = providerFailure(e)
     if (explicit || !isRecflowError(error) || error.code === 'cancelled' || error.code === 'internal') throw error
     ctx.warn(`${source.name}: ${error.message}`)
     return { ...base, status: 'error', error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
@@ -99,19 +99,5 @@ async function syncZoom(
   return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source, meetingUuid === undefined ? undefined : { meetingUuid })
 }
 
-const CODE_OF_KIND: Record<ProviderError['kind'], ErrorCode> = {
-  auth: 'auth',
-  quota: 'quota',
-  not_found: 'provider',
-  rate_limited: 'provider',
-  transient: 'provider',
-  permanent: 'provider',
-}
-
-/** A provider failure as the error the CLI shows (code and hint: a Zoom 401 exits 4 with the sign-in hint). */
-function asRecflowError(e: unknown): unknown {
-  if (!(e instanceof ProviderError)) return e
-  return new RecflowError(CODE_OF_KIND[e.kind], e.message, { hint: e.hint, details: { kind: e.kind, provider: e.provider }, cause: e })
-}
 
 export type SyncService = ReturnType<typeof syncService>
