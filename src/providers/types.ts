@@ -1,6 +1,7 @@
 import type { Clock } from '../platform/clock.js'
 import type { ServiceUrls } from '../platform/config.js'
 import type { Logger } from '../platform/logger.js'
+import type { VkPublishRequest, YoutubePublishRequest } from '../domain/publish/requests.js'
 
 /**
  * Small capability interfaces the services depend on; each provider implements one and returns domain shapes.
@@ -80,11 +81,77 @@ export interface VideoPublisher {
   publish(input: PublishInput, control?: PublishControl): Promise<PublishResult>
 }
 
-/** What building a publisher needs, per platform (YouTube and VK will publish with a stored credential). */
+/* ---------------------------------------------------------------------------------------------------------------
+ * Platform uploads (YouTube, VK). An uploader sends the request the domain built (src/domain/publish/requests.ts)
+ * and is resumable through a checkpoint the caller persists: it calls `onCheckpoint` (and awaits it) with the
+ * session address before the first byte, with the committed offset after every chunk the platform confirmed,
+ * and with the video id the moment the platform returns it, before anything else. Given a checkpoint back, it
+ * continues from there: a known video id is never uploaded again (only the follow-up steps not in `done` run);
+ * a known session is asked for its status first. Failures are ProviderErrors: 'auth' (after one forced token
+ * refresh on 401; VK 5), 'quota' with retryAfterMs (YouTube quotaExceeded / uploadLimitExceeded until midnight
+ * Pacific; VK 29), 'rate_limited', 'transient' (retries exhausted), 'permanent' (invalid metadata, VK captcha 14,
+ * access denied 15/204, ...), each with a hint that names a command that exists.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/** Where one target's upload stands; the caller keeps it in output_targets.target_meta. */
+export interface UploadCheckpoint {
+  /** YouTube: the resumable session URI. VK: the upload_url video.save returned. */
+  sessionUrl?: string
+  /** Bytes the platform confirmed it holds (YouTube: the last `Range`); 0 before the first chunk. */
+  committedBytes?: number
+  totalBytes?: number
+  /** The platform's video id, stored the moment the platform returns it. */
+  videoId?: string
+  /** VK: the video's owner (negative for a community). */
+  ownerId?: number
+  /** Where people watch it. */
+  url?: string
+  /** Follow-up steps finished: 'upload' (the media is fully received), 'thumbnail', 'playlist', 'captions', 'album'. */
+  done?: string[]
+}
+
+export interface UploadInput<R> {
+  mediaFile: string
+  request: R
+  /** {} for a first attempt; else what the last attempt persisted. */
+  checkpoint: UploadCheckpoint
+}
+
+export interface UploadControl {
+  signal?: AbortSignal
+  /** Bytes the platform confirmed so far, and the total (called as chunks are committed, at most a few times a second). */
+  onBytes?: (sent: number, total: number) => void
+  /** Persist this before the next request; the uploader awaits it. */
+  onCheckpoint: (checkpoint: UploadCheckpoint) => Promise<void>
+}
+
+export interface UploadResult {
+  videoId: string
+  url: string
+  /** The final checkpoint (every step done). */
+  checkpoint: UploadCheckpoint
+  /** Follow-up steps that were skipped for a reason the user should see (e.g. an unverified channel cannot set thumbnails). */
+  warnings: string[]
+}
+
+export interface PlatformUploader<R> {
+  readonly platform: 'youtube' | 'vk'
+  upload(input: UploadInput<R>, control: UploadControl): Promise<UploadResult>
+}
+
+export interface UploaderConfig {
+  accessToken: AccessTokenGetter
+  /** The credential, so errors can name `recflow auth status` / `recflow auth youtube` and quota can be tracked per credential. */
+  credentialId: number
+  /** YouTube: bytes per chunk, a multiple of 256 KiB (default 8 MiB). */
+  chunkBytes?: number
+}
+
+/** What building a publisher needs, per platform. */
 export interface PublisherConfigs {
   local: { destination: string }
-  youtube: { credentialId: number }
-  vk: { credentialId: number }
+  youtube: UploaderConfig
+  vk: UploaderConfig
 }
 
 /**
@@ -93,7 +160,9 @@ export interface PublisherConfigs {
  * published to yet.
  */
 export type Publishers = {
-  readonly [P in VideoPublisher['platform']]?: (config: PublisherConfigs[P]) => Promise<VideoPublisher>
+  readonly local?: (config: PublisherConfigs['local']) => Promise<VideoPublisher>
+  readonly youtube?: (config: PublisherConfigs['youtube']) => Promise<PlatformUploader<YoutubePublishRequest>>
+  readonly vk?: (config: PublisherConfigs['vk']) => Promise<PlatformUploader<VkPublishRequest>>
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
