@@ -2,12 +2,12 @@ import fs from 'node:fs'
 import type { OutputTarget, Preset } from '../../db/index.js'
 import { isRecflowError, RecflowError } from '../../domain/errors.js'
 import { renderPresetMetadata, renderTemplateString, type Platform } from '../../domain/metadata/index.js'
-import { effectivePresetMetadata, validatePresetInput, validateTemplateInput, type LocalMetadata } from '../../domain/resources/index.js'
+import { effectivePresetMetadata, validatePresetInput, type LocalMetadata } from '../../domain/resources/index.js'
 import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../../providers/types.js'
 import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
-import { topicRenderFields } from '../topics/active-topics.js'
+import { publishRenderContext, templateMetadataConfig } from '../publish/render-context.js'
 
 export interface TargetOutcome {
   /** Null when no preset could be known (the recording's template was removed during the run). */
@@ -59,13 +59,6 @@ const uploadFailure = (presetId: number | null, reason: string, hint: string): T
   unrecorded: true,
 })
 
-async function templateMetadata(ctx: StageContext) {
-  if (ctx.recording.template_id === null) return null
-  const t = await ctx.scope.templates.get(ctx.recording.template_id)
-  if (!t) return null
-  return validateTemplateInput({ name: t.name, matching_rules: {}, is_draft: true, metadata_config: t.metadata_config }).metadata_config
-}
-
 /**
  * The files published next to the video. Captions (subtitles and the chapters track) come from the stages that
  * completed for this recording, never from a file an earlier, since disabled stage left behind; a preset with
@@ -104,15 +97,8 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   }
   const targets = ctx.scope.targets
   const stored = validatePresetInput({ name: preset.name, platform: preset.platform, preset_metadata: preset.preset_metadata })
-  const metadata = effectivePresetMetadata('local', stored.preset_metadata as LocalMetadata, await templateMetadata(ctx))
-  const renderCtx = {
-    // The active topic set: {summary}, {main_topics}, {topics}, {topics_list} and {chapters}.
-    ...topicRenderFields(await ctx.scope.topicSets.active(ctx.recording.id)),
-    display_name: ctx.recording.display_name,
-    start_time: ctx.recording.start_time,
-    duration: Number(ctx.previous.PROCESS?.processed_duration ?? ctx.recording.duration ?? 0),
-    timezone: ctx.user.timezone,
-  }
+  const metadata = effectivePresetMetadata('local', stored.preset_metadata as LocalMetadata, await templateMetadataConfig(ctx.scope, ctx.recording))
+  const renderCtx = await publishRenderContext(ctx)
   const rendered = renderPresetMetadata('local' as Platform, metadata, null, renderCtx)
   const baseName = renderTemplateString(metadata.name_template, renderCtx, { mode: 'line', field: 'name_template' })
   const mediaFile = String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
