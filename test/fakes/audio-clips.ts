@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MediaTools } from '../../src/media/types.js'
-import { ffmpegSync, systemOrBundledTools, toneExpression } from '../fixtures/media/generate.js'
+import { ffmpegSync, GENERATOR as TONES_GENERATOR, systemOrBundledTools, toneInput } from '../fixtures/media/generate.js'
 import { cachedMediaFile, copyFromCache, mediaCacheKey, sourceOf } from '../support/media-cache.js'
 
 const GENERATOR = sourceOf(fileURLToPath(import.meta.url))
@@ -15,8 +15,8 @@ export async function makeAsrClip(file: string, spec: { durationS: number; tones
   const ext = path.extname(file)
   const name = `asr${ext}`
   const codec = ext === '.mp3' ? ['-c:a', 'libmp3lame', '-b:a', '32k'] : ['-c:a', 'libopus', '-b:a', '24k']
-  const cached = cachedMediaFile(mediaCacheKey('makeAsrClip', spec, name, t.ffmpeg.path, GENERATOR), name, (out) =>
-    ffmpegSync(t, ['-f', 'lavfi', '-i', `aevalsrc='${toneExpression(spec.tones)}':s=16000:d=${spec.durationS}`, '-ac', '1', '-ar', '16000', ...codec, out]),
+  const cached = cachedMediaFile(mediaCacheKey('makeAsrClip', spec, name, t.ffmpeg.path, GENERATOR, TONES_GENERATOR), name, (out) =>
+    ffmpegSync(t, [...toneInput(spec.tones, spec.durationS), '-ac', '1', '-ar', '16000', ...codec, out]),
   )
   return copyFromCache(cached, file)
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { ffmpegSync, systemOrBundledTools, toneExpression } from '../../fixtures/media/generate.js'
+import { ffmpegSync, GENERATOR, systemOrBundledTools, TEST_AAC, toneInput } from '../../fixtures/media/generate.js'
 import { createApp } from '../../../src/app.js'
 import { openDatabase } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/index.js'
@@ -242,7 +242,7 @@ export async function makeLectureClip(
   const tools = await systemOrBundledTools()
   const name = `lecture${path.extname(file)}`
   // Made once (test media cache) and copied: several runs and files use the same clips.
-  const key = mediaCacheKey('makeLectureClip', spec, name, tools.ffmpeg.path, sourceOf(fileURLToPath(import.meta.url)))
+  const key = mediaCacheKey('makeLectureClip', spec, name, tools.ffmpeg.path, sourceOf(fileURLToPath(import.meta.url)), GENERATOR)
   return copyFromCache(cachedMediaFile(key, name, (out) => encodeLectureClip(tools, out, spec)), file)
 }
 
@@ -258,8 +258,8 @@ function encodeLectureClip(
   const videoOut = video ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), '-sc_threshold', '0'] : []
   ffmpegSync(tools, [
     ...videoIn,
-    '-f', 'lavfi', '-i', `aevalsrc='${toneExpression(tones)}':s=16000:d=${durationS}`,
+    ...toneInput(tones, durationS),
     ...videoOut,
-    '-c:a', 'aac', '-ac', '1', '-t', String(durationS), file,
+    ...TEST_AAC, '-ac', '1', '-t', String(durationS), file,
   ])
 }
