@@ -94,8 +94,11 @@ const SERVICE_LOADERS: ServiceLoaders = {
 }
 
 /** One factory per platform that has a publisher; each imports its provider only when a preset publishes there. */
-const PUBLISHERS: Publishers = {
-  local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
+function publishers(providerEnv: ProviderEnv): Publishers {
+  return {
+    local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
+    youtube: async (config) => (await import('./providers/youtube/index.js')).createYoutubeUploader(config, providerEnv),
+  }
 }
 
 /** Speech and chat clients, each module loaded on first use. */
@@ -171,7 +174,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
       (secretStore ??= import('./platform/secrets.js').then(({ openSecretStore }) =>
         openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform }),
       )),
-    publishers: PUBLISHERS,
+    publishers: publishers({ urls: env.urls, logger, clock }),
     ai: aiProviders({ urls: env.urls, logger, clock }),
     sources: recordingSources({ urls: env.urls, logger, clock }),
     oauth: oauthProviders({ urls: env.urls, logger, clock }),
