@@ -98,6 +98,7 @@ function publishers(providerEnv: ProviderEnv): Publishers {
   return {
     local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
     youtube: async (config) => (await import('./providers/youtube/index.js')).createYoutubeUploader(config, providerEnv),
+    vk: async (config) => (await import('./providers/vk/index.js')).createVkUploader(config, providerEnv),
   }
 }
 

@@ -25,6 +25,8 @@ export interface FakeResponse {
   headers?: Record<string, string>
   /** An object is sent as JSON; a string or Buffer as is. */
   body?: unknown
+  /** Drop the connection instead of answering, after the handler ran (the request took effect, the client never hears). */
+  drop?: boolean
 }
 
 export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>
@@ -90,6 +92,10 @@ export async function startFakeServer(routes: Route[], opts: { notFound?: (req: 
         if (!answer) {
           const route = routes.find((r) => r.method === req.method && (typeof r.path === 'string' ? r.path === req.path : r.path.test(req.path)))
           answer = route ? await route.handler(req) : (opts.notFound?.(req) ?? jsonResponse(404, { error: { message: `no route ${key}` } }))
+        }
+        if (answer.drop) {
+          incoming.socket.destroy()
+          return
         }
         send(res, answer)
       })().catch((e: unknown) => send(res, jsonResponse(500, { error: { message: `fake server bug: ${String(e)}` } })))

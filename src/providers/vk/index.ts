@@ -1,0 +1,1 @@
+export { createVkUploader, videoUrl } from './uploader.js'
