@@ -1,5 +1,4 @@
 import crypto from 'node:crypto'
-import { VK_API_VERSION } from '../oauth/vk.js'
 import { ProviderError, type AccessTokenGetter, type ProviderEnv } from '../types.js'
 import { vkFailure, VK_RETRY_HINT, type VkApiError, type VkCallContext } from './errors.js'
 import type { LimiterTiming, TokenRateLimiter } from './rate-limit.js'
@@ -11,6 +10,9 @@ import type { LimiterTiming, TokenRateLimiter } from './rate-limit.js'
  * backoff; 5xx answers and lost connections are retried only for calls that are safe to repeat (video.save is not: a second
  * video.save would make a second video).
  */
+
+/** The API version every call names (API-CONTRACTS.md §C.3: VKSCHEMA 5.199); the sign-in's users.get uses the same. */
+export const VK_API_VERSION = '5.199'
 
 export interface VkApiTuning {
   timing: LimiterTiming
