@@ -8,6 +8,7 @@ import { listAll } from '../paging.js'
 import { credentialUsers, detachCredential, refuseInUse, type ReferenceUser } from '../references.js'
 import { newSecretName, readApiKey, referenceOf } from './api-key-secrets.js'
 import { oauthReferenceOf } from './oauth-secrets.js'
+import { testSignIn } from './test-sign-in.js'
 import { isOAuthPlatform } from '../../domain/credentials/oauth.js'
 
 /** A credential as shown to the user: never the key, nor where in the store it sits. */
@@ -168,8 +169,11 @@ export function credentialsService(deps: ServiceDeps) {
     async test(user: UserRef, id: number, control: { signal?: AbortSignal } = {}): Promise<CredentialCheck> {
       const row = await getRow(user, id)
       const kind = row.platform
+      if (isOAuthPlatform(kind)) return testSignIn(deps, user, row, kind, control)
       if (kind !== 'fireworks' && kind !== 'openai' && kind !== 'deepseek') {
-        throw new RecflowError('usage', `credential ${id} is a ${kind} credential: only API keys can be tested`)
+        throw new RecflowError('usage', `credential ${id} is a ${kind} credential: it holds a secret recflow checks when it is used, not one it can test`, {
+          hint: 'API keys and sign-ins can be tested: `recflow credentials list` shows their kinds',
+        })
       }
       const access = await readApiKey(deps, row)
       const check = await deps.ai.checkApiKey(kind, access, control)

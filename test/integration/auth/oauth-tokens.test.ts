@@ -177,3 +177,38 @@ describe('credentials remove on an OAuth credential', () => {
     expect(await store.get(reference.secret)).toBeUndefined()
   })
 })
+
+describe('credentials test on a sign-in', () => {
+  it('names the account with one authenticated call, refreshing an expiring token first', async () => {
+    const c = await seed({ expiresAt: soon() })
+    const before = tokenRequests()
+    const check = await (await app.service('credentials')).test(app.localUser, c.id)
+    expect(check).toMatchObject({ id: c.id, kind: 'youtube', ok: true, detail: 'signed in as Lectures Channel' })
+    expect(tokenRequests()).toBe(before + 1)
+    expect(JSON.stringify(check)).not.toContain(c.accessToken)
+  })
+
+  it('a token the channel lookup refuses gets one forced refresh; a revoked grant exits 4 naming `recflow auth youtube`', async () => {
+    const credentials = await app.service('credentials')
+    const c = await seed({ expiresAt: later() })
+    google.expireAccessTokens()
+    expect(await credentials.test(app.localUser, c.id)).toMatchObject({ ok: true })
+
+    const d = await seed({ expiresAt: later() })
+    google.expireAccessTokens()
+    google.revokeAll()
+    const err = await credentials.test(app.localUser, d.id).catch((e: unknown) => e)
+    expect(isRecflowError(err) && err.code).toBe('auth')
+    expect(isRecflowError(err) && err.hint).toMatch(/recflow auth youtube/)
+    expect((await readStoredOAuth(app, d.id)).status).toBe('needs_reauth')
+  })
+
+  it('a lookup Google fails for another reason exits 5 with what it said, and leaves the credential active', async () => {
+    const c = await seed({ expiresAt: later() })
+    google.server.inject('GET /youtube/v3/channels', jsonResponse(400, { error: { code: 400, message: 'Bad Request', errors: [{ reason: 'badRequest' }] } }))
+    const err = await (await app.service('credentials')).test(app.localUser, c.id).catch((e: unknown) => e)
+    expect(isRecflowError(err) && err.code).toBe('provider')
+    expect(isRecflowError(err) && err.message).toMatch(/the check of youtube credential \d+ failed/)
+    expect((await readStoredOAuth(app, c.id)).status).toBe('active')
+  })
+})
