@@ -45,8 +45,8 @@ export function vkApiClient(
     for (let attempt = 1; ; attempt++) {
       const token = await config.accessToken({ forceRefresh })
       forceRefresh = false
-      await tuning.limiter.acquire(tokenKey(token), opts.signal)
-      const outcome = await post(`${base}/${method}`, token, params, opts.signal)
+      const release = await tuning.limiter.acquire(tokenKey(token), opts.signal)
+      const outcome = await post(`${base}/${method}`, token, params, opts.signal).finally(release)
       const retry = async (why: string, cause?: unknown): Promise<void> => {
         if (attempt >= tuning.maxAttempts) {
           throw new ProviderError('vk', 'transient', `VK ${method}: ${why} (${attempt} tries)`, { hint: VK_RETRY_HINT, cause })

@@ -1,7 +1,7 @@
 /*
  * VK allows a user token 3 API requests a second (API-CONTRACTS.md §C.8; more give error 6). One limiter per
  * token, shared by every uploader of the process (uploaders are built per target, the limit is the token's): a
- * call waits until fewer than `perSecond` calls of that token started in the last second.
+ * call waits until fewer than `perSecond` calls of that token are in flight or were answered less than a second ago.
  */
 
 export interface LimiterTiming {
@@ -28,33 +28,49 @@ export const realTiming: LimiterTiming = {
 }
 
 export class TokenRateLimiter {
-  private readonly starts = new Map<string, number[]>()
-  private readonly queues = new Map<string, Promise<void>>()
+  /** Per key: the calls of the last second, each with the time its answer came (null while in flight). */
+  private readonly slots = new Map<string, Array<{ end: number | null }>>()
+  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly released = new Map<string, Array<() => void>>()
 
   constructor(
     private readonly timing: LimiterTiming,
     private readonly perSecond = 3,
   ) {}
 
-  /** Resolves when a call of `key` may start (calls of one key are admitted in order). */
-  acquire(key: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves, in order per key, when a call may start, with the function to call once its answer came. A call
+   * counts from its start until a second after its answer: VK counts a request when it arrives, somewhere in
+   * between, so spacing starts from answers keeps any 3 + 1 arrivals a second apart whatever the latency.
+   */
+  acquire(key: string, signal?: AbortSignal): Promise<() => void> {
     const previous = this.queues.get(key) ?? Promise.resolve()
     const turn = previous.catch(() => undefined).then(() => this.admit(key, signal))
     this.queues.set(key, turn)
     return turn
   }
 
-  private async admit(key: string, signal?: AbortSignal): Promise<void> {
-    const starts = this.starts.get(key) ?? []
-    this.starts.set(key, starts)
+  private async admit(key: string, signal?: AbortSignal): Promise<() => void> {
+    const slots = this.slots.get(key) ?? []
+    this.slots.set(key, slots)
     for (;;) {
       const now = this.timing.now()
-      while (starts.length > 0 && now - (starts[0] as number) >= 1000) starts.shift()
-      if (starts.length < this.perSecond) {
-        starts.push(now)
-        return
+      for (let i = slots.length - 1; i >= 0; i--) {
+        const end = slots[i]!.end
+        if (end !== null && now - end >= 1000) slots.splice(i, 1)
       }
-      await this.timing.sleep(1000 - (now - (starts[0] as number)), signal)
+      if (slots.length < this.perSecond) {
+        const slot: { end: number | null } = { end: null }
+        slots.push(slot)
+        return () => {
+          if (slot.end !== null) return
+          slot.end = this.timing.now()
+          for (const wake of this.released.get(key)?.splice(0) ?? []) wake()
+        }
+      }
+      const ends = slots.map((s) => s.end).filter((e): e is number => e !== null)
+      if (ends.length > 0) await this.timing.sleep(1000 - (now - Math.min(...ends)), signal)
+      else await new Promise<void>((resolve) => this.released.set(key, [...(this.released.get(key) ?? []), resolve]))
     }
   }
 }

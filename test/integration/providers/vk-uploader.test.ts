@@ -28,7 +28,7 @@ let dir: string
 let media: string
 let mediaSha: string
 let thumb: string
-const SIZE = 3 * 1024 * 1024 + 123
+const SIZE = 2 * 1024 * 1024 + 123
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-up-'))
@@ -128,5 +128,156 @@ describe('VK uploader against the strict VK fake', () => {
     const { result } = await run(uploader, req)
     expect(result.checkpoint.done).toContain('album')
     expect(fake.live()[0]!.albums).toEqual([5])
+  })
+
+  const failure = async (p: Promise<unknown>): Promise<ProviderError> => {
+    const e = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(e).toBeInstanceOf(ProviderError)
+    return e as ProviderError
+  }
+
+  it('after a connection lost once the last byte was sent, asks video.get and does not send the file again', async () => {
+    const uploader = await setup()
+    fake.dropAfterUpload()
+    const { result } = await run(uploader)
+    expect(fake.live()).toHaveLength(1)
+    expect(fake.uploads).toEqual([expect.objectContaining({ accepted: true })])
+    expect(fake.calls.map((c) => c.method)).toEqual(['video.save', 'video.get'])
+    expect(result.checkpoint.done).toEqual(['upload'])
+    expect(fake.live()[0]!.file?.sha256).toBe(mediaSha)
+  })
+
+  it('a run cut mid-upload resumes from its checkpoint: video.get first, then the stored upload_url, one video in the end', async () => {
+    const uploader = await setup()
+    fake.inject('POST /upload/video', { drop: true }, { drop: true }, { drop: true }, { drop: true })
+    const checkpoints: UploadCheckpoint[] = []
+    const e = await failure(uploader.upload({ mediaFile: media, request: request(), checkpoint: {} }, { onCheckpoint: async (cp) => void checkpoints.push(structuredClone(cp)) }))
+    expect(e.kind).toBe('transient')
+    const saved = checkpoints.at(-1)!
+    expect(saved.videoId).toBeDefined()
+    expect(saved.done).toEqual([])
+
+    const { result } = await run(uploader, request(), saved)
+    expect(result.videoId).toBe(saved.videoId)
+    expect(fake.videos).toHaveLength(1)
+    expect(fake.live()[0]!.file?.sha256).toBe(mediaSha)
+    expect(fake.calls.filter((c) => c.method === 'video.save')).toHaveLength(1)
+    expect(fake.calls.at(-1)!.method).toBe('video.get')
+  })
+
+  it('a crash after VK received the file but before the checkpoint said so: the next run sees it in video.get and uploads nothing', async () => {
+    const uploader = await setup()
+    let last: UploadCheckpoint = {}
+    const crash = uploader.upload(
+      { mediaFile: media, request: request(), checkpoint: {} },
+      {
+        onCheckpoint: async (cp) => {
+          if (cp.done?.includes('upload')) throw new Error('SIGKILL')
+          last = structuredClone(cp)
+        },
+      },
+    )
+    await expect(crash).rejects.toThrow('SIGKILL')
+    const { result } = await run(uploader, request(), last)
+    expect(result.videoId).toBe(last.videoId)
+    expect(fake.uploads).toHaveLength(1)
+    expect(fake.live()).toHaveLength(1)
+  })
+
+  it('when VK refuses the stored upload_url, deletes the empty placeholder before saving a new video', async () => {
+    const uploader = await setup()
+    fake.inject('POST /upload/video', { drop: true }, { drop: true }, { drop: true }, { drop: true })
+    let last: UploadCheckpoint = {}
+    await failure(uploader.upload({ mediaFile: media, request: request(), checkpoint: {} }, { onCheckpoint: async (cp) => void (last = structuredClone(cp)) }))
+    fake.expireUploadUrls()
+    const { result } = await run(uploader, request(), last)
+    expect(fake.videos).toHaveLength(2)
+    expect(fake.videos[0]!.deleted).toBe(true)
+    expect(fake.live()).toHaveLength(1)
+    expect(result.videoId).toBe(String(fake.live()[0]!.id))
+    expect(fake.live()[0]!.file?.sha256).toBe(mediaSha)
+  })
+
+  it('never repeats video.save after a lost connection (it may have made a video)', async () => {
+    const uploader = await setup()
+    fake.inject('POST /method/video.save', { drop: true })
+    const e = await failure(run(uploader))
+    expect(e.kind).toBe('transient')
+    expect(fake.requests.filter((r) => r.path === '/method/video.save')).toHaveLength(1)
+  })
+
+  it('error 5: one forced token refresh, then the call goes through; twice: auth with the sign-in hint', async () => {
+    const uploader = await setup()
+    fake.failNext('video.save', 5)
+    await run(uploader)
+    expect(tokenCalls).toEqual([false, true])
+    expect(fake.live()).toHaveLength(1)
+
+    fake.failNext('video.save', 5)
+    fake.failNext('video.save', 5)
+    const e = await failure(run(uploader))
+    expect(e.kind).toBe('auth')
+    expect(e.hint).toContain('recflow auth vk')
+    expect(e.message).toContain('credential 9')
+    expect(fake.live()).toHaveLength(1)
+  })
+
+  it('error 6 is waited out with backoff; 9 and 29 ask the caller to wait; 14 asks to try later; nothing is created', async () => {
+    const uploader = await setup()
+    fake.failNext('video.save', 6)
+    fake.failNext('video.save', 6)
+    await run(uploader)
+    expect(fake.live()).toHaveLength(1)
+
+    fake.failNext('video.save', 9)
+    const flood = await failure(run(uploader))
+    expect(flood).toMatchObject({ kind: 'rate_limited', retryAfterMs: 60_000 })
+
+    fake.failNext('video.save', 29)
+    const daily = await failure(run(uploader))
+    expect(daily.kind).toBe('quota')
+    // 03:00 UTC is 06:00 in Moscow: 18 hours to midnight there.
+    expect(daily.retryAfterMs).toBe(18 * 3600_000)
+
+    fake.failNext('video.save', 14, { captcha_sid: '123', captcha_img: 'https://vk.com/captcha.php?sid=123' })
+    const captcha = await failure(run(uploader))
+    expect(captcha.kind).toBe('permanent')
+    expect(captcha.message).toMatch(/captcha.*try again later/)
+    expect(fake.live()).toHaveLength(1)
+  })
+
+  it('a community the user does not administer: access denied naming the community and the rights needed', async () => {
+    const uploader = await setup()
+    const e = await failure(run(uploader, request({ save: { name: 'x', group_id: '888' } })))
+    expect(e.kind).toBe('permanent')
+    expect(e.message).toContain('community 888')
+    expect(e.message).toMatch(/administrator or editor/)
+    expect(e.message).toMatch(/video and groups scopes/)
+    expect(fake.videos).toHaveLength(0)
+  })
+
+  it('invalid metadata is refused by VK (error 100) as permanent, with what was wrong', async () => {
+    const uploader = await setup()
+    const e = await failure(run(uploader, request({ save: { name: 'x'.repeat(129) } })))
+    expect(e.kind).toBe('permanent')
+    expect(e.message).toContain('longer than 128')
+  })
+
+  it('keeps to 3 requests a second per token across uploaders sharing the limiter (the fake answers error 6 beyond)', async () => {
+    timing = virtualTiming()
+    fake = await startVkApiFake({ now: () => timing.now() })
+    const env = { urls: resolveServiceUrls({ RECFLOW_VK_API_URL: fake.apiUrl }), logger: silentLogger, clock: fixedClock('2026-12-05T03:00:00Z') }
+    const limiter = new TokenRateLimiter(timing)
+    // maxAttempts 1: an error 6 would fail the upload, so passing means the fake never saw a 4th call in a second.
+    const make = () => createVkUploader({ credentialId: 9, accessToken: async () => VK_FAKE_TOKEN }, env, { timing, limiter, backoffMs: 1, maxAttempts: 1 })
+    const req = request({ album: { albumId: 5, targetId: -777 }, thumbnail: { file: thumb, contentType: 'image/jpeg' } })
+    await Promise.all([0, 1, 2].map(() => make().upload({ mediaFile: media, request: req, checkpoint: {} }, { onCheckpoint: async () => {} })))
+    expect(fake.calls).toHaveLength(12)
+    const times = fake.calls.map((c) => c.at)
+    for (let i = 3; i < times.length; i++) expect(times[i]! - times[i - 3]!).toBeGreaterThanOrEqual(1000)
+    expect(fake.live()).toHaveLength(3)
   })
 })
