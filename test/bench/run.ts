@@ -17,9 +17,9 @@
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
  * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last;
- * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe,zoom-sync leaves them out (the trim part alone); the transcription
+ * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe,zoom-sync,youtube-upload leaves them out (the trim part alone); the transcription
  * bench (test/bench/transcribe.ts) runs between the trim and the first-sync benches, the Zoom sync bench
- * (test/bench/zoom-sync.ts) after the first-sync one.
+ * (test/bench/zoom-sync.ts) after the first-sync one, the YouTube upload bench (test/bench/youtube-upload.ts) last.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -203,4 +203,9 @@ if (!SKIP.includes('first-sync')) {
 if (!SKIP.includes('zoom-sync')) {
   const { benchZoomSync } = await import('./zoom-sync.js')
   await benchZoomSync()
+}
+// Then the YouTube upload of a 2 GiB file against a plain loopback copy (alone: `node dist/test/bench/youtube-upload.js`).
+if (!SKIP.includes('youtube-upload')) {
+  const { benchYoutubeUpload } = await import('./youtube-upload.js')
+  await benchYoutubeUpload()
 }

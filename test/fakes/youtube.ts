@@ -107,6 +107,8 @@ interface Session {
   notifySubscribers: boolean
   total: number | undefined
   file: string
+  /** Open for the session's life: chunks are written through it (no open/close per chunk). */
+  fd: number
   committed: number
   expired: boolean
   video?: FakeYoutubeVideo
@@ -290,9 +292,9 @@ export async function startYoutubeFake(opts: YoutubeFakeOptions = {}): Promise<Y
       if (quota) return quota
       const id = crypto.randomBytes(16).toString('base64url')
       const file = path.join(dir, `${id}.bin`)
-      fs.writeFileSync(file, '')
+      const fd = fs.openSync(file, 'w+')
       const res = resource as FakeYoutubeVideo['resource']
-      sessions.set(id, { id, resource: { snippet: res.snippet ?? {}, status: res.status ?? {} }, notifySubscribers: notify !== 'false', total: lengthHeader === undefined ? undefined : Number(lengthHeader), file, committed: 0, expired: false })
+      sessions.set(id, { id, resource: { snippet: res.snippet ?? {}, status: res.status ?? {} }, notifySubscribers: notify !== 'false', total: lengthHeader === undefined ? undefined : Number(lengthHeader), file, fd, committed: 0, expired: false })
       sessionCount++
       return { status: 200, headers: { location: `${base}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}` } }
     }
@@ -399,7 +401,7 @@ export async function startYoutubeFake(opts: YoutubeFakeOptions = {}): Promise<Y
     const dropKind = fault && 'drop' in fault ? fault.drop : undefined
     if (dropKind === 'now') return drop()
     const dropAt = fault && 'drop' in fault && fault.drop === 'mid-chunk' ? (fault.afterBytes ?? Math.floor((end - start) / 2)) : Infinity
-    const out = fs.createWriteStream(session.file, { flags: 'r+', start })
+    const out = fs.createWriteStream('', { fd: session.fd, autoClose: false, start })
     let received = 0
     req.on('data', (c: Buffer) => {
       if (received + c.length >= dropAt) {
@@ -466,6 +468,7 @@ export async function startYoutubeFake(opts: YoutubeFakeOptions = {}): Promise<Y
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => {
+          for (const s of sessions.values()) fs.closeSync(s.fd)
           if (ownDir) fs.rmSync(dir, { recursive: true, force: true })
           resolve()
         })

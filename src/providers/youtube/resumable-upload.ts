@@ -72,64 +72,73 @@ export async function uploadMedia(
     askStatus = true
   }
 
-  for (;;) {
-    yt.checkCancelled(signal)
-    if (session === undefined) {
-      session = await initiate(yt, file, request, total, signal)
-      committed = 0
-      askStatus = false
-      await state.save({ sessionUrl: session, committedBytes: 0, totalBytes: total })
+  const handle = await fsp.open(file, 'r')
+  try {
+    return await sendChunks()
+  } finally {
+    await handle.close()
+  }
+
+  async function sendChunks(): Promise<string> {
+    for (;;) {
+      yt.checkCancelled(signal)
+      if (session === undefined) {
+        session = await initiate(yt, file, request, total, signal)
+        committed = 0
+        askStatus = false
+        await state.save({ sessionUrl: session, committedBytes: 0, totalBytes: total })
+      }
+      const end = Math.min(committed + chunkBytes, total)
+      let answer: YoutubeAnswer
+      try {
+        answer = askStatus
+          ? await yt.send({ method: 'PUT', url: session, headers: { 'content-range': `bytes */${total}` } }, signal)
+          : await yt.send(
+              {
+                method: 'PUT',
+                url: session,
+                headers: { 'content-type': videoType(file), 'content-range': `bytes ${committed}-${end - 1}/${total}` },
+                body: { file: handle, start: committed, end },
+              },
+              signal,
+            )
+      } catch (e) {
+        if (!(e instanceof NetworkError)) throw e
+        await failed(e.message)
+        continue
+      }
+      if (answer.status === 200 || answer.status === 201) {
+        const id = (parseJson(answer.text) as VideoAnswer | undefined)?.id
+        if (!id) throw new ProviderError('youtube', 'transient', 'YouTube finished the upload without a video id', { hint: YOUTUBE_RETRY_HINT })
+        committed = total
+        progress(true)
+        return id
+      }
+      if (answer.status === 308) {
+        const kept = rangeEnd(answer)
+        if (kept > total) throw new ProviderError('youtube', 'transient', `YouTube claims ${kept} bytes of a ${total}-byte file`, { hint: YOUTUBE_RETRY_HINT })
+        const advanced = kept > committed
+        committed = kept
+        askStatus = false
+        if (advanced) failures = 0
+        await state.save({ committedBytes: committed })
+        progress(false)
+        continue
+      }
+      if (answer.status === 404 || answer.status === 410) {
+        if (++newSessions > MAX_NEW_SESSIONS) throw answerFailure(answer, 'resuming the upload session', yt.env.clock.now())
+        yt.env.logger.info(`youtube: the upload session is gone (HTTP ${answer.status}); starting a new one`)
+        session = undefined
+        committed = 0
+        await state.save({ committedBytes: 0 }, ['sessionUrl'])
+        continue
+      }
+      if (isRetryable(answer)) {
+        await failed(`HTTP ${answer.status}`, answer)
+        continue
+      }
+      throw answerFailure(answer, 'uploading the video', yt.env.clock.now())
     }
-    const end = Math.min(committed + chunkBytes, total)
-    let answer: YoutubeAnswer
-    try {
-      answer = askStatus
-        ? await yt.send({ method: 'PUT', url: session, headers: { 'content-range': `bytes */${total}` } }, signal)
-        : await yt.send(
-            {
-              method: 'PUT',
-              url: session,
-              headers: { 'content-type': videoType(file), 'content-range': `bytes ${committed}-${end - 1}/${total}` },
-              body: { file, start: committed, end },
-            },
-            signal,
-          )
-    } catch (e) {
-      if (!(e instanceof NetworkError)) throw e
-      await failed(e.message)
-      continue
-    }
-    if (answer.status === 200 || answer.status === 201) {
-      const id = (parseJson(answer.text) as VideoAnswer | undefined)?.id
-      if (!id) throw new ProviderError('youtube', 'transient', 'YouTube finished the upload without a video id', { hint: YOUTUBE_RETRY_HINT })
-      committed = total
-      progress(true)
-      return id
-    }
-    if (answer.status === 308) {
-      const kept = rangeEnd(answer)
-      if (kept > total) throw new ProviderError('youtube', 'transient', `YouTube claims ${kept} bytes of a ${total}-byte file`, { hint: YOUTUBE_RETRY_HINT })
-      const advanced = kept > committed
-      committed = kept
-      askStatus = false
-      if (advanced) failures = 0
-      await state.save({ committedBytes: committed })
-      progress(false)
-      continue
-    }
-    if (answer.status === 404 || answer.status === 410) {
-      if (++newSessions > MAX_NEW_SESSIONS) throw answerFailure(answer, 'resuming the upload session', yt.env.clock.now())
-      yt.env.logger.info(`youtube: the upload session is gone (HTTP ${answer.status}); starting a new one`)
-      session = undefined
-      committed = 0
-      await state.save({ committedBytes: 0 }, ['sessionUrl'])
-      continue
-    }
-    if (isRetryable(answer)) {
-      await failed(`HTTP ${answer.status}`, answer)
-      continue
-    }
-    throw answerFailure(answer, 'uploading the video', yt.env.clock.now())
   }
 }
 
