@@ -241,14 +241,8 @@ export async function startVkApiFake(opts: VkApiFakeOptions = {}): Promise<VkApi
       uploads.push({ key, accepted: false })
       return jsonResponse(200, { error: 'invalid upload url' })
     }
-    let form: FormData
-    try {
-      form = await req.form()
-    } catch {
-      return jsonResponse(400, { error: 'multipart/form-data expected' })
-    }
-    const file = form.get('video_file')
-    if (!(file instanceof Blob)) return jsonResponse(400, { error: 'video_file is required' })
+    const file = await filePart(req, 'video_file')
+    if ('status' in file) return file
     const bytes = Buffer.from(await file.arrayBuffer())
     const stored = path.join(dir, `${video.ownerId}_${video.id}.bin`)
     fs.writeFileSync(stored, bytes)
@@ -263,14 +257,8 @@ export async function startVkApiFake(opts: VkApiFakeOptions = {}): Promise<VkApi
   }
 
   const uploadThumb = async (req: FakeRequest): Promise<FakeResponse> => {
-    let form: FormData
-    try {
-      form = await req.form()
-    } catch {
-      return jsonResponse(400, { error: 'multipart/form-data expected' })
-    }
-    const file = form.get('file')
-    if (!(file instanceof Blob)) return jsonResponse(400, { error: 'file is required' })
+    const file = await filePart(req, 'file')
+    if ('status' in file) return file
     const head = Buffer.from(await file.slice(0, 8).arrayBuffer())
     const jpeg = head[0] === 0xff && head[1] === 0xd8
     const png = head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
@@ -313,4 +301,16 @@ export async function startVkApiFake(opts: VkApiFakeOptions = {}): Promise<VkApi
     },
   }
   return fake
+}
+
+/** The multipart file field an upload host requires, or the 400 answer when the body is not one or lacks it. */
+async function filePart(req: FakeRequest, field: string): Promise<Blob | FakeResponse> {
+  let form: FormData
+  try {
+    form = await req.form()
+  } catch {
+    return jsonResponse(400, { error: 'multipart/form-data expected' })
+  }
+  const file = form.get(field)
+  return file instanceof Blob ? file : jsonResponse(400, { error: `${field} is required` })
 }
