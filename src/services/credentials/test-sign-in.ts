@@ -5,7 +5,6 @@ import { ProviderError } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { accessToken } from './oauth-tokens.js'
 import { readOAuthSecret } from './oauth-secrets.js'
-import type { CredentialCheck } from './credentials.js'
 
 /**
  * `recflow credentials test` on a sign-in (YouTube, VK, Zoom): one cheap authenticated call, the one sign-in made
@@ -19,7 +18,7 @@ export async function testSignIn(
   row: Credential,
   platform: OAuthPlatformName,
   control: { signal?: AbortSignal },
-): Promise<CredentialCheck> {
+): Promise<{ id: number; kind: string; name: string; ok: true; detail: string }> {
   const again = signInCommand(platform, (await readOAuthSecret(deps, row)).reference.grant)
   const provider = await deps.oauth[platform]()
   const ask = async (forceRefresh: boolean) => {
