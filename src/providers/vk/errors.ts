@@ -7,7 +7,7 @@ import { ProviderError } from '../types.js'
  */
 
 export const VK_AUTH_HINT = 'run `recflow auth vk` to sign in to VK again (with the video and groups scopes)'
-export const VK_RETRY_HINT = 'run `recflow recordings retry-upload ID --platform vk` later'
+export const VK_RETRY_HINT = 'run `recflow run` again later (the upload resumes where it stopped)'
 
 export interface VkApiError {
   error_code: number
