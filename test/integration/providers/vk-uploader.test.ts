@@ -1,6 +1,5 @@
-import crypto from 'node:crypto'
+import { randomUploadFiles } from '../../support/upload-files.js'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { VkPublishRequest } from '../../../src/domain/publish/requests.js'
@@ -31,13 +30,7 @@ let thumb: string
 const SIZE = 2 * 1024 * 1024 + 123
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vk-up-'))
-  media = path.join(dir, 'lecture.mp4')
-  const bytes = crypto.randomBytes(SIZE)
-  fs.writeFileSync(media, bytes)
-  mediaSha = crypto.createHash('sha256').update(bytes).digest('hex')
-  thumb = path.join(dir, 'poster.jpg')
-  fs.writeFileSync(thumb, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(2000)]))
+  ;({ dir, media, mediaSha, thumb } = randomUploadFiles('vk-up-', SIZE))
 })
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 

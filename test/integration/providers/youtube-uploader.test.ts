@@ -1,6 +1,5 @@
-import crypto from 'node:crypto'
+import { randomUploadFiles } from '../../support/upload-files.js'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { YoutubePublishRequest } from '../../../src/domain/publish/requests.js'
@@ -22,12 +21,7 @@ let mediaSha: string
 let fake: YoutubeFake | undefined
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recflow-ytup-'))
-  media = path.join(dir, 'lecture.mp4')
-  const bytes = crypto.randomBytes(SIZE)
-  fs.writeFileSync(media, bytes)
-  mediaSha = crypto.createHash('sha256').update(bytes).digest('hex')
-  fs.writeFileSync(path.join(dir, 'thumb.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(2000)]))
+  ;({ dir, media, mediaSha } = randomUploadFiles('recflow-ytup-', SIZE))
   fs.writeFileSync(path.join(dir, 'captions.srt'), '1\n00:00:00,000 --> 00:00:02,000\nHello\n')
 })
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
