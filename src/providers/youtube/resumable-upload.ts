@@ -72,12 +72,7 @@ export async function uploadMedia(
     askStatus = true
   }
 
-  const handle = await fsp.open(file, 'r')
-  try {
-    return await sendChunks()
-  } finally {
-    await handle.close()
-  }
+  return await sendChunks()
 
   async function sendChunks(): Promise<string> {
     for (;;) {
@@ -98,7 +93,7 @@ export async function uploadMedia(
                 method: 'PUT',
                 url: session,
                 headers: { 'content-type': videoType(file), 'content-range': `bytes ${committed}-${end - 1}/${total}` },
-                body: { file: handle, start: committed, end },
+                body: { file, start: committed, end },
               },
               signal,
             )

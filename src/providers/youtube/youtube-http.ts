@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import type { FileHandle } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import { pipeline } from 'node:stream/promises'
@@ -18,8 +17,11 @@ export interface YoutubeAnswer {
   text: string
 }
 
-/** A buffer, or bytes [start, end) of a file the caller keeps open (one open for the whole upload, not per chunk). */
-export type YoutubeBody = Buffer | { file: FileHandle; start: number; end: number }
+/**
+ * A buffer, or bytes [start, end) of a file, read by its own ReadStream per chunk. (One FileHandle kept open for the
+ * whole upload measured a 280 MB peak RSS on 2 GiB; a stream per chunk stays near 100 MB: docs/BENCHMARKS.md.)
+ */
+export type YoutubeBody = Buffer | { file: string; start: number; end: number }
 
 export interface YoutubeExchange {
   method: 'GET' | 'POST' | 'PUT'
@@ -92,7 +94,7 @@ function exchange(req: YoutubeExchange, opts: { signal?: AbortSignal; timeoutMs:
     if (body === undefined || Buffer.isBuffer(body)) outgoing.end(body)
     else if (body.end === body.start) outgoing.end()
     else {
-      const source = fs.createReadStream('', { fd: body.file, autoClose: false, start: body.start, end: body.end - 1, highWaterMark: READ_SLICE })
+      const source = fs.createReadStream(body.file, { start: body.start, end: body.end - 1, highWaterMark: READ_SLICE })
       // A failed send is reported by the request's own 'error' (or the answer that came before it).
       pipeline(source, outgoing).catch((e: unknown) => {
         if (!settled && (e as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') fail(e)
