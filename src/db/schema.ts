@@ -53,6 +53,8 @@ export interface UserCredentialsTable extends Timestamps {
   key_id: string
   expires_at: IsoTime | null
   status: Generated<string>
+  /** YouTube quota exhausted for this credential until then (midnight Pacific); null when not known to be. */
+  quota_blocked_until: IsoTime | null
 }
 
 export interface UserConfigsTable extends Timestamps {

@@ -9,8 +9,11 @@ export type RecflowEvent =
   /** A recording entered the run (so views can add its row before any stage starts); isNew when it was just created. */
   | { type: 'recording'; recordingId: number; displayName: string; status: string; isNew?: boolean }
   | { type: 'stage-started'; recordingId: number; stage: PipelineStage; target?: string }
-  /** percent 0-100 of this stage; etaS seconds left for this stage when known. */
-  | { type: 'progress'; recordingId: number; stage: PipelineStage; percent: number; etaS?: number; message?: string; target?: string }
+  /**
+   * percent 0-100 of this stage; etaS seconds left for this stage when known. Uploads also give `bytes` sent (the
+   * platform confirmed) of `totalBytes`, from which views show the speed and the time left.
+   */
+  | { type: 'progress'; recordingId: number; stage: PipelineStage; percent: number; etaS?: number; message?: string; target?: string; bytes?: number; totalBytes?: number }
   /** earlier: the stage was finished by an earlier run and was not redone. */
   | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string; earlier?: boolean }
   | { type: 'stage-failed'; recordingId: number; stage: PipelineStage; message: string; hint?: string; target?: string }

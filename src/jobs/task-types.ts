@@ -17,6 +17,14 @@ export const pipelinePayloadSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   /** Stop after this stage (e.g. `recordings process` stops after PROCESS). */
   stopAfter: z.enum(['DOWNLOAD', 'PROCESS', 'TRANSCRIBE', 'EXTRACT_TOPICS', 'GENERATE_SUBTITLES']).optional(),
+  /** Publish only these targets (`recordings upload --preset`, `recordings retry-upload`). */
+  targets: z
+    .strictObject({
+      presetIds: z.array(z.number().int().positive()).optional(),
+      platforms: z.array(z.enum(['youtube', 'vk', 'local'])).optional(),
+      failedOnly: z.boolean().optional(),
+    })
+    .optional(),
 })
 
 export const syncPayloadSchema = z

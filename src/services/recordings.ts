@@ -5,6 +5,8 @@ import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
 import { recordingDir } from './pipeline/recording-files.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
+import { holdsPublication, platformMeta } from './pipeline/target-checkpoint.js'
+import type { TargetSelection } from './pipeline/publish-targets.js'
 
 export interface RecordingQuery extends ListOptions {
   status?: string[]
@@ -75,14 +77,40 @@ export function recordingsService({ scopes, queue, env, clock, logger }: Service
       ])
       // Set once its Zoom cloud copy went to Zoom's trash (a template's zoom_after_archive: trash).
       const zoomTrash = zoomTrashRecordOf(metadata?.metadata)
-      return { ...recording, stages, targets, ...(zoomTrash ? { zoom_trash: zoomTrash } : {}) }
+      // A published video's URL at the top of its target (the checkpoint inside target_meta is the uploader's).
+      const withUrls = targets.map((t) => ({ ...t, url: t.target_type === 'local' ? null : (platformMeta(t).url ?? null) }))
+      return { ...recording, stages, targets: withUrls, ...(zoomTrash ? { zoom_trash: zoomTrash } : {}) }
+    },
+
+    /**
+     * The targets `recordings upload` / `retry-upload` publish, checked: the preset exists, and a retry has FAILED
+     * targets to retry (else a usage error that says where to look).
+     */
+    async uploadSelection(user: UserRef, id: number, opts: { presetIds?: number[]; platform?: 'youtube' | 'vk' | 'local'; failedOnly?: boolean }): Promise<TargetSelection> {
+      const s = scope(user)
+      await this.get(user, id)
+      for (const presetId of opts.presetIds ?? []) {
+        if (!(await s.presets.get(presetId))) throw notFound('preset', presetId, 'run `recflow presets list` to see preset ids')
+      }
+      const select: TargetSelection = { presetIds: opts.presetIds, platforms: opts.platform ? [opts.platform] : undefined, failedOnly: opts.failedOnly }
+      if (opts.failedOnly) {
+        const failed = (await listAll((page) => s.targets.list({ recording_id: id, status: 'FAILED' }, page))).filter(
+          (t) => opts.platform === undefined || t.target_type === opts.platform,
+        )
+        if (failed.length === 0) {
+          throw usageError(`recording ${id} has no failed ${opts.platform ?? ''} upload to retry`.replace('  ', ' '), `see its targets with \`recflow recordings show ${id}\``)
+        }
+      }
+      return select
     },
 
     /**
      * Back to the start: deletes the recording's artefacts (its own media folder only, never the source file or
      * published copies), its stages and output targets; keeps the template binding. Refused while a task runs it.
+     * Targets already published (or holding a platform video or upload session) are kept, so the next run does not
+     * publish the recording a second time; `forgetPublished` deletes them too (the copies stay where they are).
      */
-    async reset(user: UserRef, id: number) {
+    async reset(user: UserRef, id: number, opts: { forgetPublished?: boolean } = {}) {
       const s = scope(user)
       const recording = await this.get(user, id)
       // A task left "running" by a crashed run is not active: take it back first.
@@ -90,23 +118,24 @@ export function recordingsService({ scopes, queue, env, clock, logger }: Service
       // One (BEGIN IMMEDIATE) transaction: no task can be queued between the check and the deletes. The folder goes
       // only after the commit, so a refused or failed reset leaves the files the stage rows describe.
       const status = recording.template_id === null ? 'SKIPPED' : 'INITIALIZED'
-      const { stages, targets } = await s.transaction(async (tx) => {
+      const { stages, targets, kept } = await s.transaction(async (tx) => {
         const active = await tx.tasks.list({ recording_id: id, state: ['pending', 'running'] }, { limit: 1 })
         if (active.items.length > 0) {
           const task = active.items[0]!
           throw conflict(`recording ${id} has a ${task.state} task (${task.id})`, `wait for it or cancel it: recflow tasks cancel ${task.id}`)
         }
         const stages = await listAll((page) => tx.stages.list({ recording_id: id }, page))
-        const targets = await listAll((page) => tx.targets.list({ recording_id: id }, page))
+        const all = await listAll((page) => tx.targets.list({ recording_id: id }, page))
+        const targets = opts.forgetPublished ? all : all.filter((t) => !holdsPublication(t))
         for (const st of stages) await tx.stages.remove(st.id)
         for (const t of targets) await tx.targets.remove(t.id)
         await tx.recordings.clearFailure(id)
         await tx.recordings.update(id, { processed_file: null, status })
-        return { stages, targets }
+        return { stages, targets, kept: all.length - targets.length }
       })
       const dir = recordingDir(env.mediaDir, user.id, id)
       await fs.rm(dir, { recursive: true, force: true })
-      return { id, status, removedStages: stages.length, removedTargets: targets.length, removedDir: dir }
+      return { id, status, removedStages: stages.length, removedTargets: targets.length, keptTargets: kept, removedDir: dir }
     },
   }
 }

@@ -10,6 +10,7 @@ import { enqueuePipeline } from './enqueue-pipeline.js'
 import { noopSink, type EventSink, type RunControl } from '../domain/events.js'
 import { listAll } from './paging.js'
 import type { PipelineResult, PipelineService } from './pipeline/index.js'
+import type { TargetSelection } from './pipeline/publish-targets.js'
 import type { SyncResult } from './sync/summary.js'
 
 /** Statuses a plain `recflow run` picks up: waiting, or interrupted part-way (a crash, a Ctrl-C). */
@@ -24,6 +25,8 @@ export interface RunInput {
   force?: Array<StageType | 'UPLOAD'>
   runOverride?: PartialConfig | null
   stopAfter?: StageType
+  /** Publish only these targets of the recordings (`recordings upload`, `recordings retry-upload`). */
+  targets?: TargetSelection
 }
 
 export interface RunOutcome {
@@ -148,7 +151,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
 
       const tasks = new Map<number, number>() // recording id -> task id
       for (const rec of recordings) {
-        const payload = { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter }
+        const payload = { recordingId: rec.id, force: input.force, runOverride: input.runOverride ?? undefined, stopAfter: input.stopAfter, targets: input.targets }
         const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
         tasks.set(rec.id, task.id)
         deps.logger.debug('queued the pipeline', { recordingId: rec.id, taskId: task.id })

@@ -68,3 +68,21 @@ export const STATUS_ICONS: Record<StageStatus | RecordingOutcome, string> = {
   failed: '✗',
   cancelled: '⊘',
 }
+
+/** '12.5 MB' (decimal units, as upload speeds are usually given). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let v = Math.max(0, bytes)
+  let i = 0
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[i]}`
+}
+
+/** An upload's bytes and speed: '12.0 MB of 50.0 MB, 3.2 MB/s' (the speed once it is known). */
+export function formatTransfer(bytes: number, totalBytes: number, bytesPerS: number | undefined): string {
+  const speed = bytesPerS !== undefined && bytesPerS > 0 ? `, ${formatBytes(bytesPerS)}/s` : ''
+  return `${formatBytes(bytes)} of ${formatBytes(totalBytes)}${speed}`
+}

@@ -1,6 +1,6 @@
 import type { PipelineStage, RecflowEvent } from '../domain/events.js'
-import { formatPercent, formatSecondsShort, oneLine, recordingTitle, stageLabel, syncedCount } from './format.js'
-import { stageKey, type ProgressState, type StageProgress } from './progress-state.js'
+import { formatPercent, formatSecondsShort, formatTransfer, oneLine, recordingTitle, stageLabel, syncedCount } from './format.js'
+import { stageKey, transferRate, type ProgressState, type StageProgress } from './progress-state.js'
 
 /**
  * One line of plain text per meaningful event, for piped output and CI logs: no escape codes, no redraws.
@@ -48,9 +48,10 @@ export function formatEventLine(event: RecflowEvent, context: PlainLineContext):
       const last = printed.get(key)
       if (last !== undefined && step <= last) return skip
       const eta = stage.etaS !== undefined ? `, eta ${formatSecondsShort(stage.etaS)}` : ''
+      const transfer = stage.bytes !== undefined && stage.totalBytes !== undefined ? ` (${formatTransfer(stage.bytes, stage.totalBytes, transferRate(stage))})` : ''
       const message = event.message ? ` - ${oneLine(event.message)}` : ''
       return {
-        line: `${recordingPrefix(state, event.recordingId)}: ${stageLabel(event.stage, event.target)} ${formatPercent(stage.percent)}${eta}${message}`,
+        line: `${recordingPrefix(state, event.recordingId)}: ${stageLabel(event.stage, event.target)} ${formatPercent(stage.percent)}${transfer}${eta}${message}`,
         printed: withEntry(printed, key, step),
       }
     }

@@ -48,6 +48,15 @@ export interface StageProgress {
   lastSample?: { atMs: number; percent: number }
   /** Finished in an earlier run (a resumed run did not redo it). */
   earlier?: boolean
+  /** Uploads: bytes the platform confirmed, of the file's size. */
+  bytes?: number
+  totalBytes?: number
+}
+
+/** An upload's speed in bytes per second, from the smoothed rate of progress; undefined until that is known. */
+export function transferRate(stage: Pick<StageProgress, 'rateEma' | 'totalBytes'>): number | undefined {
+  if (stage.rateEma === undefined || stage.totalBytes === undefined || stage.rateEma <= 0) return undefined
+  return (stage.rateEma / 100) * stage.totalBytes
 }
 
 export interface RecordingProgress {
@@ -205,6 +214,7 @@ function progressed(stage: StageProgress, event: Extract<RecflowEvent, { type: '
     ...rate,
     etaS: reported ?? smoothedEtaS({ ...stage, ...rate }, percent, nowMs),
     message: event.message ?? stage.message,
+    ...(event.bytes !== undefined && event.totalBytes !== undefined ? { bytes: event.bytes, totalBytes: event.totalBytes } : {}),
   }
 }
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import { Box, Text, useInput, useStdin, useStdout } from 'ink'
-import { formatPercent, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
+import { formatPercent, formatSecondsShort, formatTransfer, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
 import { CHIP_SEPARATOR, planLayout, stageChips, type ProgressLayout, type VisibleRecording } from './progress-layout.js'
-import type { LogLine, ProgressState, StageProgress, StageStatus, SyncSummary } from './progress-state.js'
+import { transferRate, type LogLine, type ProgressState, type StageProgress, type StageStatus, type SyncSummary } from './progress-state.js'
 import { currentStage, footerCounts, recordingElapsedMs } from './progress-summary.js'
 
 /**
@@ -142,6 +142,7 @@ function RowDetail(props: {
   const { outcome, stage, next, messageWidth, elapsedMs } = props
   if (stage?.status === 'running') {
     const eta = stage.etaS === undefined ? '' : `eta ${formatSecondsShort(stage.etaS)}`
+    const detail = stage.bytes !== undefined && stage.totalBytes !== undefined ? formatTransfer(stage.bytes, stage.totalBytes, transferRate(stage)) : stage.message
     return (
       <Box flexGrow={1}>
         <Box width={STAGE_WIDTH} flexShrink={0}>
@@ -158,10 +159,10 @@ function RowDetail(props: {
             {eta}
           </Text>
         </Box>
-        {stage.message !== undefined && messageWidth >= MIN_MESSAGE_WIDTH && (
+        {detail !== undefined && messageWidth >= MIN_MESSAGE_WIDTH && (
           <Box width={messageWidth} flexShrink={0}>
             <Text dimColor wrap="truncate-end">
-              {oneLine(stage.message)}
+              {oneLine(detail)}
             </Text>
           </Box>
         )}

@@ -159,7 +159,7 @@ export const recordingDetails = (
 
 /** Where a target was published (its file, or the platform's id), else why it failed. */
 const targetWhere = (t: Record<string, unknown>): unknown =>
-  (t.target_meta as { path?: string } | null | undefined)?.path ?? t.published_path ?? t.failed_reason
+  t.url ?? (t.target_meta as { path?: string } | null | undefined)?.path ?? t.published_path ?? t.failed_reason
 
 /** "Removed preset 2." plus one line per template a forced removal changed. */
 export const removedText = (what: string, r: { id: number; detached?: Array<{ id: number; name: string; madeDraft?: boolean }> }) => [

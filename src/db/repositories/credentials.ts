@@ -16,13 +16,14 @@ export interface NewCredential {
   key_id: string
   expires_at?: string | Date | null
   status?: string
+  quota_blocked_until?: string | Date | null
 }
 
 export type CredentialPatch = Partial<NewCredential>
 
 const credentialCodec = codec<Credential>({
-  writable: ['platform', 'account_name', 'encrypted_data', 'key_id', 'expires_at', 'status'],
-  times: ['expires_at'],
+  writable: ['platform', 'account_name', 'encrypted_data', 'key_id', 'expires_at', 'status', 'quota_blocked_until'],
+  times: ['expires_at', 'quota_blocked_until'],
 })
 
 export function credentialRepository(executor: Executor, userId: number) {

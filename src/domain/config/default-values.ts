@@ -19,7 +19,7 @@ const DEFAULT_VALUES: Readonly<Record<string, Readonly<Record<string, unknown>>>
   transcription: { enabled: true, provider: null, credential_id: null, concurrency: 4, model: null, language: null, prompt: '', vocabulary: [] },
   topics: { enabled: true, granularity: 'long', provider: 'deepseek', model: null, credential_id: null },
   subtitles: { enabled: true, formats: ['srt', 'vtt'] },
-  upload: { auto_upload: true, preset_ids: [], captions: true },
+  upload: { auto_upload: true, preset_ids: [], captions: true, youtube_chunk_mib: 8 },
   metadata: { title_template: '{display_name}', description_template: '', tags: [], timezone: 'UTC', thumbnail: null },
 }
 

@@ -105,6 +105,13 @@ const upload = strictSection({
     .describe('Output presets to publish to')
     .default(() => []),
   captions: flag().describe('Attach subtitles to uploaded videos').default(true),
+  youtube_chunk_mib: z
+    .number({ error: 'must be a number of MiB' })
+    .positive('must be positive')
+    .max(1024, 'must be at most 1024')
+    .refine((n) => Number.isInteger(n * 4), 'must be a multiple of 0.25 (YouTube takes chunks in 256 KiB steps)')
+    .describe('YouTube upload chunk size in MiB (a multiple of 0.25)')
+    .default(8),
 })
 
 const metadata = strictSection({

@@ -5,6 +5,8 @@ import { renderPresetMetadata, renderTemplateString, type Platform } from '../..
 import { effectivePresetMetadata, validatePresetInput, type LocalMetadata } from '../../domain/resources/index.js'
 import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../../providers/types.js'
 import { whileHandling } from './best-effort.js'
+import { publishPlatform } from './publish-platform.js'
+import type { PlatformPublishRequest } from '../../domain/publish/requests.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 import { publishRenderContext, templateMetadataConfig } from '../publish/render-context.js'
@@ -17,9 +19,23 @@ export interface TargetOutcome {
   location?: string
   reason?: string
   hint?: string
+  /** YouTube / VK: the platform's video id (location is then its URL). */
+  videoId?: string
   /** A failure without an output target row (the preset or the template is gone): the runner records it. */
   unrecorded?: true
 }
+
+/** Which targets a run publishes (`recordings upload --preset`, `recordings retry-upload --platform`); all when empty. */
+export interface TargetSelection {
+  presetIds?: number[]
+  platforms?: Array<'youtube' | 'vk' | 'local'>
+  /** Only targets that FAILED (`recordings retry-upload`). */
+  failedOnly?: boolean
+}
+
+const selects = (sel: TargetSelection | undefined, preset: Preset) =>
+  (sel?.presetIds === undefined || sel.presetIds.includes(preset.id)) &&
+  (sel?.platforms === undefined || (sel.platforms as string[]).includes(preset.platform))
 
 const causeCode = (e: unknown): string | undefined => ((e as { cause?: { code?: unknown } } | null)?.cause?.code as string | undefined) ?? undefined
 
@@ -87,6 +103,15 @@ async function publisherFor<P extends keyof PublisherConfigs>(ctx: StageContext,
   return factory(config)
 }
 
+/** The file a target publishes: the processed one, else the downloaded or synced original. */
+const mediaFileOf = (ctx: StageContext): string =>
+  String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
+
+/** The request a YouTube or VK preset sends for this recording (rendered metadata, files). */
+async function platformRequest(_ctx: StageContext, preset: Preset): Promise<{ request: PlatformPublishRequest; warnings: string[] }> {
+  throw new ProviderError(preset.platform, 'permanent', `the ${preset.platform} request builder is not in this build yet`)
+}
+
 /** Publishes to one local preset's folder and returns the target's new state; never throws for the target's own failure. */
 async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTarget, force: boolean): Promise<TargetOutcome> {
   const base = { presetId: preset.id, platform: preset.platform }
@@ -101,7 +126,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   const renderCtx = await publishRenderContext(ctx)
   const rendered = renderPresetMetadata('local' as Platform, metadata, null, renderCtx)
   const baseName = renderTemplateString(metadata.name_template, renderCtx, { mode: 'line', field: 'name_template' })
-  const mediaFile = String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
+  const mediaFile = mediaFileOf(ctx)
   // The path this target reserved (a retry, a forced republish); rows written before reservations existed
   // carry it in target_meta only, and the reservation then checks that no other target took it since.
   const earlier = target.target_meta as { path?: string; files?: unknown } | null
@@ -148,10 +173,14 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
 }
 
 /**
- * One output target per preset: folder presets publish now; YouTube and VK presets are left out (with a
- * warning) until their publishers land, so they never hold a recording back from READY.
+ * One output target per preset: folder presets copy the files; YouTube and VK presets upload through their
+ * platform's uploader (publish-platform.ts), resumably and at most once per target. A platform this build has no
+ * uploader for is left out (with a warning), so it never holds a recording back from READY.
  */
-export async function publishTargets(ctx: StageContext, opts: { force: boolean; templateId: number | null }): Promise<TargetOutcome[]> {
+export async function publishTargets(
+  ctx: StageContext,
+  opts: { force: boolean; templateId: number | null; select?: TargetSelection },
+): Promise<TargetOutcome[]> {
   if (!ctx.config.upload.auto_upload) {
     ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'skipped', message: 'upload.auto_upload is off: nothing published' })
     return []
@@ -187,14 +216,20 @@ export async function publishTargets(ctx: StageContext, opts: { force: boolean; 
       outcomes.push({ presetId, platform: preset.platform, status: 'LEFT_OUT', reason: 'inactive' })
       continue
     }
-    if (preset.platform !== 'local') {
-      const reason = `publishing to ${preset.platform} arrives with a later version; preset "${preset.name}" left out`
+    if (!selects(opts.select, preset)) continue
+    if (preset.platform !== 'local' && ctx.deps.publishers[preset.platform] === undefined) {
+      const reason = `this build cannot publish to ${preset.platform}; preset "${preset.name}" left out`
       ctx.emit({ type: 'log', level: 'warn', recordingId: ctx.recording.id, message: reason })
       outcomes.push({ presetId, platform: preset.platform, status: 'LEFT_OUT', reason })
       continue
     }
-    const { target } = await ctx.scope.targets.ensure({ recording_id: ctx.recording.id, preset_id: preset.id, target_type: 'local' })
-    outcomes.push(await publishLocal(ctx, preset, target, opts.force))
+    const { target } = await ctx.scope.targets.ensure({ recording_id: ctx.recording.id, preset_id: preset.id, target_type: preset.platform })
+    if (opts.select?.failedOnly && target.status !== 'FAILED') continue
+    outcomes.push(
+      preset.platform === 'local'
+        ? await publishLocal(ctx, preset, target, opts.force)
+        : await publishPlatform(ctx, { preset, target, mediaFile: mediaFileOf(ctx), request: () => platformRequest(ctx, preset) }),
+    )
   }
   // No target row was touched (no presets, or all left out): the view's planned upload is done, with nothing to do.
   if (outcomes.every((o) => o.status === 'LEFT_OUT')) {

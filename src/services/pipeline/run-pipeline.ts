@@ -6,7 +6,7 @@ import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { noopSink, type PipelineStage, type RunControl } from '../../domain/events.js'
 import { listAll } from '../paging.js'
-import { publishTargets, targetsFailure, type TargetOutcome } from './publish-targets.js'
+import { publishTargets, targetsFailure, type TargetOutcome, type TargetSelection } from './publish-targets.js'
 import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import { recordingFiles, removeLeftoverParts } from './recording-files.js'
@@ -36,6 +36,8 @@ export interface PipelineOptions {
   runOverride?: PartialConfig | null
   /** Stop after this stage: the later stages and the uploads wait for the next run. */
   stopAfter?: StageType
+  /** Publish only these targets (all when absent). */
+  targets?: TargetSelection
 }
 
 export interface StageReport {
@@ -209,7 +211,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   if (signal.aborted && !dryRun) cancelledBefore('UPLOAD')
   const targets = dryRun
     ? []
-    : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null })
+    : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null, select: opts.targets })
   const unrecorded = targets.filter((t) => t.unrecorded).map((t) => t.reason!)
   if (!dryRun) rec = (await persistDerivedStatus(scope, rec, undefined, unrecorded)) ?? rec
   const failedTargets = targetsFailure(rec.id, targets)
