@@ -7,7 +7,7 @@ import { whileHandling } from './best-effort.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 import { platformMeta, withCheckpoint, type PlatformTargetMeta } from './target-checkpoint.js'
-import type { TargetOutcome } from './publish-targets.js'
+import type { TargetOutcome } from './target-outcome.js'
 
 type PlatformName = PlatformPublishRequest['platform']
 

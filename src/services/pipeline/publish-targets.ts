@@ -6,32 +6,13 @@ import { effectivePresetMetadata, validatePresetInput, type LocalMetadata } from
 import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../../providers/types.js'
 import { whileHandling } from './best-effort.js'
 import { publishPlatform } from './publish-platform.js'
+import type { TargetOutcome, TargetSelection } from './target-outcome.js'
 import type { PlatformPublishRequest } from '../../domain/publish/requests.js'
 import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 import { publishRenderContext, templateMetadataConfig } from '../publish/render-context.js'
 
-export interface TargetOutcome {
-  /** Null when no preset could be known (the recording's template was removed during the run). */
-  presetId: number | null
-  platform: string
-  status: 'UPLOADED' | 'FAILED' | 'LEFT_OUT'
-  location?: string
-  reason?: string
-  hint?: string
-  /** YouTube / VK: the platform's video id (location is then its URL). */
-  videoId?: string
-  /** A failure without an output target row (the preset or the template is gone): the runner records it. */
-  unrecorded?: true
-}
-
-/** Which targets a run publishes (`recordings upload --preset`, `recordings retry-upload --platform`); all when empty. */
-export interface TargetSelection {
-  presetIds?: number[]
-  platforms?: Array<'youtube' | 'vk' | 'local'>
-  /** Only targets that FAILED (`recordings retry-upload`). */
-  failedOnly?: boolean
-}
+export type { TargetOutcome, TargetSelection } from './target-outcome.js'
 
 const selects = (sel: TargetSelection | undefined, preset: Preset) =>
   (sel?.presetIds === undefined || sel.presetIds.includes(preset.id)) &&
