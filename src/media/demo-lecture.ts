@@ -24,7 +24,9 @@ export function demoLectureArgs(a: { speech: Array<{ file: string; durationS: nu
   const { leadS, pauseS, tailS, toneS } = DEMO_LAYOUT
   const pieces = a.speech ?? DEMO_SENTENCES.map(() => ({ file: '', durationS: toneS }))
   const total = leadS + pieces.reduce((s, p) => s + p.durationS + pauseS, 0) - pauseS + tailS
-  const inputs: string[] = ['-f', 'lavfi', '-i', `testsrc2=size=${a.size ?? '640x360'}:rate=25:d=${total.toFixed(3)}`]
+  // The picture changes once a second (a slide with a clock, not motion video): the 25 fps stream repeats each
+  // frame, which libx264 codes as skips. A moving testsrc2 cost ~3× the CPU for nothing the demo shows.
+  const inputs: string[] = ['-f', 'lavfi', '-i', `testsrc2=size=${a.size ?? '640x360'}:rate=1:d=${Math.ceil(total)},fps=25`]
   const chain: string[] = []
   const labels: string[] = []
   const silence = (d: number) => {
