@@ -8,6 +8,7 @@ export { backoffDelay, decideAfterFailure, transientInfo, DEFAULT_BACKOFF, type 
 export { parseStoredError, taskFailure, toStoredError, type StoredTaskError } from './task-error.js'
 export type { StopReason } from './run-task.js'
 export {
+  automationJobPayloadSchema,
   pipelinePayloadSchema,
   syncPayloadSchema,
   taskPayloadSchemas,

@@ -36,9 +36,17 @@ export const syncPayloadSchema = z
   })
   .refine((p) => p.zoomMeetingUuid === undefined || p.sourceIds?.length === 1, 'zoomMeetingUuid needs exactly one source id')
 
+/** One run of an automation job, queued by the scheduler (dedupe key `job:<id>:<scheduledFor>`). */
+export const automationJobPayloadSchema = z.strictObject({
+  jobId: z.number().int().positive(),
+  /** The schedule's time this run is for (ISO, UTC); null for a run started by hand. */
+  scheduledFor: z.iso.datetime().nullable(),
+})
+
 export const taskPayloadSchemas = {
   pipeline: pipelinePayloadSchema,
   sync: syncPayloadSchema,
+  automation_job: automationJobPayloadSchema,
 } as const
 
 export type PayloadSchemas = Readonly<Record<string, z.ZodType>>

@@ -5,7 +5,7 @@ import type { PageRequest } from '../cursor.js'
 import { ownedTable } from '../owned-table.js'
 import type { RawRow } from '../schema.js'
 import type { Executor } from '../transaction.js'
-import { isId, toIso } from '../values.js'
+import { isId, nowIso, toIso } from '../values.js'
 
 type JobJson = 'source_ids' | 'template_ids' | 'schedule' | 'sync_config' | 'processing_config'
 
@@ -78,6 +78,23 @@ export function automationJobRepository(executor: Executor, userId: number) {
     },
 
     remove: table.remove,
+
+    /**
+     * The scheduler's claim: moves an active job's next_run_at from `expected` (the value it read) to `next`, and
+     * says whether this call did it. Two schedulers that read the same due time race here, and only one wins.
+     */
+    async advanceNextRun(id: number, expected: string, next: string | Date | null): Promise<boolean> {
+      if (!isId(id)) return false
+      const result = await executor
+        .updateTable('automation_jobs')
+        .set({ next_run_at: next === null ? null : toIso(next, 'next_run_at'), updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('is_active', '=', 1)
+        .where('next_run_at', '=', toIso(expected, 'next_run_at'))
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
+    },
   }
 }
 
@@ -95,6 +112,19 @@ export function dueJobLookup(executor: Executor) {
         .limit(limit)
         .execute()
       return rows.map((r) => jobCodec.decode(r))
+    },
+
+    /** The active job (of any user) that runs next, for `cron status`. */
+    async nextScheduled(): Promise<AutomationJob | undefined> {
+      const row = await executor
+        .selectFrom('automation_jobs')
+        .selectAll()
+        .where('is_active', '=', 1)
+        .where('next_run_at', 'is not', null)
+        .orderBy('next_run_at', 'asc')
+        .orderBy('id', 'asc')
+        .executeTakeFirst()
+      return row === undefined ? undefined : jobCodec.decode(row)
     },
   }
 }

@@ -38,7 +38,7 @@ it('waits for a recording another run is processing, names that run\'s pid, and 
   const { task } = await enqueue(app.database.db, user.id, { type: 'pipeline', payload: { recordingId: rec.id }, dedupeKey: `pipeline:${rec.id}`, recordingId: rec.id })
   const first = new Worker({
     db: app.database.db,
-    registry: taskRegistry(taskPayloadSchemas, { pipeline: async () => (await release.promise, result), sync: async () => null }),
+    registry: taskRegistry(taskPayloadSchemas, { pipeline: async () => (await release.promise, result), sync: async () => null, automation_job: async () => null }),
     pollMs: 20,
   })
   const firstRun = first.runUntilIdle({ filter: { ids: [task.id] } })

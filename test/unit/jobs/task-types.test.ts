@@ -25,15 +25,15 @@ describe('taskRegistry', () => {
   const ok = async () => null
 
   it('pairs every schema with its handler', () => {
-    const registry = taskRegistry(taskPayloadSchemas, { pipeline: ok, sync: ok })
+    const registry = taskRegistry(taskPayloadSchemas, { pipeline: ok, sync: ok, automation_job: ok })
     expect(Object.keys(registry.handlers).sort()).toEqual(Object.keys(registry.schemas).sort())
   })
 
   it('makes a missing handler a compile error (checked by tsc)', () => {
     // @ts-expect-error: no handler for `sync`
-    const partial: TaskHandlers = { pipeline: ok }
+    const partial: TaskHandlers = { pipeline: ok, automation_job: ok }
     // @ts-expect-error: no handler for `extra`
-    taskRegistry({ ...taskPayloadSchemas, extra: z.object({}) }, { pipeline: ok, sync: ok })
+    taskRegistry({ ...taskPayloadSchemas, extra: z.object({}) }, { pipeline: ok, sync: ok, automation_job: ok })
     expect(partial).toBeDefined()
   })
 
@@ -42,6 +42,7 @@ describe('taskRegistry', () => {
       pipeline: async ({ payload }) => payload.recordingId + 1,
       // @ts-expect-error: a sync payload has no recordingId
       sync: async ({ payload }) => payload.recordingId,
+      automation_job: async ({ payload }) => payload.jobId,
     })
     expect(registry.handlers.pipeline).toBeTypeOf('function')
   })
