@@ -19,6 +19,7 @@ import type { PipelineService } from './services/pipeline/index.js'
 import type { PresetsService } from './services/presets.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RunService } from './services/run.js'
+import type { SchedulerService } from './services/automation/scheduler.js'
 import type { SourcesService } from './services/sources.js'
 import type { SyncService } from './services/sync/sync-sources.js'
 import type { TasksService } from './services/tasks.js'
@@ -45,6 +46,7 @@ export interface Services {
   auth: AuthService
   topics: TopicsService
   zoomWebhooks: ZoomWebhooksService
+  scheduler: SchedulerService
 }
 export type ServiceName = keyof Services
 
@@ -72,6 +74,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
+  scheduler: async (deps) => (await import('./services/automation/scheduler.js')).schedulerService(deps),
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),

@@ -34,11 +34,18 @@ function lastRunIn(schedule: Schedule, after: Date, now: Date): Date | null {
 /**
  * The run a job whose next_run_at has come owes at `now`. After downtime at most one missed run is caught up: the
  * latest scheduled time at or before now (the older missed ones are dropped), never one per missed time.
+ * next_run_at is read as "no scheduled time before this one is owed": runs are looked for in [next_run_at, now].
  */
 export function dueRun(schedule: Schedule, nextRunAt: Date, now: Date): DueRun {
+  if (nextRunAt.getTime() > now.getTime()) return { scheduledFor: null, nextRunAt }
+  const floor = nextRunAt.getTime() - 1 // next_run_at itself is (normally) a scheduled time
+  // The usual tick: one run came due since the last one (two croner calls, not a scan).
+  const first = nextRun(schedule, new Date(floor))
+  if (first === null || first.getTime() > now.getTime()) return { scheduledFor: null, nextRunAt: first }
+  const second = nextRun(schedule, first)
+  if (second === null || second.getTime() > now.getTime()) return { scheduledFor: first, nextRunAt: second }
+  // Downtime: more than one run was missed; only the latest is owed.
   const next = nextRun(schedule, now)
-  if (nextRunAt.getTime() > now.getTime()) return { scheduledFor: null, nextRunAt: nextRunAt }
-  const floor = nextRunAt.getTime() - 1 // next_run_at itself is a scheduled time
   for (const back of LOOKBACK_MS) {
     const from = Math.max(floor, now.getTime() - back)
     const found = lastRunIn(schedule, new Date(from), now)

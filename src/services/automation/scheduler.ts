@@ -43,6 +43,9 @@ const SCAN_LIMIT = 500
  * deletion takes effect at the next scan), and for each due one claims its next_run_at (compare-and-set) and
  * queues an `automation_job` task with the dedupe key `job:<id>:<scheduledFor>` in the same transaction: a
  * double fire, from the same process or another, cannot queue one scheduled time twice.
+ * The real guard is the claim: the queue clears a task's dedupe key when the task finishes, so the key alone only
+ * stops a second fire while the first run is still queued or running; next_run_at having moved past the time
+ * stops every later one. Keep both.
  */
 export function schedulerService(deps: ServiceDeps) {
   async function claim(job: AutomationJob, now: Date): Promise<ScheduledJob> {
