@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withFlagNames } from '../../src/cli/resource-flags.js'
 import { presetDetails } from '../../src/cli/presenters/resources.js'
 import { usageError } from '../../src/domain/errors.js'
 
@@ -28,7 +28,9 @@ export default class PresetsEdit extends BaseCommand<typeof PresetsEdit> {
       delete meta.privacy
     }
     if (Object.keys(patch).length === 0) throw usageError('nothing to change', 'give at least one flag or --file; see --help')
-    const preset = await presets.update(app.localUser, args.id, patch)
+    const preset = await presets.update(app.localUser, args.id, patch).catch((e: unknown) => {
+      throw withFlagNames(e)
+    })
     return this.present(preset, (p) => [`Updated preset ${p.id} "${p.name}".`, presetDetails(p)])
   }
 }

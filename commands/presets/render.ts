@@ -1,9 +1,12 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
+import { publishRequestLines } from '../../src/cli/presenters/publish-request.js'
 import { details } from '../../src/cli/presenters/table.js'
 
 export default class PresetsRender extends BaseCommand<typeof PresetsRender> {
-  static override summary = 'Previews the title, description and tags a preset would publish, with platform limits applied.'
+  static override summary = 'Previews what a preset would publish: title, description and tags with the platform limits applied, and for YouTube and VK the exact requests.'
+  static override description =
+    'With --recording the preview is built exactly as publishing builds it (template overrides, active topics, poster frame, subtitles); --json prints the request bodies as sent.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> 2',
     '<%= config.bin %> <%= command.id %> 2 --recording 42',
@@ -37,6 +40,7 @@ export default class PresetsRender extends BaseCommand<typeof PresetsRender> {
       ]),
       'description:',
       r.description === '' ? '  (empty)' : r.description.replace(/^/gm, '  '),
+      ...(r.request ? ['requests:', ...publishRequestLines(r.request).map((l) => `  ${l}`)] : []),
       ...r.warnings.map((w) => `warning: ${w}`),
     ])
   }

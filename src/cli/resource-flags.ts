@@ -2,7 +2,7 @@ import path from 'node:path'
 import { Flags } from '@oclif/core'
 import { readStructuredFile } from '../platform/input-file.js'
 import { RecflowError, usageError } from '../domain/errors.js'
-import { applyPatch } from '../domain/resources/index.js'
+import { applyPatch, POSTER_THUMBNAIL } from '../domain/resources/index.js'
 
 /**
  * Flag sets shared by `add` and `edit` commands, and pure builders that turn parsed flags into the same input
@@ -76,9 +76,25 @@ export const presetFlags = {
   destination: Flags.string({ summary: 'Local presets: the folder to publish into.' }),
   'name-template': Flags.string({ summary: 'Local presets: file name template, e.g. "{start_time:YYYY-MM-DD} {display_name}".' }),
   captions: Flags.boolean({
-    summary: 'Local presets: copy the subtitles (name.srt, name.vtt) and chapters (name.chapters.vtt) next to the video (default on).',
+    summary:
+      'Subtitles (default on). YouTube: upload the .srt as a caption track. Local: copy name.srt, name.vtt and name.chapters.vtt next to the video.',
     allowNo: true,
   }),
+  thumbnail: Flags.string({ summary: 'YouTube and VK: a .jpg or .png to use as the thumbnail, or "poster" for the poster frame.' }),
+  'publish-at': Flags.string({ summary: 'YouTube: publish at this time (ISO 8601 with offset, e.g. 2026-03-02T18:00:00+01:00); private until then.' }),
+  category: Flags.string({ summary: 'YouTube: numeric category id (27 Education, 28 Science & Technology).' }),
+  'made-for-kids': Flags.boolean({ summary: 'YouTube: declare the videos made for kids (default no).', allowNo: true }),
+  embeddable: Flags.boolean({ summary: 'YouTube: whether other sites may embed the videos.', allowNo: true }),
+  license: Flags.string({ summary: 'YouTube: the videos\' license.', options: ['youtube', 'creativeCommon'] }),
+  'public-stats': Flags.boolean({ summary: 'YouTube: whether the view count is public.', allowNo: true }),
+  language: Flags.string({ summary: 'YouTube: BCP-47 language of title and description, e.g. en or de-AT.' }),
+  'captions-language': Flags.string({ summary: "YouTube: the caption track's language (default: the transcript's)." }),
+  'notify-subscribers': Flags.boolean({ summary: 'YouTube: tell subscribers about each new video (default on).', allowNo: true }),
+  group: Flags.integer({ summary: "VK: upload to this community (its positive id) instead of your page." }),
+  'privacy-comment': Flags.string({ summary: 'VK: who can comment: all, friends, friends_of_friends, only_me.' }),
+  comments: Flags.boolean({ summary: 'VK: allow comments (--no-comments turns them off).', allowNo: true }),
+  repeat: Flags.boolean({ summary: 'VK: loop playback.', allowNo: true }),
+  wallpost: Flags.boolean({ summary: 'VK: post each video to the wall.', allowNo: true }),
   active: Flags.boolean({ summary: 'Whether the preset is active.', allowNo: true }),
 }
 
@@ -101,6 +117,21 @@ export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: strin
   set(meta, 'destination', typeof f.destination === 'string' ? resolvePath(f.destination) : undefined)
   set(meta, 'name_template', f['name-template'])
   set(meta, 'captions', f.captions)
+  set(meta, 'thumbnail', typeof f.thumbnail === 'string' && f.thumbnail !== POSTER_THUMBNAIL ? resolvePath(f.thumbnail) : f.thumbnail)
+  set(meta, 'publish_at', f['publish-at'])
+  set(meta, 'category_id', f.category)
+  set(meta, 'made_for_kids', f['made-for-kids'])
+  set(meta, 'embeddable', f.embeddable)
+  set(meta, 'license', f.license)
+  set(meta, 'public_stats_viewable', f['public-stats'])
+  set(meta, 'default_language', f.language)
+  set(meta, 'captions_language', f['captions-language'])
+  set(meta, 'notify_subscribers', f['notify-subscribers'])
+  set(meta, 'group_id', f.group)
+  set(meta, 'privacy_comment', f['privacy-comment'])
+  set(meta, 'no_comments', typeof f.comments === 'boolean' ? !f.comments : undefined)
+  set(meta, 'repeat', f.repeat)
+  set(meta, 'wallpost', f.wallpost)
   // With a platform (a new preset) the section is always there, so a missing field is named (".destination").
   if (Object.keys(meta).length > 0 || f.platform !== undefined) out.preset_metadata = meta
   return out
@@ -114,7 +145,22 @@ const PRESET_FLAG_PLATFORMS: Record<string, readonly string[]> = {
   album: ['vk'],
   destination: ['local'],
   'name-template': ['local'],
-  captions: ['local'],
+  captions: ['youtube', 'local'],
+  thumbnail: ['youtube', 'vk'],
+  'publish-at': ['youtube'],
+  category: ['youtube'],
+  'made-for-kids': ['youtube'],
+  embeddable: ['youtube'],
+  license: ['youtube'],
+  'public-stats': ['youtube'],
+  language: ['youtube'],
+  'captions-language': ['youtube'],
+  'notify-subscribers': ['youtube'],
+  group: ['vk'],
+  'privacy-comment': ['vk'],
+  comments: ['vk'],
+  repeat: ['vk'],
+  wallpost: ['vk'],
 }
 
 /**
@@ -225,6 +271,12 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'preset_metadata.destination': '--destination',
   'preset_metadata.title_template': '--title',
   'preset_metadata.name_template': '--name-template',
+  'preset_metadata.thumbnail': '--thumbnail',
+  'preset_metadata.publish_at': '--publish-at',
+  'preset_metadata.category_id': '--category',
+  'preset_metadata.default_language': '--language',
+  'preset_metadata.captions_language': '--captions-language',
+  'preset_metadata.privacy_comment': '--privacy-comment',
   credential_id: '--credential',
   'config.path': '--path',
   'config.glob': '--glob',

@@ -6,13 +6,15 @@ import {
   effectivePresetMetadata,
   validatePresetInput,
   validatePresetPatch,
-  validateTemplateInput,
+  type MetadataConfig,
   type PresetMetadata,
 } from '../domain/resources/index.js'
+import type { PublishFiles } from '../domain/publish/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
-import { activeTopicFields } from './topics/active-topics.js'
+import { completedStageOutputs, publishFiles, publishRequestFor } from './publish/publish-request.js'
+import { publishRenderContext, templateMetadataConfig } from './publish/render-context.js'
 import { detachPreset, presetUsers } from './references.js'
 
 export interface RenderInput {
@@ -38,6 +40,12 @@ const SAMPLE: RenderContext = {
   ],
   main_topics: ['Replicated logs', 'Leader election'],
   summary: 'Why consensus is hard, replicated logs, and leader election.',
+}
+
+/** Stand-ins for a sample recording's files, so the preview shows where they go. */
+const SAMPLE_FILES: PublishFiles = {
+  poster: '(the recording’s poster frame)',
+  subtitles: { file: '(the recording’s subtitles, .srt)', language: null },
 }
 
 function toInput(p: Preset): Record<string, unknown> {
@@ -79,34 +87,39 @@ export function presetsService({ scopes }: ServiceDeps) {
      */
     remove: presets.remove,
 
-    /** Title, description and tags as they would be published, with the platform limits applied. */
+    /**
+     * Title, description and tags as they would be published, with the platform limits applied; for YouTube and VK
+     * presets also the exact requests (`request`), built as the publishing stage builds them.
+     */
     async render(user: UserRef, input: RenderInput) {
       const preset = await get(user, input.presetId)
       const platform = preset.platform as Platform
-      const stored = validatePresetInput(toInput(preset))
       // Checked up front: a title without a date would otherwise render and hide a typo in the sample time.
       if (input.sample?.start_time !== undefined) parseInstant(input.sample.start_time)
       let ctx: RenderContext = { ...SAMPLE, timezone: user.timezone, ...input.sample }
-      let metadata = stored.preset_metadata as PresetMetadata
+      let config: MetadataConfig | null = null
+      let files: PublishFiles = SAMPLE_FILES
       let recording: { id: number; display_name: string } | null = null
       if (input.recordingId !== undefined) {
         if (input.sample) throw usageError('give either a recording or sample values, not both')
-        const rec = await scope(user).recordings.get(input.recordingId)
+        const s = scope(user)
+        const rec = await s.recordings.get(input.recordingId)
         if (!rec) throw notFound('recording', input.recordingId, 'run `recflow recordings list` to see recording ids')
         recording = { id: rec.id, display_name: rec.display_name }
-        // Topics, summary and chapters from the active topic set; its duration is the processed video's, which is
-        // what gets published (and where chapters must end).
-        ctx = { display_name: rec.display_name, start_time: rec.start_time, duration: rec.duration ?? 0, timezone: user.timezone, ...(await activeTopicFields(scope(user), rec.id)) }
-        if (rec.template_id !== null) {
-          const template = await scope(user).templates.get(rec.template_id)
-          if (template) {
-            const config = validateTemplateInput({ name: template.name, matching_rules: {}, is_draft: true, metadata_config: template.metadata_config }).metadata_config
-            metadata = effectivePresetMetadata(platform, metadata as never, config) as PresetMetadata
-          }
-        }
+        // What the publishing stage renders with: the active topic set, the processed video's duration, the template.
+        const previous = await completedStageOutputs(s, rec)
+        ctx = await publishRenderContext({ scope: s, user, recording: rec, previous })
+        config = await templateMetadataConfig(s, rec)
+        files = publishFiles(previous)
       }
-      const rendered = renderPresetMetadata(platform, metadata, null, ctx)
-      return { preset: { id: preset.id, name: preset.name, platform }, recording, sample: recording === null, ...rendered }
+      const head = { preset: { id: preset.id, name: preset.name, platform }, recording, sample: recording === null }
+      if (platform === 'local') {
+        const stored = validatePresetInput(toInput(preset)).preset_metadata as PresetMetadata
+        const metadata = effectivePresetMetadata(platform, stored as never, config) as PresetMetadata
+        return { ...head, ...renderPresetMetadata(platform, metadata, null, ctx), request: null }
+      }
+      const built = publishRequestFor(preset, config, ctx, files, new Date())
+      return { ...head, ...built.rendered, warnings: built.warnings, request: built.request }
     },
   }
 }

@@ -29,7 +29,9 @@ export {
   youtubeOverrideSchema,
   vkOverrideSchema,
   YOUTUBE_PRIVACY,
+  YOUTUBE_LICENSES,
   VK_PRIVACY,
+  POSTER_THUMBNAIL,
   DEFAULT_LOCAL_NAME_TEMPLATE,
 } from './preset-metadata.js'
 export type { PresetMetadata, YoutubeMetadata, VkMetadata, LocalMetadata } from './preset-metadata.js'

@@ -16,7 +16,29 @@ const commonShape = {
 }
 
 export const YOUTUBE_PRIVACY = ['private', 'unlisted', 'public'] as const
+export const YOUTUBE_LICENSES = ['youtube', 'creativeCommon'] as const
 export const VK_PRIVACY = ['all', 'friends', 'friends_of_friends', 'only_me'] as const
+
+/** The word a thumbnail field takes for the poster frame PROCESS extracts (anything else is a file path). */
+export const POSTER_THUMBNAIL = 'poster'
+const thumbnailSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((v) => v === POSTER_THUMBNAIL || /\.(jpe?g|png)$/i.test(v), { message: `must be a .jpg or .png file, or '${POSTER_THUMBNAIL}' for the poster frame` })
+
+const languageSchema = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP-47 language tag such as 'en' or 'de-AT'")
+
+/** An instant with its offset, as YouTube's status.publishAt takes it: 2026-03-02T18:00:00Z, 2026-03-02T18:00:00+01:00. */
+const publishAtSchema = z
+  .string()
+  .trim()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    message: 'must be an ISO 8601 time with an offset, such as 2026-03-02T18:00:00Z or 2026-03-02T18:00:00+01:00',
+  })
+
+/** VK privacy: 0 all, 1 friends, 2 friends of friends, 3 only me, or the name. */
+const vkPrivacySchema = z.union([z.number().int().min(0).max(3), z.enum(VK_PRIVACY)])
 
 export const youtubeMetadataSchema = strictObject({
   ...commonShape,
@@ -26,24 +48,39 @@ export const youtubeMetadataSchema = strictObject({
   playlist_id: z.string().trim().min(1).optional(),
   made_for_kids: z.boolean().default(false),
   /** BCP-47 language of title and description, e.g. 'en' or 'de-AT'. */
-  default_language: z
-    .string()
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP-47 language tag such as 'en' or 'de-AT'")
-    .optional(),
-  /** Path of an image to upload as the thumbnail. */
-  thumbnail: z.string().trim().min(1).optional(),
+  default_language: languageSchema.optional(),
+  /** The thumbnail: an image file (JPEG or PNG, ≤ 2 MB), or `poster` for the processed video's poster frame. */
+  thumbnail: thumbnailSchema.optional(),
+  /**
+   * Scheduled publishing: the video is uploaded private and YouTube makes it public at this time (ISO 8601 with
+   * an offset or Z). A privacy other than private is turned into private until then.
+   */
+  publish_at: publishAtSchema.optional(),
+  embeddable: z.boolean().optional(),
+  license: z.enum(YOUTUBE_LICENSES).optional(),
+  public_stats_viewable: z.boolean().optional(),
+  /** Upload the subtitles (the GENERATE_SUBTITLES .srt) as a caption track. */
+  captions: z.boolean().default(true),
+  /** The caption track's language; default: the transcript's language, else default_language. */
+  captions_language: languageSchema.optional(),
+  /** Tell the channel's subscribers about the new video (YouTube's default is to tell them). */
+  notify_subscribers: z.boolean().default(true),
 })
 
 export const vkMetadataSchema = strictObject({
   ...commonShape,
-  /** Who can view: 0 all, 1 friends, 2 friends of friends, 3 only me, or the name. */
-  privacy_view: z.union([z.number().int().min(0).max(3), z.enum(VK_PRIVACY)]).default('all'),
+  /** Who can view (videos on the user's page; a community's videos are public). */
+  privacy_view: vkPrivacySchema.default('all'),
+  /** Who can comment (videos on the user's page). */
+  privacy_comment: vkPrivacySchema.optional(),
   album_id: z.number().int().min(0).optional(),
   /** Upload to this community instead of the user's page. */
   group_id: z.number().int().positive().optional(),
   no_comments: z.boolean().optional(),
   repeat: z.boolean().optional(),
   wallpost: z.boolean().optional(),
+  /** The preview image: an image file (JPEG or PNG), or `poster` for the processed video's poster frame. */
+  thumbnail: thumbnailSchema.optional(),
 })
 
 export const DEFAULT_LOCAL_NAME_TEMPLATE = '{start_time:YYYY-MM-DD} {display_name}'
@@ -72,10 +109,14 @@ export type PresetMetadata = YoutubeMetadata | VkMetadata | LocalMetadata
 
 /** Per-platform overrides a template may carry in metadata_config (no defaults: unset means the preset's). */
 export const youtubeOverrideSchema = partialSchemaOf(
-  youtubeMetadataSchema.pick({ privacy: true, category_id: true, playlist_id: true, made_for_kids: true, default_language: true, thumbnail: true }),
+  youtubeMetadataSchema.pick({
+    privacy: true, category_id: true, playlist_id: true, made_for_kids: true, default_language: true, thumbnail: true, publish_at: true,
+  }),
 )
 export const vkOverrideSchema = partialSchemaOf(
-  vkMetadataSchema.pick({ privacy_view: true, album_id: true, group_id: true, no_comments: true, repeat: true, wallpost: true }),
+  vkMetadataSchema.pick({
+    privacy_view: true, privacy_comment: true, album_id: true, group_id: true, no_comments: true, repeat: true, wallpost: true, thumbnail: true,
+  }),
 )
 
 /** The template strings a preset metadata object holds, with their field paths, for validation. */

@@ -3,7 +3,7 @@ import type { RenderContext } from '../../domain/metadata/index.js'
 import { validateTemplateInput, type MetadataConfig } from '../../domain/resources/index.js'
 import type { StageType } from '../../domain/status/index.js'
 import type { UserRef } from '../context.js'
-import { topicRenderFields } from '../topics/active-topics.js'
+import { topicRenderFields, topicSetDuration } from '../topics/active-topics.js'
 
 /** stage_meta of a recording's completed stages, by type (the runner's `ctx.previous`). */
 export type StageOutputs = Partial<Record<StageType, Record<string, unknown>>>
@@ -21,11 +21,13 @@ export interface PublishRenderSource {
  * {chapters}), the recording's name and start, the processed video's duration and the user's timezone.
  */
 export async function publishRenderContext({ scope, user, recording, previous }: PublishRenderSource): Promise<RenderContext> {
+  const set = await scope.topicSets.active(recording.id)
   return {
-    ...topicRenderFields(await scope.topicSets.active(recording.id)),
+    ...topicRenderFields(set),
     display_name: recording.display_name,
     start_time: recording.start_time,
-    duration: Number(previous.PROCESS?.processed_duration ?? recording.duration ?? 0),
+    // The published video's: the processed file's, else the one the topic set was extracted from (its chapters end there).
+    duration: Number(previous.PROCESS?.processed_duration ?? topicSetDuration(set) ?? recording.duration ?? 0),
     timezone: user.timezone,
   }
 }

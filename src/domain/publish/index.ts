@@ -1,0 +1,6 @@
+export type { YoutubePublishRequest, YoutubeVideoResource, VkPublishRequest, VkSaveParams, PlatformPublishRequest } from './requests.js'
+export { youtubeRequest, languageName } from './youtube-request.js'
+export type { BuiltRequest } from './youtube-request.js'
+export { vkRequest, vkPrivacyValue } from './vk-request.js'
+export { thumbnailFor, imageType } from './publish-files.js'
+export type { PublishFiles, ImageType } from './publish-files.js'

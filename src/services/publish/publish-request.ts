@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import type { Preset, Recording, UserScope } from '../../db/index.js'
+import { validationError } from '../../domain/errors.js'
+import { renderPresetMetadata, type RenderContext, type RenderedMetadata } from '../../domain/metadata/index.js'
+import { vkRequest, youtubeRequest, type PlatformPublishRequest, type PublishFiles } from '../../domain/publish/index.js'
+import {
+  effectivePresetMetadata,
+  validatePresetInput,
+  type MetadataConfig,
+  type VkMetadata,
+  type YoutubeMetadata,
+} from '../../domain/resources/index.js'
+import { listAll } from '../paging.js'
+import { publishRenderContext, templateMetadataConfig, type PublishRenderSource, type StageOutputs } from './render-context.js'
+
+/** The largest thumbnail YouTube takes (API-CONTRACTS.md §B.5). */
+export const YOUTUBE_THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
+
+export interface BuiltPublishRequest {
+  /** Title, description and tags as rendered, with the platform's limits applied (what the request carries). */
+  rendered: Omit<RenderedMetadata, 'warnings'>
+  request: PlatformPublishRequest
+  warnings: string[]
+}
+
+/**
+ * The exact requests a YouTube or VK preset sends for a recording: its metadata with the recording's template
+ * overrides, rendered like every publish (src/services/publish/render-context.ts), and the files from the
+ * stages' outputs (the poster frame, the subtitles). Shared by `recflow presets render` and the publishing stage,
+ * so the preview is what is sent. A preset's own thumbnail file must exist (and fit YouTube's 2 MB).
+ */
+export async function buildPublishRequest(source: PublishRenderSource, preset: Preset, now = new Date()): Promise<BuiltPublishRequest> {
+  const [renderCtx, config] = await Promise.all([publishRenderContext(source), templateMetadataConfig(source.scope, source.recording)])
+  return publishRequestFor(preset, config, renderCtx, publishFiles(source.previous), now)
+}
+
+/** The same for any render context (`presets render` without a recording uses a sample), from files found already. */
+export function publishRequestFor(
+  preset: Preset,
+  config: MetadataConfig | null,
+  renderCtx: RenderContext,
+  files: PublishFiles,
+  now: Date,
+): BuiltPublishRequest {
+  const stored = validatePresetInput({ name: preset.name, platform: preset.platform, credential_id: preset.credential_id, preset_metadata: preset.preset_metadata }).preset_metadata
+  if (preset.platform !== 'youtube' && preset.platform !== 'vk') throw new Error(`no publish request for a ${preset.platform} preset`)
+  const platform = preset.platform
+  const metadata = effectivePresetMetadata(platform, stored as never, config) as YoutubeMetadata | VkMetadata
+  const { warnings: renderWarnings, ...rendered } = renderPresetMetadata(platform, metadata, null, renderCtx)
+  const built =
+    platform === 'youtube'
+      ? youtubeRequest(metadata as YoutubeMetadata, rendered, files, now)
+      : vkRequest(metadata as VkMetadata, rendered, files)
+  if (built.request.thumbnail && built.request.thumbnail.file !== files.poster) checkThumbnail(preset, built.request.thumbnail.file)
+  return { rendered, request: built.request, warnings: [...new Set([...renderWarnings, ...built.warnings])] }
+}
+
+function checkThumbnail(preset: Preset, file: string): void {
+  const hint = `put the image there, or change it with \`recflow presets edit ${preset.id} --thumbnail FILE\` (or --thumbnail poster)`
+  let size: number
+  try {
+    size = fs.statSync(file).size
+  } catch {
+    throw validationError(`preset ${preset.id}'s thumbnail ${file} does not exist`, hint)
+  }
+  if (preset.platform === 'youtube' && size > YOUTUBE_THUMBNAIL_MAX_BYTES) {
+    throw validationError(`preset ${preset.id}'s thumbnail ${file} is ${(size / 1048576).toFixed(1)} MB; YouTube takes at most 2 MB`, hint)
+  }
+}
+
+const existing = (p: unknown): string | undefined => (typeof p === 'string' && fs.existsSync(p) ? p : undefined)
+
+/** The poster frame and the subtitles the completed stages wrote, when their files are still there. */
+export function publishFiles(previous: StageOutputs): PublishFiles {
+  const files: PublishFiles = {}
+  const poster = existing(previous.PROCESS?.poster_file)
+  if (poster !== undefined) files.poster = poster
+  const srt = existing((previous.GENERATE_SUBTITLES?.files as { srt?: unknown } | undefined)?.srt)
+  if (srt !== undefined) {
+    const language = previous.TRANSCRIBE?.language
+    files.subtitles = { file: srt, language: typeof language === 'string' && language !== '' ? language : null }
+  }
+  return files
+}
+
+/** stage_meta of a recording's completed stages (what the runner passes the publishing stage as `previous`). */
+export async function completedStageOutputs(scope: UserScope, recording: Pick<Recording, 'id'>): Promise<StageOutputs> {
+  const rows = await listAll((page) => scope.stages.list({ recording_id: recording.id }, page))
+  const out: StageOutputs = {}
+  for (const row of rows) if (row.status === 'COMPLETED') out[row.stage_type] = (row.stage_meta ?? {}) as Record<string, unknown>
+  return out
+}

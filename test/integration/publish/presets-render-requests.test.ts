@@ -1,0 +1,131 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../../src/app.js'
+import { forUser } from '../../../src/db/index.js'
+import { buildPublishRequest, completedStageOutputs } from '../../../src/services/publish/publish-request.js'
+import { tempHome } from '../../support/cli.js'
+import { seedOAuthCredential } from '../../support/oauth.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
+import { lectureTranscript, seedTranscribedRecording } from '../../support/seed-transcript.js'
+import { openTestApp } from '../../support/test-app.js'
+
+// `presets add` with the YouTube and VK flags and `presets render --recording` through oclif in-process on dist/
+// (build first; `npm test` does); the request it shows is the one buildPublishRequest gives the publishing stage.
+
+let home: string
+let app: App
+let youtubeCred: number
+let vkCred: number
+let recordingId: number
+let poster: string
+let srt: string
+const cli = (...args: string[]) => runCommandInProcess(args, { home })
+const credential = (platform: 'youtube' | 'vk') =>
+  seedOAuthCredential(app, { platform, accessToken: `at-${platform}`, refreshToken: `rt-${platform}`, expiresAt: null, clientId: 'c', clientSecret: 's', accountName: platform })
+
+beforeAll(async () => {
+  home = tempHome('recflow-pubreq-')
+  app = await openTestApp(home)
+  youtubeCred = await credential('youtube')
+  vkCred = await credential('vk')
+  const { rec, files, scope } = await seedTranscribedRecording(app, lectureTranscript(600), 'Algebra 3')
+  recordingId = rec.id
+  poster = files.poster
+  srt = files.srt
+  fs.writeFileSync(poster, Buffer.from([0xff, 0xd8, 0xff, 0xd9]))
+  fs.writeFileSync(srt, '1\n00:00:00,000 --> 00:00:01,000\nhello\n')
+  // The poster frame from PROCESS, the subtitles from GENERATE_SUBTITLES, the language from TRANSCRIBE.
+  for (const [stage, meta] of [
+    ['PROCESS', { processed_file: files.processed, processed_duration: 600, poster_file: poster }],
+    ['TRANSCRIBE', { words: 10, language: 'de' }],
+    ['GENERATE_SUBTITLES', { formats: ['srt'], files: { srt } }],
+  ] as const) {
+    const row = await scope.stages.ensure(rec.id, stage)
+    await scope.stages.update(row.id, { status: 'COMPLETED', stage_meta: meta, completed_at: new Date() })
+  }
+  // The recording's template overrides the title and the playlist.
+  const template = await (await app.service('templates')).create(app.localUser, {
+    name: 'Algebra',
+    matching_rules: { keywords: ['Algebra'] },
+    metadata_config: { title_template: '{display_name} — {start_time:YYYY-MM-DD}', youtube: { playlist_id: 'PLalgebra' } },
+  })
+  await scope.recordings.update(rec.id, { template_id: template.id })
+})
+
+afterAll(async () => {
+  await app?.close()
+  fs.rmSync(home, { recursive: true, force: true })
+})
+
+describe('presets render --recording: the exact requests', () => {
+  it('YouTube: videos.insert with the template’s title, scheduled private, then thumbnail, playlist and captions', async () => {
+    const added = await cli('presets', 'add', 'Channel', '--platform', 'youtube', '--credential', String(youtubeCred),
+      '--description-template', 'Recorded {start_time:DD.MM.YYYY}', '--tag', 'algebra', '--tag', '<math>', '--privacy', 'public',
+      '--publish-at', '2099-01-01T18:00:00+01:00', '--category', '28', '--thumbnail', 'poster', '--language', 'en',
+      '--no-notify-subscribers', '--license', 'creativeCommon', '--no-embeddable', '--json')
+    expect(added.code).toBe(0)
+    const id = added.json.data.id as number
+    const out = await cli('presets', 'render', String(id), '--recording', String(recordingId), '--json')
+    expect(out.code).toBe(0)
+    const expected = {
+      platform: 'youtube',
+      insert: {
+        query: { part: 'snippet,status', notifySubscribers: false },
+        body: {
+          snippet: { title: 'Algebra 3 — 2026-03-02', description: 'Recorded 02.03.2026', tags: ['algebra', 'math'], categoryId: '28', defaultLanguage: 'en' },
+          status: { privacyStatus: 'private', publishAt: '2099-01-01T17:00:00.000Z', selfDeclaredMadeForKids: false, embeddable: false, license: 'creativeCommon' },
+        },
+      },
+      thumbnail: { file: poster, contentType: 'image/jpeg' },
+      playlist: { playlistId: 'PLalgebra' },
+      captions: { file: srt, language: 'de', name: 'German' },
+    }
+    expect(out.json.data.request).toEqual(expected)
+    expect(out.json.data.warnings).toEqual([
+      'removed < and > from tags (YouTube does not allow them)',
+      'scheduled for 2099-01-01T17:00:00.000Z: uploaded private until then (privacy public is not used)',
+    ])
+
+    // The publishing stage's builder gives the same request.
+    const scope = forUser(app.database.db, app.localUser.id)
+    const recording = (await scope.recordings.get(recordingId))!
+    const built = await buildPublishRequest({ scope, user: app.localUser, recording, previous: await completedStageOutputs(scope, recording) }, (await scope.presets.get(id))!)
+    expect(built.request).toEqual(expected)
+
+    const human = await cli('presets', 'render', String(id), '--recording', String(recordingId))
+    expect(human.stdout).toContain('videos.insert: POST /upload/youtube/v3/videos?uploadType=resumable&part=snippet,status&notifySubscribers=false')
+    expect(human.stdout).toContain('"playlistId": "PLalgebra"')
+    expect(human.stdout).toContain(`+ ${srt}`)
+  })
+
+  it('VK: video.save form fields for a community, the album, the preview image file', async () => {
+    const image = path.join(home, 'cover.png')
+    fs.writeFileSync(image, Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+    const added = await cli('presets', 'add', 'Group', '--platform', 'vk', '--credential', String(vkCred), '--title', '{display_name}',
+      '--group', '77', '--album', '5', '--no-comments', '--wallpost', '--thumbnail', 'cover.png', '--json')
+    expect(added.code).toBe(0)
+    expect(added.json.data.preset_metadata).toMatchObject({ group_id: 77, album_id: 5, no_comments: true, wallpost: true, thumbnail: image })
+    const out = await cli('presets', 'render', String(added.json.data.id), '--recording', String(recordingId), '--json')
+    expect(out.code).toBe(0)
+    expect(out.json.data.request).toEqual({
+      platform: 'vk',
+      save: { name: 'Algebra 3 — 2026-03-02', description: '', group_id: '77', album_id: '5', no_comments: '1', wallpost: '1' },
+      thumbnail: { file: image, contentType: 'image/png' },
+    })
+  })
+
+  it('a thumbnail file that is gone is refused with the command that fixes it; a VK flag on YouTube is a usage error', async () => {
+    const added = await cli('presets', 'add', 'Gone', '--platform', 'youtube', '--credential', String(youtubeCred), '--thumbnail', '/nonexistent/t.jpg', '--json')
+    expect(added.code).toBe(0)
+    const id = added.json.data.id as number
+    const out = await cli('presets', 'render', String(id), '--recording', String(recordingId), '--json')
+    expect(out.code).not.toBe(0)
+    expect(out.json.error).toMatchObject({ code: 'validation', message: `preset ${id}'s thumbnail /nonexistent/t.jpg does not exist` })
+    expect(out.json.error.hint).toContain(`recflow presets edit ${id} --thumbnail FILE`)
+
+    const wrong = await cli('presets', 'edit', String(id), '--group', '5', '--json')
+    expect(wrong.code).toBe(2)
+    expect(wrong.json.error.message).toContain('--group is a vk setting')
+  })
+})
