@@ -97,11 +97,12 @@ const SERVICE_LOADERS: ServiceLoaders = {
 }
 
 /** One factory per platform that has a publisher; each imports its provider only when a preset publishes there. */
-function publishers(providerEnv: ProviderEnv): Publishers {
+function publishers(providerEnv: ProviderEnv, retryBaseMs: number | undefined): Publishers {
   return {
     local: async ({ destination }) => (await import('./providers/local/folder-publisher.js')).folderPublisher(destination),
-    youtube: async (config) => (await import('./providers/youtube/index.js')).createYoutubeUploader(config, providerEnv),
-    vk: async (config) => (await import('./providers/vk/index.js')).createVkUploader(config, providerEnv),
+    youtube: async (config) =>
+      (await import('./providers/youtube/index.js')).createYoutubeUploader(config, providerEnv, retryBaseMs === undefined ? {} : { retryBaseMs }),
+    vk: async (config) => (await import('./providers/vk/index.js')).createVkUploader(config, providerEnv, retryBaseMs === undefined ? {} : { backoffMs: retryBaseMs }),
   }
 }
 
@@ -146,6 +147,8 @@ export interface App {
 export interface CreateAppOptions {
   clock?: Clock
   logger?: Logger
+  /** The uploaders' backoff unit in ms (YouTube retryBaseMs, VK backoffMs); tests pass ~1 so a retry costs nothing. */
+  uploadRetryBaseMs?: number
 }
 
 /** The scopes services reach the database through: they never hold the raw query handle. */
@@ -178,7 +181,7 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
       (secretStore ??= import('./platform/secrets.js').then(({ openSecretStore }) =>
         openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform }),
       )),
-    publishers: publishers({ urls: env.urls, logger, clock }),
+    publishers: publishers({ urls: env.urls, logger, clock }, opts.uploadRetryBaseMs),
     ai: aiProviders({ urls: env.urls, logger, clock }),
     sources: recordingSources({ urls: env.urls, logger, clock }),
     oauth: oauthProviders({ urls: env.urls, logger, clock }),

@@ -66,7 +66,8 @@ export interface PublishResult {
 
 export interface PublishControl {
   signal?: AbortSignal
-  onProgress?: (percent: number) => void
+  /** Percent done; folder publishers also tell the bytes copied so far and the total (for speed and time left). */
+  onProgress?: (percent: number, bytes?: { sent: number; total: number }) => void
   /** Called with the planned location before any byte is written, so it can be persisted first. */
   onPlanned?: (planned: { id?: string; path?: string }) => Promise<void>
   /**

@@ -25,6 +25,19 @@ export function seedYoutubeCredential(app: App, token: string, account = 'Lectur
   })
 }
 
+/** A VK sign-in whose user token the VK API fake accepts. */
+export function seedVkCredential(app: App, token: string, account = 'Lecturer'): Promise<number> {
+  return seedOAuthCredential(app, {
+    platform: 'vk',
+    accessToken: token,
+    refreshToken: null,
+    expiresAt: null,
+    clientId: '51234567',
+    clientSecret: null,
+    accountName: account,
+  })
+}
+
 /**
  * A recording whose stages are all done (PROCESS made `mediaFile`, the rest skipped), bound to a template that
  * publishes to `presetIds`: a run of it goes straight to the uploads.
@@ -34,12 +47,14 @@ export async function readyToPublish(app: App, opts: { name: string; mediaFile: 
   const template = await scope.templates.create({ name: `tpl ${opts.name}`, matching_rules: {}, is_draft: true, output_config: { preset_ids: opts.presetIds } })
   const rec = await scope.recordings.create({ display_name: opts.name, start_time: '2026-03-02T09:00:00Z', status: 'PROCESSED', original_file: opts.mediaFile })
   await scope.recordings.update(rec.id, { template_id: template.id, processed_file: opts.mediaFile })
-  for (const stage of STAGE_TYPES) {
-    const row = await scope.stages.ensure(rec.id, stage)
-    await scope.stages.update(
-      row.id,
-      stage === 'PROCESS' ? { status: 'COMPLETED', stage_meta: { processed_file: opts.mediaFile, processed_duration: 60 } } : { status: 'SKIPPED' },
-    )
-  }
+  await markStagesDone(scope, rec.id, opts.mediaFile)
   return { scope, recordingId: rec.id }
+}
+
+/** Every stage done (PROCESS made `mediaFile`, the rest skipped), e.g. again after a reset took the stage rows. */
+export async function markStagesDone(scope: UserScope, recordingId: number, mediaFile: string): Promise<void> {
+  for (const stage of STAGE_TYPES) {
+    const row = await scope.stages.ensure(recordingId, stage)
+    await scope.stages.update(row.id, stage === 'PROCESS' ? { status: 'COMPLETED', stage_meta: { processed_file: mediaFile, processed_duration: 60 } } : { status: 'SKIPPED' })
+  }
 }

@@ -149,7 +149,7 @@ export function folderPublisher(destination: string): VideoPublisher {
           }
           staged.push({ file, suffix: s.suffix })
           done += sizes[i]!
-          if (total > 0) control.onProgress?.(Math.min(99, (done / total) * 100))
+          if (total > 0) control.onProgress?.(Math.min(99, (done / total) * 100), { sent: done, total })
         }
 
         const previous = input.previous?.path
@@ -190,7 +190,7 @@ export function folderPublisher(destination: string): VideoPublisher {
           }
           const files = [...finals.map((f) => f.to), metaPath]
           if (base === own) await removeDropped(dir, base, input.previous?.files ?? [], files)
-          control.onProgress?.(100)
+          control.onProgress?.(100, { sent: total, total })
           return { id: mediaPath, url: `file://${mediaPath}`, files }
         }
         throw new ProviderError('local', 'permanent', `no free file name for "${safeBaseName(input.baseName)}" in ${dir} after ${MAX_CANDIDATES} tries`)

@@ -8,6 +8,7 @@ import { persistDerivedStatus } from './recording-status.js'
 import type { StageContext } from './stage-types.js'
 import { platformMeta, withCheckpoint, type PlatformTargetMeta } from './target-checkpoint.js'
 import type { TargetOutcome } from './target-outcome.js'
+import { byteProgress } from './upload-progress.js'
 
 type PlatformName = PlatformPublishRequest['platform']
 
@@ -33,20 +34,6 @@ async function uploaderFor(ctx: StageContext, platform: PlatformName, credential
     chunkBytes: platform === 'youtube' ? chunkBytesOf(ctx) : undefined,
     accessToken: ({ forceRefresh }) => accessToken(ctx.deps, ctx.user, credentialId, platform, { forceRefresh, signal: ctx.signal }),
   })
-}
-
-/** Bytes, speed and time left for the progress view: the speed over the bytes this attempt sent (a resume starts mid-file). */
-function byteProgress(ctx: StageContext, target: string) {
-  const startedMs = ctx.deps.clock.now().getTime()
-  let first: number | undefined
-  return (sent: number, total: number) => {
-    first ??= sent
-    const elapsedS = (ctx.deps.clock.now().getTime() - startedMs) / 1000
-    const rate = elapsedS > 0 ? (sent - first) / elapsedS : 0
-    const etaS = rate > 0 ? Math.round((total - sent) / rate) : undefined
-    const percent = total > 0 ? Math.min(100, (sent / total) * 100) : 0
-    ctx.emit({ type: 'progress', recordingId: ctx.recording.id, stage: 'UPLOAD', percent, etaS, target, bytes: sent, totalBytes: total })
-  }
 }
 
 /** "until 2026-03-02 08:00 UTC": when a credential's quota comes back. */
@@ -95,7 +82,7 @@ export async function publishPlatform(ctx: StageContext, job: PlatformJob): Prom
     }
     const result = await uploader.upload(
       { mediaFile: job.mediaFile, request, checkpoint: meta.checkpoint },
-      { signal: ctx.signal, onCheckpoint, onBytes: byteProgress(ctx, preset.name) },
+      { signal: ctx.signal, onCheckpoint, onBytes: byteProgress(ctx, preset.name, meta.checkpoint.committedBytes ?? 0) },
     )
     const warnings = [...renderWarnings, ...result.warnings]
     const done: PlatformTargetMeta = { ...withCheckpoint(meta, result.checkpoint), video_id: result.videoId, url: result.url, warnings }

@@ -9,6 +9,7 @@ import { publishPlatform } from './publish-platform.js'
 import type { TargetOutcome, TargetSelection } from './target-outcome.js'
 import type { PlatformPublishRequest } from '../../domain/publish/requests.js'
 import { persistDerivedStatus } from './recording-status.js'
+import { byteProgress } from './upload-progress.js'
 import type { StageContext } from './stage-types.js'
 import { publishRenderContext, templateMetadataConfig } from '../publish/render-context.js'
 
@@ -121,6 +122,7 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
   ctx.emit({ type: 'stage-started', recordingId: ctx.recording.id, stage: 'UPLOAD', target: preset.name })
   try {
     const publisher = await publisherFor(ctx, 'local', { destination: metadata.destination })
+    const onBytes = byteProgress(ctx, preset.name)
     const result = await publisher.publish(
       {
         mediaFile,
@@ -131,7 +133,8 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
       },
       {
         signal: ctx.signal,
-        onProgress: (p) => ctx.emit({ type: 'progress', recordingId: ctx.recording.id, stage: 'UPLOAD', percent: p, target: preset.name }),
+        onProgress: (p, bytes) =>
+          bytes ? onBytes(bytes.sent, bytes.total) : ctx.emit({ type: 'progress', recordingId: ctx.recording.id, stage: 'UPLOAD', percent: p, target: preset.name }),
         reserve: (p) => targets.reservePath(target.id, p),
       },
     )

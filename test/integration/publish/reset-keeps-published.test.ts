@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../../support/test-app.js'
-import { randomMedia, readyToPublish } from '../../support/publish-ready.js'
+import { markStagesDone, randomMedia, readyToPublish } from '../../support/publish-ready.js'
 
 /*
  * `recordings reset` keeps the record of what is already published, so reset + run never publishes a recording a
@@ -32,7 +32,7 @@ describe('recordings reset and what was published', () => {
     const reset = await (await t.app.service('recordings')).reset(t.app.localUser, recordingId)
     expect(reset).toMatchObject({ removedTargets: 0, keptTargets: 1 })
     // The stages run again (the processed file is the source here, so PROCESS is re-run from the stage rows' absence).
-    await readyToPublishAgain(scope, recordingId, media.file)
+    await markStagesDone(scope, recordingId, media.file)
     const again = await run.run(t.app.localUser, { recordingIds: [recordingId] })
     expect(again.recordings[0]).toMatchObject({ state: 'succeeded' })
     expect(videos(out)).toEqual(['2026-03-02 Kept.mp4'])
@@ -45,7 +45,7 @@ describe('recordings reset and what was published', () => {
     const { out, scope, recordingId, run, media } = await publishedOnce('Forgotten')
     const reset = await (await t.app.service('recordings')).reset(t.app.localUser, recordingId, { forgetPublished: true })
     expect(reset).toMatchObject({ removedTargets: 1, keptTargets: 0 })
-    await readyToPublishAgain(scope, recordingId, media.file)
+    await markStagesDone(scope, recordingId, media.file)
     await run.run(t.app.localUser, { recordingIds: [recordingId] })
     expect(videos(out)).toEqual(['2026-03-02 Forgotten (2).mp4', '2026-03-02 Forgotten.mp4'])
   })
@@ -71,12 +71,3 @@ describe('recordings reset and what was published', () => {
     })
   })
 })
-
-/** A reset took the stage rows: mark them done again (the media is the source file; re-trimming is not the point here). */
-async function readyToPublishAgain(scope: Awaited<ReturnType<typeof readyToPublish>>['scope'], recordingId: number, mediaFile: string) {
-  const { STAGE_TYPES } = await import('../../../src/domain/status/index.js')
-  for (const stage of STAGE_TYPES) {
-    const row = await scope.stages.ensure(recordingId, stage)
-    await scope.stages.update(row.id, stage === 'PROCESS' ? { status: 'COMPLETED', stage_meta: { processed_file: mediaFile } } : { status: 'SKIPPED' })
-  }
-}
