@@ -7,10 +7,10 @@ import { ProviderError, type PublisherConfigs, type VideoPublisher } from '../..
 import { whileHandling } from './best-effort.js'
 import { publishPlatform } from './publish-platform.js'
 import type { TargetOutcome, TargetSelection } from './target-outcome.js'
-import type { PlatformPublishRequest } from '../../domain/publish/requests.js'
 import { persistDerivedStatus } from './recording-status.js'
 import { byteProgress } from './upload-progress.js'
 import type { StageContext } from './stage-types.js'
+import { buildPublishRequest } from '../publish/publish-request.js'
 import { publishRenderContext, templateMetadataConfig } from '../publish/render-context.js'
 
 export type { TargetOutcome, TargetSelection } from './target-outcome.js'
@@ -88,11 +88,6 @@ async function publisherFor<P extends keyof PublisherConfigs>(ctx: StageContext,
 /** The file a target publishes: the processed one, else the downloaded or synced original. */
 const mediaFileOf = (ctx: StageContext): string =>
   String(ctx.previous.PROCESS?.processed_file ?? ctx.previous.DOWNLOAD?.source_file ?? ctx.recording.original_file)
-
-/** The request a YouTube or VK preset sends for this recording (rendered metadata, files). */
-async function platformRequest(_ctx: StageContext, preset: Preset): Promise<{ request: PlatformPublishRequest; warnings: string[] }> {
-  throw new ProviderError(preset.platform, 'permanent', `the ${preset.platform} request builder is not in this build yet`)
-}
 
 /** Publishes to one local preset's folder and returns the target's new state; never throws for the target's own failure. */
 async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTarget, force: boolean): Promise<TargetOutcome> {
@@ -212,7 +207,7 @@ export async function publishTargets(
     outcomes.push(
       preset.platform === 'local'
         ? await publishLocal(ctx, preset, target, opts.force)
-        : await publishPlatform(ctx, { preset, target, mediaFile: mediaFileOf(ctx), request: () => platformRequest(ctx, preset) }),
+        : await publishPlatform(ctx, { preset, target, mediaFile: mediaFileOf(ctx), request: () => buildPublishRequest(ctx, preset, ctx.deps.clock.now()) }),
     )
   }
   // No target row was touched (no presets, or all left out): the view's planned upload is done, with nothing to do.
