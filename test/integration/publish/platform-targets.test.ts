@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../../src/app.js'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
 import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
@@ -120,8 +121,11 @@ describe('exactly one platform video per target', () => {
     const sessions = yt.sessionsCreated()
     const received = yt.chunkBytesReceived()
     const targets = await (await app.service('recordings')).uploadSelection(app.localUser, recordingId, { failedOnly: true })
-    const again = await (await app.service('run')).run(app.localUser, { recordingIds: [recordingId], targets })
+    const events: RecflowEvent[] = []
+    const again = await (await app.service('run')).run(app.localUser, { recordingIds: [recordingId], targets }, { onEvent: (e) => events.push(e) })
     expect(again.recordings[0]).toMatchObject({ state: 'succeeded' })
+    const progress = events.filter((e) => e.type === 'progress' && e.stage === 'UPLOAD')
+    expect(progress.at(-1)).toMatchObject({ bytes: SIZE, totalBytes: SIZE, percent: 100 })
     expect(yt.sessionsCreated()).toBe(sessions)
     expect(yt.chunkBytesReceived() - received).toBe(SIZE - 2 * CHUNK)
     expect(youtubeVideos(p.title)).toHaveLength(1)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { RecflowEvent } from '../../../src/domain/events.js'
 import { useTestApp } from '../../support/test-app.js'
 import { markStagesDone, randomMedia, readyToPublish } from '../../support/publish-ready.js'
 
@@ -18,8 +19,11 @@ async function publishedOnce(name: string) {
   const preset = await (await t.app.service('presets')).create(t.app.localUser, { name: `Folder ${name}`, platform: 'local', preset_metadata: { destination: out } })
   const { scope, recordingId } = await readyToPublish(t.app, { name, mediaFile: media.file, presetIds: [preset.id] })
   const run = await t.app.service('run')
-  const first = await run.run(t.app.localUser, { recordingIds: [recordingId] })
+  const events: RecflowEvent[] = []
+  const first = await run.run(t.app.localUser, { recordingIds: [recordingId] }, { onEvent: (e) => events.push(e) })
   expect(first.recordings[0]).toMatchObject({ state: 'succeeded' })
+  // The folder publisher reports the bytes it copied (the view shows them with the speed).
+  expect(events.filter((e) => e.type === 'progress' && e.stage === 'UPLOAD').at(-1)).toMatchObject({ bytes: 4096, totalBytes: 4096, percent: 100 })
   expect(videos(out)).toEqual([`2026-03-02 ${name}.mp4`])
   return { out, scope, recordingId, run, media, preset }
 }
