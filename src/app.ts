@@ -14,6 +14,7 @@ import type { AuthService } from './services/auth/auth-service.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
+import type { JobsService } from './services/automation/jobs-service.js'
 import type { ImportRecordingService } from './services/import-recording.js'
 import type { PipelineService } from './services/pipeline/index.js'
 import type { PresetsService } from './services/presets.js'
@@ -47,6 +48,7 @@ export interface Services {
   topics: TopicsService
   zoomWebhooks: ZoomWebhooksService
   scheduler: SchedulerService
+  jobs: JobsService
 }
 export type ServiceName = keyof Services
 
@@ -83,6 +85,10 @@ const SERVICE_LOADERS: ServiceLoaders = {
       service('sync'),
     ])
     return runService({ deps, pipeline, sync, registry: () => buildTaskRegistry(deps, { pipeline, sync }) })
+  },
+  jobs: async (deps, service) => {
+    const [{ jobsService }, sync] = await Promise.all([import('./services/automation/jobs-service.js'), service('sync')])
+    return jobsService(deps, { sync })
   },
   demo: async (deps, service) => {
     const [{ demoService }, sources, presets, templates, run] = await Promise.all([

@@ -1,0 +1,201 @@
+import path from 'node:path'
+import type { AutomationJob, Source, Template, UserScope } from '../../db/index.js'
+import { compileNamePattern, formatZodError, localSourceConfigSchema } from '../../domain/resources/index.js'
+import type { RunControl } from '../../domain/events.js'
+import type { ServiceDeps, UserRef } from '../context.js'
+import { listAll } from '../paging.js'
+import { displayNameFromFileName, readNamePattern } from '../sync/file-naming.js'
+import { loadMatcher } from '../sync/load-matcher.js'
+import { listFolder } from '../sync/scan-folder.js'
+import { jobOptions } from './job-input.js'
+import type { JobRunSummary } from './job-run.js'
+import { belongsToJob, jobSourceIds } from './job-sources.js'
+import { transcriptionCostUsd, youtubeUnits, type EstimateTarget } from './job-estimate.js'
+
+/** One new recording a run would create, and what would become of it. */
+export interface PlannedRecording {
+  sourceId: number
+  /** The file, relative to the source's folder. */
+  file: string
+  sizeBytes: number
+  displayName: string
+  templateId: number | null
+  templateName: string | null
+  /** Matched to one of the job's templates: its pipeline would be queued. */
+  processed: boolean
+  /** Where it would be published (none when the job's uploads are off). */
+  publishTo: Array<{ presetId: number; name: string; platform: string }>
+  /** Seconds, when known before processing (a new file is probed at its first processing: unknown here). */
+  durationS: number | null
+}
+
+export interface PlannedSource {
+  sourceId: number
+  name: string
+  platform: string
+  /** Files the folder offers. */
+  found: number
+  /** Why nothing could be listed (a missing folder; a Zoom source, whose listing needs the network). */
+  note?: string
+}
+
+export interface JobRunPlan {
+  sources: PlannedSource[]
+  recordings: PlannedRecording[]
+  estimate: {
+    /** Audio minutes the run would transcribe, among recordings whose duration is known. */
+    transcriptionMinutes: number
+    /** Recordings whose duration is unknown until they are probed (not in the minutes or the cost). */
+    unknownDurations: number
+    /** US dollars at `pricePerMinuteUsd`; null when the price is unknown. */
+    transcriptionCostUsd: number | null
+    pricePerMinuteUsd: number | null
+    youtubeQuotaUnits: number
+  }
+}
+
+export type JobDryRun = JobRunSummary & { plan: JobRunPlan }
+
+interface PlanContext {
+  scope: UserScope
+  job: AutomationJob
+  user: UserRef
+  templates: Map<number, Template>
+  match: Awaited<ReturnType<typeof loadMatcher>>
+  targets: (template: Template) => Promise<Array<PlannedRecording['publishTo'][number] & EstimateTarget>>
+  signal?: AbortSignal
+}
+
+/**
+ * What a run of the job would do, read only: the job's sources are listed (never synced), each file not known
+ * yet is named and matched as a sync would, and the ones its templates match are what would be processed and
+ * published, with the transcription minutes and the YouTube quota units that costs. Writes nothing.
+ */
+export async function planJobRun(deps: ServiceDeps, user: UserRef, job: AutomationJob, control: RunControl & { scheduledFor: Date | null }): Promise<JobDryRun> {
+  const scope = deps.scopes.forUser(user.id)
+  const { upload, maxParallel } = jobOptions(job)
+  const startedAt = deps.clock.now().toISOString()
+  const sourceIds = await jobSourceIds(scope, job)
+  const sources = sourceIds.length > 0 ? await existing(scope, sourceIds) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))
+  const templates = new Map((await listAll((page) => scope.templates.list({ activeOnly: true }, page))).map((t) => [t.id, t]))
+  const presets = new Map<number, Awaited<ReturnType<UserScope['presets']['get']>>>()
+  const ctx: PlanContext = {
+    scope,
+    job,
+    user,
+    templates,
+    match: await loadMatcher(scope),
+    signal: control.signal,
+    targets: async (template) => {
+      if (!upload) return []
+      const ids = ((template.output_config as { preset_ids?: number[] } | null)?.preset_ids ?? []) as number[]
+      const out = []
+      for (const id of ids) {
+        if (!presets.has(id)) presets.set(id, await scope.presets.get(id))
+        const preset = presets.get(id)
+        if (preset) out.push({ presetId: id, name: preset.name, platform: preset.platform, metadata: (preset.preset_metadata ?? {}) as EstimateTarget['metadata'] })
+      }
+      return out
+    },
+  }
+  const planned: PlannedSource[] = []
+  const recordings: PlannedRecording[] = []
+  const units: number[] = []
+  for (const source of sources) {
+    const { summary, items } = await planSource(ctx, source)
+    planned.push(summary)
+    for (const item of items) {
+      recordings.push(item.recording)
+      if (item.recording.processed) units.push(youtubeUnits(item.targets, { transcribed: true }))
+    }
+  }
+  const processed = recordings.filter((r) => r.processed)
+  const seconds = processed.reduce((sum, r) => sum + (r.durationS ?? 0), 0)
+  const pricePerMinuteUsd = null
+  const plan: JobRunPlan = {
+    sources: planned,
+    recordings,
+    estimate: {
+      transcriptionMinutes: Math.round((seconds / 60) * 10) / 10,
+      unknownDurations: processed.filter((r) => r.durationS === null).length,
+      transcriptionCostUsd: transcriptionCostUsd(seconds, pricePerMinuteUsd),
+      pricePerMinuteUsd,
+      youtubeQuotaUnits: units.reduce((a, b) => a + b, 0),
+    },
+  }
+  return {
+    runId: null,
+    jobId: job.id,
+    jobName: job.name,
+    dryRun: true,
+    status: 'succeeded',
+    scheduledFor: control.scheduledFor?.toISOString() ?? null,
+    startedAt,
+    finishedAt: deps.clock.now().toISOString(),
+    sourceIds,
+    synced: recordings.length,
+    matched: processed.length,
+    queued: 0,
+    failed: 0,
+    errors: [],
+    recordingIds: [],
+    taskIds: [],
+    upload,
+    maxParallel,
+    plan,
+  }
+}
+
+async function existing(scope: UserScope, ids: number[]): Promise<Source[]> {
+  const out: Source[] = []
+  for (const id of ids) {
+    const source = await scope.sources.get(id)
+    if (source) out.push(source)
+  }
+  return out
+}
+
+async function planSource(
+  ctx: PlanContext,
+  source: Source,
+): Promise<{ summary: PlannedSource; items: Array<{ recording: PlannedRecording; targets: EstimateTarget[] }> }> {
+  const summary: PlannedSource = { sourceId: source.id, name: source.name, platform: source.platform, found: 0 }
+  if (source.platform !== 'local') return { summary: { ...summary, note: 'a Zoom source is listed when the job runs (its listing needs the network)' }, items: [] }
+  const config = localSourceConfigSchema.safeParse(source.config)
+  if (!config.success) return { summary: { ...summary, note: `invalid config: ${formatZodError(config.error)}` }, items: [] }
+  const { path: root, glob, recursive, name_pattern } = config.data
+  let files
+  try {
+    files = await listFolder(root, { glob, recursive, signal: ctx.signal, onSkip: () => undefined })
+  } catch (e) {
+    return { summary: { ...summary, note: `cannot list ${root}: ${(e as Error).message}` }, items: [] }
+  }
+  const known = new Set((await ctx.scope.recordings.allFromSource(source.id)).map((r) => r.source_key))
+  const namePattern = name_pattern === undefined ? undefined : compileNamePattern(name_pattern)
+  const items = []
+  for (const file of files) {
+    if (known.has(file.relPath)) continue
+    const fileName = path.basename(file.path)
+    const title = namePattern ? readNamePattern(namePattern, fileName, ctx.user.timezone).title : undefined
+    const displayName = title ?? displayNameFromFileName(fileName)
+    const match = ctx.match({ display_name: displayName, input_source_id: source.id })
+    const template = match ? ctx.templates.get(match.templateId) : undefined
+    const processed = match !== null && belongsToJob(ctx.job, { is_mapped: true, template_id: match.templateId })
+    const targets = template && processed ? await ctx.targets(template) : []
+    items.push({
+      recording: {
+        sourceId: source.id,
+        file: file.relPath,
+        sizeBytes: file.size,
+        displayName,
+        templateId: match?.templateId ?? null,
+        templateName: template?.name ?? null,
+        processed,
+        publishTo: targets.map(({ presetId, name, platform }) => ({ presetId, name, platform })),
+        durationS: null,
+      },
+      targets,
+    })
+  }
+  return { summary: { ...summary, found: files.length }, items }
+}

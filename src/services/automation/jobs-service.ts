@@ -1,0 +1,162 @@
+import type { AutomationJob, AutomationJobRun } from '../../db/index.js'
+import { notFound, RecflowError } from '../../domain/errors.js'
+import type { RunControl } from '../../domain/events.js'
+import { checkMinInterval, describeSchedule, nextRun, nextRuns, parseSchedule, type Schedule } from '../../domain/schedule/index.js'
+import type { ServiceDeps, UserRef } from '../context.js'
+import type { ListOptions } from '../paging.js'
+import type { SyncService } from '../sync/sync-sources.js'
+import { planJobRun, type JobRunPlan } from './job-dry-run.js'
+import { jobOptions, parseJobInput, toJobInput, type JobInput } from './job-input.js'
+import { runJob, type JobRunSummary } from './job-run.js'
+
+export interface ExecuteOptions extends RunControl {
+  /** The scheduled time this run is for (null: started by hand). */
+  scheduledFor: Date | null
+  /** Plan only: list what the run would sync, match, process and publish, and write nothing. */
+  dryRun?: boolean
+}
+
+/** A job as `list`, `show` and `edit` return it: with its schedule in words and its options spelled out. */
+export type JobView = AutomationJob & { description: string; upload: boolean; max_parallel: number }
+
+/** `show`: the next 5 runs in the job's timezone and in UTC. */
+export type JobDetails = JobView & { next_runs: Array<{ local: string; utc: string }> }
+
+const LIST_HINT = 'run `recflow jobs list` to see your jobs'
+const NEXT_RUNS_SHOWN = 5
+
+/** "2026-03-29 03:00 (Europe/Berlin, +02:00)": a run time on the job's own clock. */
+export function localTime(at: Date, timezone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  }).formatToParts(at)
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
+  const offset = part('timeZoneName').replace(/^GMT$/, 'GMT+00:00').replace(/^GMT/, '')
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timezone}, ${offset})`
+}
+
+function view(job: AutomationJob): JobView {
+  const { upload, maxParallel } = jobOptions(job)
+  return { ...job, description: describeSchedule(job.schedule as Schedule), upload, max_parallel: maxParallel }
+}
+
+/**
+ * Automation jobs: a schedule, the sources and templates it runs, and its runs. The scheduler (and later the
+ * daemon) calls `execute` for a due job; `jobs run ID` calls it by hand.
+ */
+export function jobsService(deps: ServiceDeps, services: { sync: SyncService }) {
+  const scope = (user: UserRef) => deps.scopes.forUser(user.id)
+  const now = () => deps.clock.now()
+
+  const get = async (user: UserRef, id: number): Promise<AutomationJob> => {
+    const job = await scope(user).automationJobs.get(id)
+    if (!job) throw notFound('automation job', id, LIST_HINT)
+    return job
+  }
+
+  /** The plan's limits: custom values on the subscription win over the plan's. */
+  const limits = async (user: UserRef) => {
+    const sub = await scope(user).subscription.getWithPlan()
+    return {
+      maxJobs: sub ? (sub.subscription.custom_max_automation_jobs ?? sub.plan.max_automation_jobs) : null,
+      minHours: sub ? (sub.subscription.custom_min_automation_interval_hours ?? sub.plan.min_automation_interval_hours) : null,
+    }
+  }
+
+  /** Validates a job document for this user: schedule (timezone defaulting to the user's), plan limits. */
+  const checked = async (user: UserRef, input: unknown, current?: AutomationJob) => {
+    const raw = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {}
+    const schedule = raw.schedule !== null && typeof raw.schedule === 'object' ? { timezone: user.timezone, ...(raw.schedule as object) } : raw.schedule
+    const job: JobInput = parseJobInput({ ...raw, schedule })
+    const valid = parseSchedule(job.schedule)
+    const { maxJobs, minHours } = await limits(user)
+    checkMinInterval(valid, minHours, now())
+    const becomesActive = job.is_active && !(current?.is_active ?? false)
+    if (becomesActive && maxJobs !== null && (await scope(user).automationJobs.countActive()) >= maxJobs) {
+      throw new RecflowError('quota', `your plan allows ${maxJobs} active automation job${maxJobs === 1 ? '' : 's'}, and you have ${maxJobs} already`, {
+        hint: 'disable or remove one first (`recflow jobs disable ID`, `recflow jobs list`), or upgrade your plan',
+        details: { max_automation_jobs: maxJobs },
+      })
+    }
+    return {
+      name: job.name,
+      source_ids: job.source_ids,
+      template_ids: job.template_ids,
+      schedule: valid,
+      processing_config: { upload: job.upload, max_parallel: job.max_parallel },
+      is_active: job.is_active,
+      next_run_at: job.is_active ? nextRun(valid, now()) : null,
+    }
+  }
+
+  const setActive = async (user: UserRef, id: number, active: boolean): Promise<JobView> => {
+    const current = await get(user, id)
+    const patch = await checked(user, { ...toJobInput(current), is_active: active }, current)
+    return view((await scope(user).automationJobs.update(id, patch)) ?? current)
+  }
+
+  return {
+    get,
+
+    async list(user: UserRef, opts: ListOptions & { activeOnly?: boolean } = {}) {
+      const page = await scope(user).automationJobs.list({ activeOnly: opts.activeOnly }, opts)
+      return { ...page, items: page.items.map(view) }
+    },
+
+    async show(user: UserRef, id: number): Promise<JobDetails> {
+      const job = await get(user, id)
+      const schedule = job.schedule as Schedule
+      const runs = job.is_active ? nextRuns(schedule, now(), NEXT_RUNS_SHOWN) : []
+      return { ...view(job), next_runs: runs.map((at) => ({ local: localTime(at, schedule.timezone), utc: at.toISOString() })) }
+    },
+
+    async add(user: UserRef, input: unknown): Promise<JobView> {
+      return view(await scope(user).automationJobs.create(await checked(user, input)))
+    },
+
+    /** A partial document: the fields given replace the stored ones (the schedule as a whole). */
+    async edit(user: UserRef, id: number, patch: Record<string, unknown>): Promise<JobView> {
+      const current = await get(user, id)
+      const updated = await scope(user).automationJobs.update(id, await checked(user, { ...toJobInput(current), ...patch }, current))
+      if (!updated) throw notFound('automation job', id, LIST_HINT)
+      return view(updated)
+    },
+
+    enable: (user: UserRef, id: number) => setActive(user, id, true),
+    disable: (user: UserRef, id: number) => setActive(user, id, false),
+
+    /** Its recorded runs go with it. */
+    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
+      await get(user, id)
+      if (!(await scope(user).automationJobs.remove(id))) throw notFound('automation job', id, LIST_HINT)
+      return { id, removed: true }
+    },
+
+    /** The recorded runs, newest first, paged. */
+    async runs(user: UserRef, id: number, opts: ListOptions = {}): Promise<{ job: JobView; items: AutomationJobRun[]; nextCursor: string | null }> {
+      const job = view(await get(user, id))
+      const page = await scope(user).jobRuns.list({ job_id: id }, opts)
+      return { job, ...page }
+    },
+
+    /**
+     * One run of the job (see runJob), or with `dryRun` its plan (see planJobRun), which writes nothing. The
+     * scheduler's task handler calls this with the scheduled time.
+     */
+    async execute(user: UserRef, jobId: number, opts: ExecuteOptions): Promise<JobRunSummary> {
+      const job = await get(user, jobId)
+      if (opts.dryRun) return planJobRun(deps, user, job, opts)
+      return runJob(deps, services.sync, user, job, opts)
+    },
+  }
+}
+
+export type JobsService = ReturnType<typeof jobsService>
+export type { JobRunPlan, JobRunSummary }
