@@ -8,53 +8,9 @@ import { displayNameFromFileName, readNamePattern } from '../sync/file-naming.js
 import { loadMatcher } from '../sync/load-matcher.js'
 import { listFolder } from '../sync/scan-folder.js'
 import { jobOptions } from './job-input.js'
-import type { JobRunSummary } from './job-run.js'
+import { startSummary, type JobDryRun, type JobRunPlan, type PlannedRecording, type PlannedSource } from './job-summary.js'
 import { belongsToJob, jobSourceIds } from './job-sources.js'
 import { transcriptionCostUsd, youtubeUnits, type EstimateTarget } from './job-estimate.js'
-
-/** One new recording a run would create, and what would become of it. */
-export interface PlannedRecording {
-  sourceId: number
-  /** The file, relative to the source's folder. */
-  file: string
-  sizeBytes: number
-  displayName: string
-  templateId: number | null
-  templateName: string | null
-  /** Matched to one of the job's templates: its pipeline would be queued. */
-  processed: boolean
-  /** Where it would be published (none when the job's uploads are off). */
-  publishTo: Array<{ presetId: number; name: string; platform: string }>
-  /** Seconds, when known before processing (a new file is probed at its first processing: unknown here). */
-  durationS: number | null
-}
-
-export interface PlannedSource {
-  sourceId: number
-  name: string
-  platform: string
-  /** Files the folder offers. */
-  found: number
-  /** Why nothing could be listed (a missing folder; a Zoom source, whose listing needs the network). */
-  note?: string
-}
-
-export interface JobRunPlan {
-  sources: PlannedSource[]
-  recordings: PlannedRecording[]
-  estimate: {
-    /** Audio minutes the run would transcribe, among recordings whose duration is known. */
-    transcriptionMinutes: number
-    /** Recordings whose duration is unknown until they are probed (not in the minutes or the cost). */
-    unknownDurations: number
-    /** US dollars at `pricePerMinuteUsd`; null when the price is unknown. */
-    transcriptionCostUsd: number | null
-    pricePerMinuteUsd: number | null
-    youtubeQuotaUnits: number
-  }
-}
-
-export type JobDryRun = JobRunSummary & { plan: JobRunPlan }
 
 interface PlanContext {
   scope: UserScope
@@ -73,8 +29,8 @@ interface PlanContext {
  */
 export async function planJobRun(deps: ServiceDeps, user: UserRef, job: AutomationJob, control: RunControl & { scheduledFor: Date | null }): Promise<JobDryRun> {
   const scope = deps.scopes.forUser(user.id)
-  const { upload, maxParallel } = jobOptions(job)
-  const startedAt = deps.clock.now().toISOString()
+  const { upload } = jobOptions(job)
+  const startedAt = deps.clock.now()
   const sourceIds = await jobSourceIds(scope, job)
   const sources = sourceIds.length > 0 ? await existing(scope, sourceIds) : await listAll((page) => scope.sources.list({ activeOnly: true }, page))
   const templates = new Map((await listAll((page) => scope.templates.list({ activeOnly: true }, page))).map((t) => [t.id, t]))
@@ -124,24 +80,10 @@ export async function planJobRun(deps: ServiceDeps, user: UserRef, job: Automati
     },
   }
   return {
-    runId: null,
-    jobId: job.id,
-    jobName: job.name,
-    dryRun: true,
-    status: 'succeeded',
-    scheduledFor: control.scheduledFor?.toISOString() ?? null,
-    startedAt,
+    ...startSummary(job, { runId: null, dryRun: true, scheduledFor: control.scheduledFor, startedAt, sourceIds }),
     finishedAt: deps.clock.now().toISOString(),
-    sourceIds,
     synced: recordings.length,
     matched: processed.length,
-    queued: 0,
-    failed: 0,
-    errors: [],
-    recordingIds: [],
-    taskIds: [],
-    upload,
-    maxParallel,
     plan,
   }
 }

@@ -4,48 +4,11 @@ import { noopSink, type RunControl } from '../../domain/events.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { enqueuePipeline } from '../enqueue-pipeline.js'
 import type { SyncService } from '../sync/sync-sources.js'
-import type { JobRunPlan } from './job-dry-run.js'
-import { jobOptions } from './job-input.js'
+import { startSummary, type JobRunSummary } from './job-summary.js'
 import { belongsToJob, jobSourceIds } from './job-sources.js'
 
 /** The last stage before publishing: a job with uploads off stops there. */
 export const NO_UPLOAD_STOP_AFTER = 'GENERATE_SUBTITLES' as const
-
-export interface JobRunError {
-  code: string
-  message: string
-  sourceId?: number
-  recordingId?: number
-}
-
-/** What one run of a job did (the recorded run's `result`, and what `execute` returns). */
-export interface JobRunSummary {
-  runId: number | null
-  jobId: number
-  jobName: string
-  dryRun: boolean
-  status: 'succeeded' | 'partial' | 'failed' | 'cancelled'
-  scheduledFor: string | null
-  startedAt: string
-  finishedAt: string
-  /** The sources synced (empty: every active source). */
-  sourceIds: number[]
-  /** Recordings the sync created or changed in those sources. */
-  synced: number
-  /** Of those, the ones matched to the job's templates (any template when the job names none). */
-  matched: number
-  /** Pipelines queued for them (one task per recording). */
-  queued: number
-  failed: number
-  errors: JobRunError[]
-  recordingIds: number[]
-  taskIds: number[]
-  upload: boolean
-  /** Pipelines of this run that may run at once: the caller's worker runs the taskIds with this concurrency. */
-  maxParallel: number
-  /** A dry run's plan: what it would sync, match, process and publish (see job-dry-run.ts). */
-  plan?: JobRunPlan
-}
 
 const errorOf = (e: unknown): { code: string; message: string } =>
   isRecflowError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message }
@@ -65,31 +28,10 @@ export async function runJob(
 ): Promise<JobRunSummary> {
   const scope = deps.scopes.forUser(user.id)
   const emit = opts.onEvent ?? noopSink
-  const { upload, maxParallel } = jobOptions(job)
   const startedAt = deps.clock.now()
-  const scheduledFor = opts.scheduledFor?.toISOString() ?? null
   const sourceIds = await jobSourceIds(scope, job)
   const run = await scope.jobRuns.create({ job_id: job.id, status: 'running', started_at: startedAt })
-  const summary: JobRunSummary = {
-    runId: run.id,
-    jobId: job.id,
-    jobName: job.name,
-    dryRun: false,
-    status: 'succeeded',
-    scheduledFor,
-    startedAt: startedAt.toISOString(),
-    finishedAt: startedAt.toISOString(),
-    sourceIds,
-    synced: 0,
-    matched: 0,
-    queued: 0,
-    failed: 0,
-    errors: [],
-    recordingIds: [],
-    taskIds: [],
-    upload,
-    maxParallel,
-  }
+  const summary = startSummary(job, { runId: run.id, dryRun: false, scheduledFor: opts.scheduledFor, startedAt, sourceIds })
   try {
     const result = await sync.sync(user, sourceIds.length > 0 ? { sourceIds } : {}, { signal: opts.signal, onEvent: opts.onEvent })
     const touched = new Set<number>()
@@ -108,7 +50,7 @@ export async function runJob(
     for (const rec of ours) {
       if (opts.signal?.aborted) break
       try {
-        const payload = upload ? { recordingId: rec.id } : { recordingId: rec.id, stopAfter: NO_UPLOAD_STOP_AFTER }
+        const payload = summary.upload ? { recordingId: rec.id } : { recordingId: rec.id, stopAfter: NO_UPLOAD_STOP_AFTER }
         const task = await enqueuePipeline(deps, user, payload, { exclusive: false, emit })
         summary.recordingIds.push(rec.id)
         summary.taskIds.push(task.id)

@@ -5,9 +5,10 @@ import { checkMinInterval, describeSchedule, nextRun, nextRuns, parseSchedule, t
 import type { ServiceDeps, UserRef } from '../context.js'
 import type { ListOptions } from '../paging.js'
 import type { SyncService } from '../sync/sync-sources.js'
-import { planJobRun, type JobRunPlan } from './job-dry-run.js'
+import { planJobRun } from './job-dry-run.js'
 import { jobOptions, parseJobInput, toJobInput, type JobInput } from './job-input.js'
-import { runJob, type JobRunSummary } from './job-run.js'
+import { runJob } from './job-run.js'
+import type { JobRunPlan, JobRunSummary } from './job-summary.js'
 
 export interface ExecuteOptions extends RunControl {
   /** The scheduled time this run is for (null: started by hand). */
