@@ -144,6 +144,18 @@ describe('exactly one platform video per target', () => {
     expect(await targetsOf(scope, recordingId)).toMatchObject([{ status: 'UPLOADED', target_meta: { video_id: videos[0]!.id } }])
   })
 
+  it('VK: a connection lost after the whole file was received: video.get finds it, nothing is uploaded again', async () => {
+    const p = await preset('vk')
+    const { scope, recordingId } = await recordingFor([p.id])
+    vk.dropAfterUpload()
+    const uploads = vk.uploads.length
+    expect((await run(recordingId)).recordings[0]).toMatchObject({ state: 'succeeded' })
+    expect(vk.uploads.length).toBe(uploads + 1)
+    expect(vkVideos(p.title)).toHaveLength(1)
+    expect(vk.calls.filter((c) => c.method === 'video.save' && c.params.name === p.title)).toHaveLength(1)
+    expect(await targetsOf(scope, recordingId)).toMatchObject([{ status: 'UPLOADED', target_meta: { video_id: String(vkVideos(p.title)[0]!.id) } }])
+  })
+
   it('two runs at once publish once', async () => {
     const yp = await preset('youtube')
     const vp = await preset('vk')
