@@ -5,12 +5,17 @@ export const nameSchema = z.string().trim().min(1).max(200)
 export const descriptionSchema = z.string().trim().max(2000).nullable().optional()
 export const idSchema = z.number().int().positive()
 
-/** A credential id the platform requires; the message says why, since the key is easy to forget. */
-export function requiredCredential(what: string) {
+/**
+ * A credential id the platform requires; the message says why and where one comes from (the platform's sign-in),
+ * since the key is easy to forget.
+ */
+export function requiredCredential(what: string, platform: 'youtube' | 'vk' | 'zoom') {
   return z
     .number({
       error: (issue) =>
-        issue.input === undefined ? `required: ${what} need a credential (credentials come with the YouTube and VK publishing release of recflow)` : undefined,
+        issue.input === undefined
+          ? `required: ${what} need a credential; sign in with \`recflow auth ${platform}\` and give its id (\`recflow credentials list\` shows them)`
+          : undefined,
     })
     .int()
     .positive()

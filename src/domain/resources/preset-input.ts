@@ -15,13 +15,13 @@ const common = {
 const youtubePreset = strictObject({
   ...common,
   platform: z.literal('youtube'),
-  credential_id: requiredCredential('youtube presets'),
+  credential_id: requiredCredential('youtube presets', 'youtube'),
   preset_metadata: presetMetadataSchemas.youtube.prefault({}),
 })
 const vkPreset = strictObject({
   ...common,
   platform: z.literal('vk'),
-  credential_id: requiredCredential('vk presets'),
+  credential_id: requiredCredential('vk presets', 'vk'),
   preset_metadata: presetMetadataSchemas.vk.prefault({}),
 })
 const localPreset = strictObject({

@@ -56,7 +56,7 @@ const common = { name: nameSchema, description: descriptionSchema, is_active: z.
 const zoomSource = strictObject({
   ...common,
   platform: z.literal('zoom'),
-  credential_id: requiredCredential('zoom sources'),
+  credential_id: requiredCredential('zoom sources', 'zoom'),
   config: zoomSourceConfigSchema.prefault({}),
 })
 const localSource = strictObject({

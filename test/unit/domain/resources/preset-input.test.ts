@@ -50,7 +50,9 @@ describe('validatePresetInput', () => {
     expect(errorOf(() => validatePresetInput({ name: 'Y', platform: 'youtube' })).message).toMatch(
       /credential_id: required: youtube presets need a credential/,
     )
-    expect(errorOf(() => validatePresetInput({ name: 'V', platform: 'vk' })).message).toMatch(/credential_id: required/)
+    expect(errorOf(() => validatePresetInput({ name: 'V', platform: 'vk' })).message).toMatch(
+      /credential_id: required: vk presets need a credential; sign in with `recflow auth vk`/,
+    )
   })
 
   it('refuses a credential on a local preset and requires a destination', () => {

@@ -34,7 +34,7 @@ describe('validateSourceInput', () => {
       config: { user_id: 'me', include_trash: false },
     })
     expect(errorOf(() => validateSourceInput({ name: 'Z', platform: 'zoom' })).message).toMatch(
-      /credential_id: required: zoom sources need a credential/,
+      /credential_id: required: zoom sources need a credential; sign in with `recflow auth zoom`/,
     )
   })
 
