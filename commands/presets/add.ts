@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withFlagNames } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withAbsoluteThumbnail, withFlagNames } from '../../src/cli/resource-flags.js'
 import { presetDetails } from '../../src/cli/presenters/resources.js'
 
 export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
@@ -26,7 +26,7 @@ export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
     const app = await this.app(flags)
     if (flags.platform !== undefined) refuseOtherPlatformFlags(flags, flags.platform, 'this preset')
     const presets = await app.service('presets')
-    const input = documentFrom(flags.file, presetInputFromFlags({ ...flags, name: args.name }, (p) => path.resolve(p)))
+    const input = withAbsoluteThumbnail(documentFrom(flags.file, presetInputFromFlags({ ...flags, name: args.name }, (p) => path.resolve(p))), flags.file)
     const preset = await presets.create(app.localUser, input).catch((e: unknown) => {
       throw withFlagNames(e)
     })

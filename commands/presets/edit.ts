@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withFlagNames } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withAbsoluteThumbnail, withFlagNames } from '../../src/cli/resource-flags.js'
 import { presetDetails } from '../../src/cli/presenters/resources.js'
 import { usageError } from '../../src/domain/errors.js'
 
@@ -20,7 +20,7 @@ export default class PresetsEdit extends BaseCommand<typeof PresetsEdit> {
     const presets = await app.service('presets')
     const current = await presets.get(app.localUser, args.id)
     refuseOtherPlatformFlags(flags, current.platform, `preset ${current.id}`)
-    const patch = documentFrom(flags.file, presetInputFromFlags({ ...flags, platform: undefined }, (p) => path.resolve(p)))
+    const patch = withAbsoluteThumbnail(documentFrom(flags.file, presetInputFromFlags({ ...flags, platform: undefined }, (p) => path.resolve(p))), flags.file)
     if (flags.privacy !== undefined && current.platform === 'vk') {
       // `--privacy` means privacy_view on VK; the builder does not know the stored platform.
       const meta = patch.preset_metadata as Record<string, unknown>

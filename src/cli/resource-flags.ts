@@ -233,6 +233,18 @@ export function documentFrom(file: string | undefined, fromFlags: Record<string,
   return applyPatch(doc as Record<string, unknown>, fromFlags)
 }
 
+/**
+ * A preset document's thumbnail file made absolute: relative to the --file's folder (the working directory for
+ * stdin or flags), so publishing later, from anywhere, finds the same image. `poster` and absolute paths stay.
+ */
+export function withAbsoluteThumbnail(doc: Record<string, unknown>, file: string | undefined): Record<string, unknown> {
+  const meta = doc.preset_metadata as Record<string, unknown> | undefined
+  const thumbnail = meta?.thumbnail
+  if (typeof thumbnail !== 'string' || thumbnail.trim() === POSTER_THUMBNAIL || path.isAbsolute(thumbnail)) return doc
+  const base = file === undefined || file === '-' ? process.cwd() : path.dirname(path.resolve(file))
+  return { ...doc, preset_metadata: { ...meta, thumbnail: path.resolve(base, thumbnail) } }
+}
+
 /** A number flag taking what the config schema takes (`--threshold -40.5`); ranges are the schema's to check. */
 const numberFlag = Flags.custom<number>({
   parse: async (input) => {

@@ -20,7 +20,7 @@ export function publishRequestLines(request: PlatformPublishRequest): string[] {
     }
     if (request.captions) {
       const c = request.captions
-      out.push('captions.insert: POST /upload/youtube/v3/captions?part=snippet (multipart/related)')
+      out.push('captions.insert: POST /upload/youtube/v3/captions?part=snippet&uploadType=multipart (multipart/related: this snippet, then the file)')
       out.push(...json({ snippet: { videoId: NEW_VIDEO, language: c.language, name: c.name, isDraft: false } }), `  + ${c.file}`)
     }
     return out
@@ -28,6 +28,8 @@ export function publishRequestLines(request: PlatformPublishRequest): string[] {
   out.push('video.save: POST /method/video.save', ...Object.entries(request.save).map(([k, v]) => `  ${k}=${v.includes('\n') ? JSON.stringify(v) : v}`))
   out.push('upload: POST upload_url (multipart/form-data, video_file)')
   if (request.album) out.push(`video.addToAlbum: album_id=${request.album.albumId} target_id=${request.album.targetId}`)
-  if (request.thumbnail) out.push(`thumbnail: ${request.thumbnail.file} (${request.thumbnail.contentType})`)
+  if (request.thumbnail) {
+    out.push(`video.getThumbUploadUrl, POST of ${request.thumbnail.file} (${request.thumbnail.contentType}), video.saveUploadedThumb set_thumb=1`)
+  }
   return out
 }

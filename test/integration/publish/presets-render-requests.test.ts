@@ -115,6 +115,23 @@ describe('presets render --recording: the exact requests', () => {
     })
   })
 
+  it('--file: a relative thumbnail is the file’s neighbour, stored absolute; a bad VK privacy in a file is refused and nothing stored', async () => {
+    const dir = path.join(home, 'presets')
+    fs.mkdirSync(dir, { recursive: true })
+    const yaml = (extra: string) =>
+      `name: FromFile${extra === '' ? '' : 'Bad'}\nplatform: vk\ncredential_id: ${vkCred}\npreset_metadata:\n  thumbnail: cover.jpg\n  group_id: 9\n${extra}`
+    fs.writeFileSync(path.join(dir, 'group.yaml'), yaml(''))
+    const added = await cli('presets', 'add', '--file', 'presets/group.yaml', '--json')
+    expect(added.code).toBe(0)
+    expect(added.json.data.preset_metadata.thumbnail).toBe(path.join(dir, 'cover.jpg'))
+
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), yaml('  privacy_comment: everyone\n'))
+    const bad = await cli('presets', 'add', '--file', 'presets/bad.yaml', '--json')
+    expect(bad.code).not.toBe(0)
+    expect(bad.json.error.message).toContain('preset_metadata.privacy_comment')
+    expect(JSON.stringify((await cli('presets', 'list', '--json')).json.data)).not.toContain('FromFileBad')
+  })
+
   it('a thumbnail file that is gone is refused with the command that fixes it; a VK flag on YouTube is a usage error', async () => {
     const added = await cli('presets', 'add', 'Gone', '--platform', 'youtube', '--credential', String(youtubeCred), '--thumbnail', '/nonexistent/t.jpg', '--json')
     expect(added.code).toBe(0)
