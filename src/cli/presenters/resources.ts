@@ -157,9 +157,15 @@ export const recordingDetails = (
         ]),
   ].join('\n')
 
-/** Where a target was published (its file, or the platform's id), else why it failed. */
-const targetWhere = (t: Record<string, unknown>): unknown =>
-  t.url ?? (t.target_meta as { path?: string } | null | undefined)?.path ?? t.published_path ?? t.failed_reason
+/**
+ * Where a target was published (its file, or the video's URL), else why it failed; both when a video exists but a
+ * later step failed (a thumbnail, the captions: retry-upload finishes only those).
+ */
+function targetWhere(t: Record<string, unknown>): unknown {
+  const where = t.url ?? (t.target_meta as { path?: string } | null | undefined)?.path ?? t.published_path
+  if (t.status === 'FAILED' && t.failed_reason) return where ? `${String(where)} (failed: ${String(t.failed_reason)})` : t.failed_reason
+  return where ?? t.failed_reason
+}
 
 /** "Removed preset 2." plus one line per template a forced removal changed. */
 export const removedText = (what: string, r: { id: number; detached?: Array<{ id: number; name: string; madeDraft?: boolean }> }) => [

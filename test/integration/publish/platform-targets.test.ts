@@ -244,5 +244,8 @@ describe('recordings retry-upload --platform', () => {
     expect(vk.calls.length).toBe(vkCalls)
     expect(youtubeVideos(yp.title)).toHaveLength(1)
     expect((await scope.recordings.get(recordingId))!.status).not.toBe('READY')
+    const show = await runCommandInProcess(['recordings', 'show', String(recordingId)], { home, env })
+    expect(show.stdout).toContain(`https://www.youtube.com/watch?v=${youtubeVideos(yp.title)[0]!.id}`)
+    expect(show.stdout).toMatch(/captcha/i)
   })
 })
