@@ -92,6 +92,13 @@ describe('YouTube and VK targets through recflow run', () => {
     const show = await runCommandInProcess(['recordings', 'show', String(recordingId), '--json'], { home, env })
     expect(show.json.data).toMatchObject({ status: 'READY' })
     expect(JSON.stringify(show.json.data)).toContain(url)
+    // `recordings upload` forces UPLOAD, yet an uploaded YouTube target is not sent again: its URL is reported.
+    const sessions = yt.sessionsCreated()
+    const again = await runCommandInProcess(['recordings', 'upload', String(recordingId), '--preset', String(p.id), '--json'], { home, env })
+    expect(again.code, again.stdout + again.stderr).toBe(0)
+    expect(JSON.stringify(again.json.data)).toContain(url)
+    expect(yt.sessionsCreated()).toBe(sessions)
+    expect(youtubeVideos(p.title)).toHaveLength(1)
   })
 
   it('publishes to VK: the video id and URL stored, READY', async () => {
