@@ -21,6 +21,8 @@ import type { PresetsService } from './services/presets.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
+import type { SchedulerCron } from './services/automation/scheduler-cron.js'
+import type { SchedulerTick } from './services/automation/scheduler-tick.js'
 import type { SourcesService } from './services/sources.js'
 import type { SyncService } from './services/sync/sync-sources.js'
 import type { TasksService } from './services/tasks.js'
@@ -49,6 +51,8 @@ export interface Services {
   zoomWebhooks: ZoomWebhooksService
   scheduler: SchedulerService
   jobs: JobsService
+  cron: SchedulerCron
+  schedulerTick: SchedulerTick
 }
 export type ServiceName = keyof Services
 
@@ -77,6 +81,17 @@ const SERVICE_LOADERS: ServiceLoaders = {
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
   scheduler: async (deps) => (await import('./services/automation/scheduler.js')).schedulerService(deps),
+  cron: async (deps) => (await import('./services/automation/scheduler-cron.js')).schedulerCron(deps),
+  schedulerTick: async (deps, service) => {
+    const [{ schedulerTick }, { buildTaskRegistry }, scheduler] = await Promise.all([
+      import('./services/automation/scheduler-tick.js'),
+      import('./services/task-handlers.js'),
+      service('scheduler'),
+    ])
+    // The worker runs the job runs (automation_job: the jobs service's execute) and the pipelines they queue.
+    const registry = async () => buildTaskRegistry(deps, { pipeline: await service('pipeline'), sync: await service('sync'), jobs: () => service('jobs') })
+    return schedulerTick(deps, scheduler, registry)
+  },
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
       import('./services/run.js'),

@@ -66,3 +66,43 @@ export async function withFileLock<T>(lock: string, fn: () => Promise<T> | T, op
     fs.rmSync(lock, { force: true })
   }
 }
+
+/** A lock taken by tryFileLock, or who holds it. */
+export type TryLockResult = { acquired: true; release(): void } | { acquired: false; holderPid: number | null; since: Date | null }
+
+/**
+ * Takes `lock` at once or reports its holder; never waits. For work that may run long (a scheduler tick): the lock
+ * stays held however long the work takes, and is taken over only when the pid written in it is no longer alive
+ * (no age limit, so a long tick is never run twice at once).
+ */
+export function tryFileLock(lock: string): TryLockResult {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+      try {
+        fs.writeSync(fd, `${process.pid}\n`)
+      } finally {
+        fs.closeSync(fd)
+      }
+      return { acquired: true, release: () => fs.rmSync(lock, { force: true }) }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      let pid: number | null = null
+      let since: Date | null = null
+      try {
+        const n = Number(fs.readFileSync(lock, 'utf8').trim())
+        pid = Number.isSafeInteger(n) && n > 0 ? n : null
+        since = fs.statSync(lock).mtime
+      } catch {
+        continue // removed meanwhile: try again
+      }
+      // An empty file is a holder still writing its pid; one that stays empty for a minute is a holder that died then.
+      if (pid !== null ? !pidAlive(pid) : Date.now() - (since?.getTime() ?? 0) > 60_000) {
+        fs.rmSync(lock, { force: true })
+        continue
+      }
+      return { acquired: false, holderPid: pid, since }
+    }
+  }
+  return { acquired: false, holderPid: null, since: null }
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { noopSink, type RunControl } from '../../domain/events.js'
+import type { TaskRegistry } from '../../jobs/index.js'
+import { writeFileAtomicSync } from '../../platform/atomic-fs.js'
+import { tryFileLock } from '../../platform/file-lock.js'
+import type { ServiceDeps } from '../context.js'
+import { schedulerPaths, type LastTick } from './scheduler-cron.js'
+import type { ScanReport, SchedulerService } from './scheduler.js'
+
+export const TICK_LOG_MAX_BYTES = 1024 * 1024
+export const TICK_LOGS_KEPT = 3
+
+/** `log` -> `log.1` -> … -> `log.<kept>` once it passes maxBytes (the oldest dropped). */
+export function rotateLog(log: string, maxBytes = TICK_LOG_MAX_BYTES, kept = TICK_LOGS_KEPT): boolean {
+  let size: number
+  try {
+    size = fs.statSync(log).size
+  } catch {
+    return false
+  }
+  if (size < maxBytes) return false
+  for (let i = kept - 1; i >= 1; i--) {
+    if (fs.existsSync(`${log}.${i}`)) fs.renameSync(`${log}.${i}`, `${log}.${i + 1}`)
+  }
+  fs.renameSync(log, `${log}.1`)
+  return true
+}
+
+export type TickReport =
+  | { ticked: false; holderPid: number | null; since: string | null }
+  | (LastTick & { ticked: true; scan: ScanReport; jobRuns: Array<{ taskId: number; state: string; pipelines: number }> })
+
+/** What the scheduler needs to read from a finished automation_job task: the pipelines that run queued. */
+function queuedPipelines(result: unknown): { taskIds: number[]; maxParallel: number } {
+  const r = (result ?? {}) as { taskIds?: unknown; maxParallel?: unknown }
+  const taskIds = Array.isArray(r.taskIds) ? r.taskIds.filter((id): id is number => Number.isSafeInteger(id)) : []
+  const maxParallel = typeof r.maxParallel === 'number' && r.maxParallel >= 1 ? Math.floor(r.maxParallel) : 1
+  return { taskIds, maxParallel }
+}
+
+/**
+ * One scheduler tick (what `recflow scheduler tick` runs each minute from cron, and `scheduler run` each minute in
+ * the foreground): under a lock file, queue the due jobs' runs, run every pending job run, then the pipelines
+ * each run queued (at most the job's max_parallel at once), record the tick, and return. A second tick while one
+ * runs returns at once with the holder's pid.
+ */
+export function schedulerTick(deps: ServiceDeps, scheduler: SchedulerService, registry: () => Promise<TaskRegistry>) {
+  const paths = schedulerPaths(deps.env)
+
+  async function runQueued(control: RunControl): Promise<{ jobRuns: Array<{ taskId: number; state: string; pipelines: number }>; ran: number; failed: number }> {
+    // Most ticks have nothing to run: then the worker and the pipeline modules are not even loaded.
+    if ((await deps.scopes.system().tasks.listPending({ types: ['automation_job'] }, 1)).length === 0) return { jobRuns: [], ran: 0, failed: 0 }
+    const reg = await registry()
+    const worker = async (concurrency: number) => deps.queue.worker({ registry: reg, clock: deps.clock, logger: deps.logger, concurrency, heartbeatMs: 2_000 })
+    const runs = await worker(1)
+    const stop = () => void runs.stop()
+    control.signal?.addEventListener('abort', stop, { once: true })
+    const jobRuns: Array<{ taskId: number; state: string; pipelines: number }> = []
+    let ran = 0
+    let failed = 0
+    try {
+      const done = await runs.runUntilIdle({ filter: { types: ['automation_job'] }, waitForRetriesMs: 0 })
+      for (const task of done.finished) {
+        ran++
+        if (task.state !== 'succeeded') failed++
+        const { taskIds, maxParallel } = queuedPipelines(task.result)
+        jobRuns.push({ taskId: task.id, state: task.state, pipelines: taskIds.length })
+        if (taskIds.length === 0 || control.signal?.aborted) continue
+        const pipelines = await worker(maxParallel)
+        const stopPipelines = () => void pipelines.stop()
+        control.signal?.addEventListener('abort', stopPipelines, { once: true })
+        try {
+          const report = await pipelines.runUntilIdle({ filter: { ids: taskIds, userId: task.user_id } })
+          ran += report.finished.length
+          failed += report.finished.filter((t) => t.state !== 'succeeded').length
+        } finally {
+          control.signal?.removeEventListener('abort', stopPipelines)
+        }
+      }
+    } finally {
+      control.signal?.removeEventListener('abort', stop)
+    }
+    return { jobRuns, ran, failed }
+  }
+
+  async function tick(control: RunControl = {}): Promise<TickReport> {
+      const emit = control.onEvent ?? noopSink
+      fs.mkdirSync(paths.dir, { recursive: true, mode: 0o700 })
+      const lock = tryFileLock(paths.lock)
+      if (!lock.acquired) return { ticked: false, holderPid: lock.holderPid, since: lock.since?.toISOString() ?? null }
+      try {
+        rotateLog(paths.log)
+        const scan = await scheduler.enqueueDue(deps.clock.now())
+        for (const j of scan.jobs) {
+          if (j.outcome === 'queued') emit({ type: 'log', level: 'info', message: `queued job ${j.jobId} (${j.name}) for ${j.scheduledFor}` })
+          if (j.outcome === 'error') emit({ type: 'log', level: 'warn', message: `job ${j.jobId} (${j.name}) skipped: ${j.error}` })
+        }
+        const { jobRuns, ran, failed } = await runQueued(control)
+        const last: LastTick = { at: deps.clock.now().toISOString(), pid: process.pid, queued: scan.queuedTaskIds.length, ran, failed }
+        writeFileAtomicSync(paths.lastTick, JSON.stringify(last) + '\n', 0o600)
+        return { ticked: true, ...last, scan, jobRuns }
+      } finally {
+        lock.release()
+      }
+  }
+
+  return {
+    tick,
+
+    /**
+     * `recflow scheduler run`: a tick now and then at the start of every minute, until the signal aborts (a tick
+     * in progress stops its worker, which hands running tasks back to the queue). Each tick is reported to onTick.
+     */
+    async runForever(control: RunControl & { onTick?: (report: TickReport) => void }): Promise<{ ticks: number }> {
+      let ticks = 0
+      while (!control.signal?.aborted) {
+        try {
+          control.onTick?.(await tick(control))
+        } catch (e) {
+          // One failed tick (a locked database, a full disk) must not end the scheduler: the next minute tries again.
+          if (control.signal?.aborted) break
+          deps.logger.error('scheduler tick failed', { error: (e as Error).message })
+          control.onEvent?.({ type: 'log', level: 'warn', message: `tick failed: ${(e as Error).message}` })
+        }
+        ticks++
+        const wait = 60_000 - (deps.clock.now().getTime() % 60_000)
+        await sleep(wait, undefined, { signal: control.signal }).catch(() => undefined)
+      }
+      return { ticks }
+    },
+  }
+}
+
+export type SchedulerTick = ReturnType<typeof schedulerTick>

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { forUser } from '../../../src/db/index.js'
+import { nextRun, type Schedule } from '../../../src/domain/schedule/index.js'
+import { readLastTick, schedulerPaths } from '../../../src/services/automation/scheduler-cron.js'
+import { rotateLog } from '../../../src/services/automation/scheduler-tick.js'
+import { useTestApp } from '../../support/test-app.js'
+
+/* `recflow scheduler tick` as a service call: the lock (overlapping ticks), the last tick record, job runs queued and
+   run by the tick's worker, and the log rotation. */
+
+const t = useTestApp()
+const HOURLY: Schedule = { type: 'hours', every_hours: 1, timezone: 'UTC' }
+
+describe('scheduler tick', () => {
+  it('a second tick while one runs returns at once and names the holder; a lock left by a dead process is taken over', async () => {
+    const ticker = await t.app.service('schedulerTick')
+    const [first, second] = await Promise.all([ticker.tick(), ticker.tick()])
+    expect(first).toMatchObject({ ticked: true, queued: 0 })
+    expect(second).toMatchObject({ ticked: false, holderPid: process.pid })
+    expect(fs.existsSync(schedulerPaths(t.app.env).lock)).toBe(false)
+
+    const dead = spawnSync('true').pid as number
+    fs.writeFileSync(schedulerPaths(t.app.env).lock, `${dead}\n`)
+    expect(await ticker.tick()).toMatchObject({ ticked: true })
+    expect(readLastTick(t.app.env)).toMatchObject({ pid: process.pid, queued: 0 })
+  })
+
+  it('queues the due job, runs its run in the same tick, and skips a run whose job was disabled meanwhile', async () => {
+    const jobs = forUser(t.app.database.db, t.app.localUser.id).automationJobs
+    const now = new Date()
+    const due = await jobs.create({ name: 'due', schedule: HOURLY, next_run_at: nextRun(HOURLY, new Date(now.getTime() - 2 * 3_600_000)) })
+    const scheduler = await t.app.service('scheduler')
+    // Queued by another scheduler (a cron tick beside `scheduler run`), then disabled before any worker took it.
+    const scan = await scheduler.enqueueDue(now)
+    expect(scan.queuedTaskIds).toHaveLength(1)
+    await jobs.update(due.id, { is_active: false, next_run_at: null })
+
+    const report = await (await t.app.service('schedulerTick')).tick()
+    expect(report).toMatchObject({ ticked: true, queued: 0, ran: 1, failed: 0 })
+    const task = await forUser(t.app.database.db, t.app.localUser.id).tasks.get(scan.queuedTaskIds[0] as number)
+    expect(task).toMatchObject({ state: 'succeeded', result: { skipped: 'the job is disabled' } })
+    await jobs.remove(due.id)
+  })
+
+  it('rotates its log past the size limit, keeping 3', () => {
+    const log = `${schedulerPaths(t.app.env).dir}/rotate-test.log`
+    for (let i = 1; i <= 5; i++) {
+      fs.writeFileSync(log, `generation ${i}\n`.padEnd(64, '.'))
+      expect(rotateLog(log, 64, 3)).toBe(true)
+    }
+    expect(fs.existsSync(log)).toBe(false)
+    expect([1, 2, 3].map((i) => fs.readFileSync(`${log}.${i}`, 'utf8').slice(0, 12))).toEqual(['generation 5', 'generation 4', 'generation 3'])
+    expect(fs.existsSync(`${log}.4`)).toBe(false)
+    fs.writeFileSync(log, 'small')
+    expect(rotateLog(log, 64, 3)).toBe(false)
+  })
+})
