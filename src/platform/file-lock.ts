@@ -29,6 +29,16 @@ function isStale(lock: string, staleMs: number): boolean {
   }
 }
 
+/** Creates `lock` holding this process's pid; throws EEXIST when it exists (O_EXCL: one creator wins). */
+function createLockFile(lock: string): void {
+  const fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+  try {
+    fs.writeSync(fd, `${process.pid}\n`)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
 /**
  * Runs `fn` while holding an exclusive lock file (created with O_EXCL, holding this process's pid), so a
  * read-modify-write of a shared file by two processes never loses one of the writes. A lock left by a process that
@@ -39,12 +49,7 @@ export async function withFileLock<T>(lock: string, fn: () => Promise<T> | T, op
   const staleMs = opts.staleMs ?? 60_000
   for (;;) {
     try {
-      const fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
-      try {
-        fs.writeSync(fd, `${process.pid}\n`)
-      } finally {
-        fs.closeSync(fd)
-      }
+      createLockFile(lock)
       break
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
@@ -78,12 +83,7 @@ export type TryLockResult = { acquired: true; release(): void } | { acquired: fa
 export function tryFileLock(lock: string): TryLockResult {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
-      try {
-        fs.writeSync(fd, `${process.pid}\n`)
-      } finally {
-        fs.closeSync(fd)
-      }
+      createLockFile(lock)
       return { acquired: true, release: () => fs.rmSync(lock, { force: true }) }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e

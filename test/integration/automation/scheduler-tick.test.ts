@@ -6,6 +6,7 @@ import { nextRun, type Schedule } from '../../../src/domain/schedule/index.js'
 import { readLastTick, schedulerPaths } from '../../../src/services/automation/scheduler-cron.js'
 import { rotateLog } from '../../../src/services/automation/scheduler-tick.js'
 import { useTestApp } from '../../support/test-app.js'
+import { addFolderSource, openJobsApp } from './support.js'
 
 /* `recflow scheduler tick` as a service call: the lock (overlapping ticks), the last tick record, job runs queued and
    run by the tick's worker, and the log rotation. */
@@ -55,5 +56,27 @@ describe('scheduler tick', () => {
     expect(fs.existsSync(`${log}.4`)).toBe(false)
     fs.writeFileSync(log, 'small')
     expect(rotateLog(log, 64, 3)).toBe(false)
+  })
+})
+
+describe('scheduler tick with the jobs service', () => {
+  it('runs a due job through jobsService.execute with its scheduled time, records the run, and shows the next time', async () => {
+    const j = await openJobsApp('2026-03-28T08:59:00.000Z')
+    try {
+      const source = await addFolderSource(j, 'lectures') // empty: the run syncs, finds nothing, queues nothing
+      const job = await (await j.app.service('jobs')).add(j.user, { name: 'hourly', source_ids: [source.id], schedule: HOURLY })
+      expect(job.next_run_at).toBe('2026-03-28T09:00:00.000Z')
+      const ticker = await j.app.service('schedulerTick')
+      expect(await ticker.tick()).toMatchObject({ ticked: true, queued: 0, ran: 0 })
+      j.now = '2026-03-28T09:00:20.000Z'
+      expect(await ticker.tick()).toMatchObject({ ticked: true, queued: 1, ran: 1, failed: 0, jobRuns: [{ state: 'succeeded', pipelines: 0 }] })
+      const runs = await (await j.app.service('jobs')).runs(j.user, job.id)
+      expect(runs.items).toHaveLength(1)
+      expect(runs.items[0]?.result).toMatchObject({ scheduledFor: '2026-03-28T09:00:00.000Z', synced: 0, queued: 0 })
+      expect(runs.job.next_run_at).toBe('2026-03-28T10:00:00.000Z')
+      expect(await ticker.tick()).toMatchObject({ queued: 0, ran: 0 }) // the same minute again: nothing twice
+    } finally {
+      await j.close()
+    }
   })
 })
