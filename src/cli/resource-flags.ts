@@ -81,7 +81,7 @@ export const presetFlags = {
     allowNo: true,
   }),
   thumbnail: Flags.string({ summary: 'YouTube and VK: a .jpg or .png to use as the thumbnail, or "poster" for the poster frame.' }),
-  'publish-at': Flags.string({ summary: 'YouTube: publish at this time (ISO 8601 with offset, e.g. 2026-03-02T18:00:00+01:00); private until then.' }),
+  'publish-at': Flags.string({ summary: 'YouTube: publish at this time, private until then: ISO 8601 with offset (2026-03-02T18:00:00+01:00), or +Nd HH:MM after the upload day in your time zone (+1d 18:00).' }),
   category: Flags.string({ summary: 'YouTube: numeric category id (27 Education, 28 Science & Technology).' }),
   'made-for-kids': Flags.boolean({ summary: 'YouTube: declare the videos made for kids (default no).', allowNo: true }),
   embeddable: Flags.boolean({ summary: 'YouTube: whether other sites may embed the videos.', allowNo: true }),

@@ -1,5 +1,5 @@
 import type { Preset } from '../db/index.js'
-import { notFound, usageError } from '../domain/errors.js'
+import { notFound, usageError, validationError } from '../domain/errors.js'
 import { parseInstant, renderPresetMetadata, type Platform, type RenderContext } from '../domain/metadata/index.js'
 import {
   applyPatch,
@@ -9,7 +9,7 @@ import {
   type MetadataConfig,
   type PresetMetadata,
 } from '../domain/resources/index.js'
-import type { PublishFiles } from '../domain/publish/index.js'
+import { isRelativePublishAt, type PublishFiles } from '../domain/publish/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
@@ -59,7 +59,17 @@ function toInput(p: Preset): Record<string, unknown> {
   }
 }
 
-export function presetsService({ scopes }: ServiceDeps) {
+/** A fixed publish_at being saved must still be ahead: YouTube would publish at once, not on schedule. */
+function refusePastPublishAt(metadata: unknown, now: Date): void {
+  const at = (metadata as { publish_at?: unknown } | null | undefined)?.publish_at
+  if (typeof at !== 'string' || isRelativePublishAt(at) || Date.parse(at) > now.getTime()) return
+  throw validationError(
+    `invalid preset: preset_metadata.publish_at: ${at} has passed (YouTube would publish at once)`,
+    'give a time ahead, or +Nd HH:MM to schedule each video N days after its upload (e.g. --publish-at "+1d 18:00")',
+  )
+}
+
+export function presetsService({ scopes, clock }: ServiceDeps) {
   const scope = (user: UserRef) => scopes.forUser(user.id)
 
   const presets = ownedResource({
@@ -76,10 +86,19 @@ export function presetsService({ scopes }: ServiceDeps) {
     list: (user: UserRef, opts: ListOptions & { platform?: Platform; activeOnly?: boolean } = {}) =>
       scope(user).presets.list({ platform: opts.platform, activeOnly: opts.activeOnly }, opts),
 
-    create: async (user: UserRef, input: unknown): Promise<Preset> => presets.create(user, validatePresetInput(input)),
+    create: async (user: UserRef, input: unknown): Promise<Preset> => {
+      const valid = validatePresetInput(input)
+      refusePastPublishAt(valid.preset_metadata, clock.now())
+      return presets.create(user, valid)
+    },
 
     update: (user: UserRef, id: number, patch: unknown): Promise<Preset> =>
-      presets.update(user, id, (current) => validatePresetInput(applyPatch(toInput(current), validatePresetPatch(patch, current.platform as Platform)))),
+      presets.update(user, id, (current) => {
+        const checked = validatePresetPatch(patch, current.platform as Platform)
+        // Only a publish_at this edit sets must be ahead: a stored one that has passed never blocks other edits.
+        refusePastPublishAt(checked.preset_metadata, clock.now())
+        return validatePresetInput(applyPatch(toInput(current), checked))
+      }),
 
     /**
      * Refused while templates, recording overrides or the user config name the preset, unless `force`, which

@@ -1,5 +1,6 @@
 import { applyPlatformLimits, type PublishedMetadata } from '../metadata/platform-limits.js'
 import type { YoutubeMetadata } from '../resources/preset-metadata.js'
+import { resolvePublishAt } from './publish-at.js'
 import { thumbnailFor, type PublishFiles } from './publish-files.js'
 import type { YoutubePublishRequest, YoutubeVideoResource } from './requests.js'
 
@@ -11,15 +12,22 @@ export interface BuiltRequest<R> {
 /**
  * The requests a YouTube preset sends for one recording (API-CONTRACTS.md §B.4–B.7): videos.insert with the
  * rendered title, description and tags cut to YouTube's limits, then the thumbnail, playlist and captions steps.
- * A scheduled preset (publish_at) uploads private, the only privacy YouTube schedules from.
+ * A scheduled preset (publish_at, relative ones resolved at `now` in `timeZone`) uploads private, the only privacy
+ * YouTube schedules from.
  */
-export function youtubeRequest(meta: YoutubeMetadata, rendered: PublishedMetadata, files: PublishFiles, now: Date): BuiltRequest<YoutubePublishRequest> {
+export function youtubeRequest(
+  meta: YoutubeMetadata,
+  rendered: PublishedMetadata,
+  files: PublishFiles,
+  now: Date,
+  timeZone = 'UTC',
+): BuiltRequest<YoutubePublishRequest> {
   const limited = applyPlatformLimits('youtube', rendered)
   const warnings = [...limited.warnings]
 
   const status: YoutubeVideoResource['status'] = { privacyStatus: meta.privacy, selfDeclaredMadeForKids: meta.made_for_kids }
   if (meta.publish_at !== undefined) {
-    const at = new Date(meta.publish_at)
+    const at = resolvePublishAt(meta.publish_at, now, timeZone)
     status.publishAt = at.toISOString()
     if (meta.privacy !== 'private') warnings.push(`scheduled for ${status.publishAt}: uploaded private until then (privacy ${meta.privacy} is not used)`)
     status.privacyStatus = 'private'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_TITLE_TEMPLATE } from '../metadata/render-preset-metadata.js'
 import { topicsDisplaySchema } from '../metadata/topics-display.js'
+import { isPublishAt, PUBLISH_AT_FORMS } from '../publish/publish-at.js'
 import { partialSchemaOf, strictObject } from './strict-object.js'
 
 export const titleTemplateSchema = z.string().max(1000)
@@ -29,13 +30,11 @@ const thumbnailSchema = z
 
 const languageSchema = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "must be a BCP-47 language tag such as 'en' or 'de-AT'")
 
-/** An instant with its offset, as YouTube's status.publishAt takes it: 2026-03-02T18:00:00Z, 2026-03-02T18:00:00+01:00. */
+/** When a scheduled video goes public: an instant with its offset, or `+Nd HH:MM` after the upload day (publish-at.ts). */
 const publishAtSchema = z
   .string()
   .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: 'must be an ISO 8601 time with an offset, such as 2026-03-02T18:00:00Z or 2026-03-02T18:00:00+01:00',
-  })
+  .refine(isPublishAt, { message: `must be ${PUBLISH_AT_FORMS}` })
 
 /** VK privacy: 0 all, 1 friends, 2 friends of friends, 3 only me, or the name. */
 const vkPrivacySchema = z.union([z.number().int().min(0).max(3), z.enum(VK_PRIVACY)])
@@ -53,7 +52,8 @@ export const youtubeMetadataSchema = strictObject({
   thumbnail: thumbnailSchema.optional(),
   /**
    * Scheduled publishing: the video is uploaded private and YouTube makes it public at this time (ISO 8601 with
-   * an offset or Z). A privacy other than private is turned into private until then.
+   * an offset or Z, or `+Nd HH:MM` after the upload day in the user's time zone). A privacy other than private is
+   * turned into private until then.
    */
   publish_at: publishAtSchema.optional(),
   embeddable: z.boolean().optional(),

@@ -49,8 +49,15 @@ export function publishRequestFor(
   const { warnings: renderWarnings, ...rendered } = renderPresetMetadata(platform, metadata, null, renderCtx)
   const built =
     platform === 'youtube'
-      ? youtubeRequest(metadata as YoutubeMetadata, rendered, files, now)
+      ? youtubeRequest(metadata as YoutubeMetadata, rendered, files, now, renderCtx.timezone)
       : vkRequest(metadata as VkMetadata, rendered, files)
+  if (built.request.platform === 'youtube' && built.request.insert.body.snippet.title === '') {
+    // YouTube refuses an empty title (invalidTitle): say so before a session is opened, with the fix.
+    throw validationError(
+      `preset ${preset.id}'s title renders empty for this recording, and YouTube needs a title`,
+      `give it a title template that always has text, e.g. \`recflow presets edit ${preset.id} --title "{display_name}"\``,
+    )
+  }
   if (built.request.thumbnail && built.request.thumbnail.file !== files.poster) checkThumbnail(preset, built.request.thumbnail.file)
   return { rendered, request: built.request, warnings: [...new Set([...renderWarnings, ...built.warnings])] }
 }

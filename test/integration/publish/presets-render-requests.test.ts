@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
 import { forUser } from '../../../src/db/index.js'
-import { buildPublishRequest, completedStageOutputs } from '../../../src/services/publish/publish-request.js'
+import { buildPublishRequest, completedStageOutputs, publishRequestFor } from '../../../src/services/publish/publish-request.js'
 import { tempHome } from '../../support/cli.js'
 import { seedOAuthCredential } from '../../support/oauth.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
@@ -130,6 +130,28 @@ describe('presets render --recording: the exact requests', () => {
     expect(bad.code).not.toBe(0)
     expect(bad.json.error.message).toContain('preset_metadata.privacy_comment')
     expect(JSON.stringify((await cli('presets', 'list', '--json')).json.data)).not.toContain('FromFileBad')
+  })
+
+  it('a publish_at already past is refused on add and edit (nothing stored); +Nd HH:MM is kept; an empty YouTube title is named before upload', async () => {
+    const past = await cli('presets', 'add', 'Past', '--platform', 'youtube', '--credential', String(youtubeCred), '--publish-at', '2020-01-01T00:00:00Z', '--json')
+    expect(past.code).not.toBe(0)
+    expect(past.json.error).toMatchObject({ code: 'validation', message: expect.stringContaining('preset_metadata.publish_at (--publish-at): 2020-01-01T00:00:00Z has passed') })
+    expect(JSON.stringify((await cli('presets', 'list', '--json')).json.data)).not.toContain('"Past"')
+
+    const added = await cli('presets', 'add', 'Evening', '--platform', 'youtube', '--credential', String(youtubeCred), '--publish-at', '+1d 18:00', '--title', '<>', '--json')
+    expect(added.code).toBe(0)
+    const id = added.json.data.id as number
+    expect(added.json.data.preset_metadata.publish_at).toBe('+1d 18:00')
+    const edit = await cli('presets', 'edit', String(id), '--publish-at', '2021-06-01T10:00:00+02:00', '--json')
+    expect(edit.json.error?.message).toContain('has passed')
+    expect((await cli('presets', 'show', String(id), '--json')).json.data.preset_metadata.publish_at).toBe('+1d 18:00')
+
+    // The recording's template gives it a title; without that override the preset's '<>' is empty once cleaned.
+    const preset = (await forUser(app.database.db, app.localUser.id).presets.get(id))!
+    const ctx = { display_name: 'Algebra 3', start_time: '2026-03-02T09:00:00Z', duration: 60, timezone: 'UTC' }
+    expect(() => publishRequestFor(preset, null, ctx, {}, new Date())).toThrow(
+      expect.objectContaining({ code: 'validation', message: `preset ${id}'s title renders empty for this recording, and YouTube needs a title`, hint: expect.stringContaining(`recflow presets edit ${id} --title`) }),
+    )
   })
 
   it('a thumbnail file that is gone is refused with the command that fixes it; a VK flag on YouTube is a usage error', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { vkRequest, youtubeRequest } from '../../../../src/domain/publish/index.js'
+import { resolvePublishAt, vkRequest, youtubeRequest } from '../../../../src/domain/publish/index.js'
 import { validatePresetInput, type VkMetadata, type YoutubeMetadata } from '../../../../src/domain/resources/index.js'
 
 const NOW = new Date('2026-03-01T00:00:00Z')
@@ -49,6 +49,18 @@ describe('youtubeRequest', () => {
     expect(later.warnings).toEqual(['scheduled for 2026-03-02T17:00:00.000Z: uploaded private until then (privacy public is not used)'])
     const past = youtubeRequest(youtube({ privacy: 'private', publish_at: '2026-02-01T00:00:00Z' }), rendered, files, NOW)
     expect(past.warnings).toEqual([expect.stringMatching(/has passed: YouTube publishes the video as soon as it is processed/)])
+  })
+
+  it('+Nd HH:MM schedules N days after the upload day at that wall-clock time in the user’s time zone', () => {
+    // 2026-03-01T00:00Z is still 28 February in New York (UTC-5): +1d 18:00 is 1 March 18:00 there.
+    const ny = youtubeRequest(youtube({ publish_at: '+1d 18:00' }), rendered, files, NOW, 'America/New_York')
+    expect(ny.request.insert.body.status).toMatchObject({ privacyStatus: 'private', publishAt: '2026-03-01T23:00:00.000Z' })
+    // Berlin on the day summer time starts (29 March 2026, 02:00 -> 03:00): 18:00 there is 16:00Z, not 17:00Z.
+    const berlin = resolvePublishAt('+1d 18:00', new Date('2026-03-28T12:00:00Z'), 'Europe/Berlin')
+    expect(berlin.toISOString()).toBe('2026-03-29T16:00:00.000Z')
+    expect(resolvePublishAt('+0d 09:30', new Date('2026-03-01T05:00:00Z'), 'UTC').toISOString()).toBe('2026-03-01T09:30:00.000Z')
+    const tooSoon = youtubeRequest(youtube({ publish_at: '+0d 00:00' }), rendered, files, new Date('2026-03-01T12:00:00Z'), 'UTC')
+    expect(tooSoon.warnings).toContainEqual(expect.stringMatching(/2026-03-01T00:00:00.000Z has passed/))
   })
 
   it('applies the limits itself: title ≤ 100 without < >, description ≤ 5000 bytes, tags ≤ 500', () => {
@@ -108,6 +120,11 @@ describe('vkRequest', () => {
 describe('preset fields', () => {
   it('refuses a publish_at without an offset, a thumbnail that is no image, and an unknown license', () => {
     expect(() => youtube({ publish_at: '2026-03-02 18:00' })).toThrow(/publish_at: must be an ISO 8601 time with an offset/)
+    for (const bad of ['+1d 24:00', '+1d 18:60', '+1 18:00', '+366d 18:00', 'tomorrow', '2026-02-30T18:00:00Z', '2026-03-02T24:00:00+01:00', '2026-03-02T18:61Z']) {
+      expect(() => youtube({ publish_at: bad }), bad).toThrow(/publish_at: must be an ISO 8601 time with an offset .* or \+Nd HH:MM/)
+    }
+    expect(youtube({ publish_at: ' +2d 07:05 ' }).publish_at).toBe('+2d 07:05')
+    expect(youtube({ publish_at: '2028-02-29T23:59:59.5-08:00' }).publish_at).toBe('2028-02-29T23:59:59.5-08:00')
     expect(() => youtube({ thumbnail: '/img/t.gif' })).toThrow(/thumbnail: must be a .jpg or .png file, or 'poster'/)
     expect(() => youtube({ license: 'cc' })).toThrow(/license/)
     expect(() => vk({ privacy_comment: 'nobody' })).toThrow(/privacy_comment/)
