@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { formatPercent, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel } from '../../../src/ui/format.js'
+import { formatBytes, formatPercent, formatTransfer, formatSecondsShort, oneLine, progressBar, recordingTitle, stageLabel } from '../../../src/ui/format.js'
 
 describe('ui text helpers', () => {
+  it('formats upload bytes in decimal units, with the speed once it is known', () => {
+    expect(formatBytes(999)).toBe('999 B')
+    expect(formatBytes(12_500_000)).toBe('12.5 MB')
+    expect(formatBytes(2_147_483_648)).toBe('2.1 GB')
+    expect(formatTransfer(12_000_000, 50_000_000, 3_200_000)).toBe('12.0 MB of 50.0 MB, 3.2 MB/s')
+    expect(formatTransfer(0, 50_000_000, undefined)).toBe('0 B of 50.0 MB')
+  })
+
   it('names stages with one short word, and the target after an upload', () => {
     expect(stageLabel('EXTRACT_TOPICS')).toBe('topics')
     expect(stageLabel('GENERATE_SUBTITLES')).toBe('subtitles')

@@ -24,6 +24,16 @@ const progress = (at: number, percent: number, extra: Partial<Extract<RecflowEve
 ]
 
 describe('plain progress lines', () => {
+  it('shows an upload\'s bytes and, once the rate is steady, its speed', () => {
+    const up = (at: number, bytes: number): [number, RecflowEvent] => [
+      at,
+      { type: 'progress', recordingId: 42, stage: 'UPLOAD', target: 'youtube', percent: (bytes / 100_000_000) * 100, bytes, totalBytes: 100_000_000 },
+    ]
+    const lines = print([named, up(0, 0), up(10_000, 20_000_000), up(20_000, 40_000_000), up(30_000, 60_000_000)])
+    expect(lines[1]).toContain('upload youtube 0% (0 B of 100.0 MB)')
+    expect(lines.at(-1)).toMatch(/upload youtube 60% \(60\.0 MB of 100\.0 MB, 2\.0 MB\/s\)/)
+  })
+
   it('announces a recording with its status', () => {
     expect(print([named])).toEqual(['#42 Lecture 3: queued (INITIALIZED)'])
   })
