@@ -103,7 +103,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   },
   jobs: async (deps, service) => {
     const [{ jobsService }, sync] = await Promise.all([import('./services/automation/jobs-service.js'), service('sync')])
-    return jobsService(deps, { sync })
+    return jobsService(deps, { sync, run: () => service('run') })
   },
   demo: async (deps, service) => {
     const [{ demoService }, sources, presets, templates, run] = await Promise.all([

@@ -27,6 +27,8 @@ export interface RunInput {
   stopAfter?: StageType
   /** Publish only these targets of the recordings (`recordings upload`, `recordings retry-upload`). */
   targets?: TargetSelection
+  /** Pipelines run at once, at most (an automation job's max_parallel); the plan's limit and 4 still apply. */
+  maxParallel?: number
 }
 
 export interface RunOutcome {
@@ -172,7 +174,7 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         bus,
         clock: deps.clock,
         logger: deps.logger,
-        concurrency: Math.max(1, Math.min(4, plan?.plan.max_concurrent_tasks ?? 1)),
+        concurrency: Math.max(1, Math.min(4, input.maxParallel ?? 4, plan?.plan.max_concurrent_tasks ?? 1)),
         // The heartbeat is also when `tasks cancel` from another terminal is noticed: someone waits at that terminal.
         heartbeatMs: 2_000,
       })

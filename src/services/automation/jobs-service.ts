@@ -7,7 +7,8 @@ import type { ListOptions } from '../paging.js'
 import type { SyncService } from '../sync/sync-sources.js'
 import { planJobRun } from './job-dry-run.js'
 import { jobOptions, parseJobInput, toJobInput, type JobInput } from './job-input.js'
-import { runJob } from './job-run.js'
+import type { RunResult, RunService } from '../run.js'
+import { NO_UPLOAD_STOP_AFTER, runJob } from './job-run.js'
 import type { JobRunPlan, JobRunSummary } from './job-summary.js'
 
 export interface ExecuteOptions extends RunControl {
@@ -52,7 +53,7 @@ function view(job: AutomationJob): JobView {
  * Automation jobs: a schedule, the sources and templates it runs, and its runs. The scheduler (and later the
  * daemon) calls `execute` for a due job; `jobs run ID` calls it by hand.
  */
-export function jobsService(deps: ServiceDeps, services: { sync: SyncService }) {
+export function jobsService(deps: ServiceDeps, services: { sync: SyncService; run: () => Promise<RunService> }) {
   const scope = (user: UserRef) => deps.scopes.forUser(user.id)
   const now = () => deps.clock.now()
 
@@ -103,6 +104,16 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService }) 
     return view((await scope(user).automationJobs.update(id, patch)) ?? current)
   }
 
+  /**
+   * One run of the job (see runJob), or with `dryRun` its plan (see planJobRun), which writes nothing. The
+   * scheduler's task handler calls this with the scheduled time.
+   */
+  const execute = async (user: UserRef, jobId: number, opts: ExecuteOptions): Promise<JobRunSummary> => {
+    const job = await get(user, jobId)
+    if (opts.dryRun) return planJobRun(deps, user, job, opts)
+    return runJob(deps, services.sync, user, job, opts)
+  }
+
   return {
     get,
 
@@ -147,17 +158,29 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService }) 
       return { job, ...page }
     },
 
+    execute,
+
     /**
-     * One run of the job (see runJob), or with `dryRun` its plan (see planJobRun), which writes nothing. The
-     * scheduler's task handler calls this with the scheduled time.
+     * `jobs run ID`: a run started by hand (no scheduled time), then the pipelines it queued processed in this
+     * process by the run service (only this run's recordings, at most the job's max_parallel at once, stopping
+     * before publishing when the job's uploads are off). A dry run only plans.
      */
-    async execute(user: UserRef, jobId: number, opts: ExecuteOptions): Promise<JobRunSummary> {
-      const job = await get(user, jobId)
-      if (opts.dryRun) return planJobRun(deps, user, job, opts)
-      return runJob(deps, services.sync, user, job, opts)
+    async runNow(user: UserRef, jobId: number, control: RunControl & { dryRun?: boolean } = {}): Promise<ForegroundJobRun> {
+      const summary = await execute(user, jobId, { ...control, scheduledFor: null })
+      if (summary.dryRun || summary.recordingIds.length === 0 || control.signal?.aborted) return { summary, run: null }
+      const stopAfter = summary.upload ? undefined : NO_UPLOAD_STOP_AFTER
+      const run = await (await services.run()).run(user, { recordingIds: summary.recordingIds, stopAfter, maxParallel: summary.maxParallel }, control)
+      return { summary, run }
     },
   }
 }
 
 export type JobsService = ReturnType<typeof jobsService>
+
+/** `jobs run ID`: the run, then (unless a dry run, or nothing was queued) the processing of what it queued. */
+export interface ForegroundJobRun {
+  summary: JobRunSummary
+  /** The pipelines of this run's recordings, processed as `recflow run --recording ...` does; null when none ran. */
+  run: RunResult | null
+}
 export type { JobRunPlan, JobRunSummary }
