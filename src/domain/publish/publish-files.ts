@@ -6,6 +6,8 @@ export interface PublishFiles {
   poster?: string
   /** The GENERATE_SUBTITLES SubRip file and the transcript's language, when there are subtitles. */
   subtitles?: { file: string; language?: string | null }
+  /** The language TRANSCRIBE reported for the audio (a code such as 'de', or, from some transcribers, a name). */
+  spokenLanguage?: string | null
 }
 
 export type ImageType = 'image/jpeg' | 'image/png'

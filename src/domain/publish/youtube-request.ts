@@ -40,6 +40,8 @@ export function youtubeRequest(
   const snippet: YoutubeVideoResource['snippet'] = { title: limited.title, description: limited.description, categoryId: meta.category_id }
   if (limited.tags.length > 0) snippet.tags = limited.tags
   if (meta.default_language !== undefined) snippet.defaultLanguage = meta.default_language
+  // The audio's language as the transcriber heard it, when it is a code (some transcribers give a name).
+  if (files.spokenLanguage != null && LANGUAGE_TAG.test(files.spokenLanguage)) snippet.defaultAudioLanguage = files.spokenLanguage
 
   const request: YoutubePublishRequest = {
     platform: 'youtube',

@@ -44,7 +44,12 @@ export const youtubeMetadataSchema = strictObject({
   privacy: z.enum(YOUTUBE_PRIVACY).default('unlisted'),
   /** YouTube category id, a numeric string; 27 is Education. YAML `27` is accepted as '27'. */
   category_id: z.coerce.string().regex(/^\d+$/, 'must be a numeric category id such as 27').default('27'),
-  playlist_id: z.string().trim().min(1).optional(),
+  /** A playlist id (PL…), not its address: a pasted URL would fail only after the upload, at playlistItems.insert. */
+  playlist_id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{2,64}$/, "must be a playlist id such as PLxxxxxxxxxxxx: the part after 'list=' in the playlist's address")
+    .optional(),
   made_for_kids: z.boolean().default(false),
   /** BCP-47 language of title and description, e.g. 'en' or 'de-AT'. */
   default_language: languageSchema.optional(),
@@ -75,7 +80,7 @@ export const vkMetadataSchema = strictObject({
   privacy_comment: vkPrivacySchema.optional(),
   album_id: z.number().int().min(0).optional(),
   /** Upload to this community instead of the user's page. */
-  group_id: z.number().int().positive().optional(),
+  group_id: z.number().int().positive("must be the community's positive id (its owner_id without the minus)").optional(),
   no_comments: z.boolean().optional(),
   repeat: z.boolean().optional(),
   wallpost: z.boolean().optional(),

@@ -82,11 +82,11 @@ export function publishFiles(previous: StageOutputs): PublishFiles {
   const files: PublishFiles = {}
   const poster = existing(previous.PROCESS?.poster_file)
   if (poster !== undefined) files.poster = poster
+  const spoken = previous.TRANSCRIBE?.language
+  const language = typeof spoken === 'string' && spoken !== '' ? spoken : null
+  if (language !== null) files.spokenLanguage = language
   const srt = existing((previous.GENERATE_SUBTITLES?.files as { srt?: unknown } | undefined)?.srt)
-  if (srt !== undefined) {
-    const language = previous.TRANSCRIBE?.language
-    files.subtitles = { file: srt, language: typeof language === 'string' && language !== '' ? language : null }
-  }
+  if (srt !== undefined) files.subtitles = { file: srt, language }
   return files
 }
 

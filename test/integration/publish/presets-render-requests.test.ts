@@ -73,7 +73,7 @@ describe('presets render --recording: the exact requests', () => {
       insert: {
         query: { part: 'snippet,status', notifySubscribers: false },
         body: {
-          snippet: { title: 'Algebra 3 — 2026-03-02', description: 'Recorded 02.03.2026', tags: ['algebra', 'math'], categoryId: '28', defaultLanguage: 'en' },
+          snippet: { title: 'Algebra 3 — 2026-03-02', description: 'Recorded 02.03.2026', tags: ['algebra', 'math'], categoryId: '28', defaultLanguage: 'en', defaultAudioLanguage: 'de' },
           status: { privacyStatus: 'private', publishAt: '2099-01-01T17:00:00.000Z', selfDeclaredMadeForKids: false, embeddable: false, license: 'creativeCommon' },
         },
       },

@@ -74,6 +74,12 @@ describe('youtubeRequest', () => {
     expect(warnings.some((w) => w.startsWith('title cut to 100'))).toBe(true)
   })
 
+  it('defaultAudioLanguage is the transcript’s language when that is a code, else absent', () => {
+    expect(youtubeRequest(youtube(), rendered, { spokenLanguage: 'pt-BR' }, NOW).request.insert.body.snippet.defaultAudioLanguage).toBe('pt-BR')
+    expect(youtubeRequest(youtube(), rendered, { spokenLanguage: 'german' }, NOW).request.insert.body.snippet).not.toHaveProperty('defaultAudioLanguage')
+    expect(youtubeRequest(youtube(), rendered, {}, NOW).request.insert.body.snippet).not.toHaveProperty('defaultAudioLanguage')
+  })
+
   it('captions language: the preset’s, else the transcript’s code, else default_language; a language name is no code', () => {
     expect(youtubeRequest(youtube({ captions_language: 'fr' }), rendered, files, NOW).request.captions?.language).toBe('fr')
     const named = { subtitles: { file: '/m/sub.srt', language: 'german' } }
@@ -128,6 +134,8 @@ describe('preset fields', () => {
     expect(() => youtube({ thumbnail: '/img/t.gif' })).toThrow(/thumbnail: must be a .jpg or .png file, or 'poster'/)
     expect(() => youtube({ license: 'cc' })).toThrow(/license/)
     expect(() => vk({ privacy_comment: 'nobody' })).toThrow(/privacy_comment/)
+    expect(() => youtube({ playlist_id: 'https://www.youtube.com/playlist?list=PL1' })).toThrow(/playlist_id: must be a playlist id such as PL.*the part after 'list='/)
+    expect(() => vk({ group_id: -77 })).toThrow(/group_id: must be the community's positive id \(its owner_id without the minus\)/)
   })
 
   it('keeps a preset stored before these fields valid, with the defaults', () => {
