@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
 import { CRON_BLOCK_BEGIN, CRON_BLOCK_END, withCronBlock, withoutCronBlock } from '../../../src/domain/schedule/crontab-block.js'
 import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
+import { writeCrontabStandIn } from './crontab-stand-in.js'
 import { openTestApp } from '../../support/test-app.js'
 
 /* `recflow cron install | uninstall | status` against a `crontab` stand-in on PATH that keeps the table in a file
@@ -20,13 +21,7 @@ beforeAll(async () => {
   home = makeTempDir()
   bin = path.join(home, 'bin')
   table = path.join(home, 'crontab.txt')
-  fs.mkdirSync(bin)
-  // What `crontab` does, as far as recflow uses it: -l prints the table (or "no crontab for USER", exit 1), - replaces it.
-  fs.writeFileSync(
-    path.join(bin, 'crontab'),
-    `#!/bin/sh\ncase "$1" in\n  -l) if [ -f '${table}' ]; then cat '${table}'; else echo "no crontab for tester" >&2; exit 1; fi ;;\n  -) cat > '${table}' ;;\n  *) echo "usage: crontab [-l | -]" >&2; exit 2 ;;\nesac\n`,
-    { mode: 0o755 },
-  )
+  writeCrontabStandIn(bin, table)
   app = await openTestApp(path.join(home, 'recflow home'), { PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin` })
 })
 afterAll(async () => {
@@ -73,20 +68,6 @@ describe('cron install / uninstall / status', () => {
     expect(fs.readFileSync(table, 'utf8').startsWith(`${CRON_BLOCK_BEGIN}\n* * * * * `)).toBe(true)
     await cron.uninstall()
     expect(fs.readFileSync(table, 'utf8')).toBe('')
-  })
-
-  it('without a crontab command: a clear error whose hint names the alternatives', async () => {
-    const empty = path.join(home, 'empty-bin')
-    fs.mkdirSync(empty, { recursive: true })
-    const other = await openTestApp(path.join(home, 'recflow home'), { PATH: empty })
-    try {
-      await expect((await other.service('cron')).install(PROGRAM)).rejects.toMatchObject({
-        message: expect.stringContaining('`crontab` command was not found'),
-        hint: expect.stringMatching(/install cron.*recflow scheduler run.*launchd/),
-      })
-    } finally {
-      await other.close()
-    }
   })
 })
 
