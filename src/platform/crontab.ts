@@ -48,7 +48,8 @@ const failed = (what: string, r: { code: number; stderr: string }) =>
 export async function readCrontab(pathEnv: string): Promise<string> {
   const r = await crontab(pathEnv, ['-l'])
   if (r.code === 0) return r.stdout
-  if (/no crontab for/i.test(r.stderr)) return ''
+  // cronie, Vixie and macOS: "no crontab for USER"; busybox: "crontab: can't open 'USER': No such file or directory".
+  if (/no crontab for|can't open .*no such file/i.test(r.stderr)) return ''
   throw failed('-l', r)
 }
 
