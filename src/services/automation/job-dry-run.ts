@@ -10,7 +10,8 @@ import { listFolder } from '../sync/scan-folder.js'
 import { jobOptions } from './job-input.js'
 import { startSummary, type JobDryRun, type JobRunPlan, type PlannedRecording, type PlannedSource } from './job-summary.js'
 import { belongsToJob, jobSourceIds } from './job-sources.js'
-import { transcriptionCostUsd, youtubeUnits, type EstimateTarget } from './job-estimate.js'
+import { estimateCostUsd } from '../../domain/transcript/build-transcript.js'
+import { youtubeUnits, type EstimateTarget } from './job-estimate.js'
 
 interface PlanContext {
   scope: UserScope
@@ -74,7 +75,7 @@ export async function planJobRun(deps: ServiceDeps, user: UserRef, job: Automati
     estimate: {
       transcriptionMinutes: Math.round((seconds / 60) * 10) / 10,
       unknownDurations: processed.filter((r) => r.durationS === null).length,
-      transcriptionCostUsd: transcriptionCostUsd(seconds, pricePerMinuteUsd),
+      transcriptionCostUsd: estimateCostUsd(seconds, pricePerMinuteUsd),
       pricePerMinuteUsd,
       youtubeQuotaUnits: units.reduce((a, b) => a + b, 0),
     },

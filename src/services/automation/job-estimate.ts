@@ -22,9 +22,3 @@ export function youtubeUnits(targets: readonly EstimateTarget[], opts: { transcr
   }
   return units
 }
-
-/** US dollars for `seconds` of audio at a per-minute price, rounded to a cent's hundredth; null when unknown. */
-export function transcriptionCostUsd(seconds: number, pricePerMinuteUsd: number | null): number | null {
-  if (pricePerMinuteUsd === null) return null
-  return Math.round((seconds / 60) * pricePerMinuteUsd * 1e4) / 1e4
-}
