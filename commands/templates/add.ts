@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, templateFlags, templateInputFromFlags } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, templateFlags, templateInputFromFlags, withAbsoluteThumbnail } from '../../src/cli/resource-flags.js'
 import { templateDetails } from '../../src/cli/presenters/resources.js'
 
 export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
@@ -20,7 +20,7 @@ export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
     const { args, flags } = await this.parse(TemplatesAdd)
     const app = await this.app(flags)
     const templates = await app.service('templates')
-    const input = documentFrom(flags.file, templateInputFromFlags({ ...flags, name: args.name }))
+    const input = withAbsoluteThumbnail(documentFrom(flags.file, templateInputFromFlags({ ...flags, name: args.name })), flags.file)
     const template = await templates.create(app.localUser, input)
     return this.present(template, (t) => [`Added template ${t.id} "${t.name}".`, templateDetails(t)])
   }

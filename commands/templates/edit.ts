@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, templateFlags, templateInputFromFlags } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, templateFlags, templateInputFromFlags, withAbsoluteThumbnail } from '../../src/cli/resource-flags.js'
 import { templateDetails } from '../../src/cli/presenters/resources.js'
 import { usageError } from '../../src/domain/errors.js'
 
@@ -18,7 +18,7 @@ export default class TemplatesEdit extends BaseCommand<typeof TemplatesEdit> {
     const { args, flags } = await this.parse(TemplatesEdit)
     const app = await this.app(flags)
     const templates = await app.service('templates')
-    const patch = documentFrom(flags.file, templateInputFromFlags(flags))
+    const patch = withAbsoluteThumbnail(documentFrom(flags.file, templateInputFromFlags(flags)), flags.file)
     if (Object.keys(patch).length === 0) throw usageError('nothing to change', 'give at least one flag or --file; see --help')
     const template = await templates.update(app.localUser, args.id, patch)
     return this.present(template, (t) => [`Updated template ${t.id} "${t.name}".`, templateDetails(t)])

@@ -234,15 +234,24 @@ export function documentFrom(file: string | undefined, fromFlags: Record<string,
 }
 
 /**
- * A preset document's thumbnail file made absolute: relative to the --file's folder (the working directory for
- * stdin or flags), so publishing later, from anywhere, finds the same image. `poster` and absolute paths stay.
+ * Thumbnail files of a preset (`preset_metadata.thumbnail`) or a template document (`metadata_config.youtube|vk
+ * .thumbnail`) made absolute: relative to the --file's folder (the working directory for stdin or flags), so
+ * publishing later, from anywhere, finds the same image. `poster` and absolute paths stay.
  */
 export function withAbsoluteThumbnail(doc: Record<string, unknown>, file: string | undefined): Record<string, unknown> {
-  const meta = doc.preset_metadata as Record<string, unknown> | undefined
-  const thumbnail = meta?.thumbnail
-  if (typeof thumbnail !== 'string' || thumbnail.trim() === POSTER_THUMBNAIL || path.isAbsolute(thumbnail)) return doc
   const base = file === undefined || file === '-' ? process.cwd() : path.dirname(path.resolve(file))
-  return { ...doc, preset_metadata: { ...meta, thumbnail: path.resolve(base, thumbnail) } }
+  const absolute = (section: unknown): unknown => {
+    const thumbnail = (section as Record<string, unknown> | null | undefined)?.thumbnail
+    if (typeof thumbnail !== 'string' || thumbnail.trim() === POSTER_THUMBNAIL || path.isAbsolute(thumbnail)) return section
+    return { ...(section as Record<string, unknown>), thumbnail: path.resolve(base, thumbnail) }
+  }
+  const out = { ...doc }
+  if (out.preset_metadata != null) out.preset_metadata = absolute(out.preset_metadata)
+  const config = out.metadata_config as Record<string, unknown> | null | undefined
+  if (config != null && typeof config === 'object') {
+    out.metadata_config = { ...config, ...(config.youtube != null ? { youtube: absolute(config.youtube) } : {}), ...(config.vk != null ? { vk: absolute(config.vk) } : {}) }
+  }
+  return out
 }
 
 /** A number flag taking what the config schema takes (`--threshold -40.5`); ranges are the schema's to check. */

@@ -119,6 +119,7 @@ export function presetsService({ scopes, clock }: ServiceDeps) {
       let config: MetadataConfig | null = null
       let files: PublishFiles = SAMPLE_FILES
       let recording: { id: number; display_name: string } | null = null
+      let templateId: number | null = null
       if (input.recordingId !== undefined) {
         if (input.sample) throw usageError('give either a recording or sample values, not both')
         const s = scope(user)
@@ -129,6 +130,7 @@ export function presetsService({ scopes, clock }: ServiceDeps) {
         const previous = await completedStageOutputs(s, rec)
         ctx = await publishRenderContext({ scope: s, user, recording: rec, previous })
         config = await templateMetadataConfig(s, rec)
+        templateId = rec.template_id
         files = publishFiles(previous)
       }
       const head = { preset: { id: preset.id, name: preset.name, platform }, recording, sample: recording === null }
@@ -137,7 +139,7 @@ export function presetsService({ scopes, clock }: ServiceDeps) {
         const metadata = effectivePresetMetadata(platform, stored as never, config) as PresetMetadata
         return { ...head, ...renderPresetMetadata(platform, metadata, null, ctx), request: null }
       }
-      const built = publishRequestFor(preset, config, ctx, files, new Date())
+      const built = publishRequestFor(preset, config, ctx, files, clock.now(), templateId)
       return { ...head, ...built.rendered, warnings: built.warnings, request: built.request }
     },
   }

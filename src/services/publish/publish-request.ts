@@ -31,7 +31,7 @@ export interface BuiltPublishRequest {
  */
 export async function buildPublishRequest(source: PublishRenderSource, preset: Preset, now = new Date()): Promise<BuiltPublishRequest> {
   const [renderCtx, config] = await Promise.all([publishRenderContext(source), templateMetadataConfig(source.scope, source.recording)])
-  return publishRequestFor(preset, config, renderCtx, publishFiles(source.previous), now)
+  return publishRequestFor(preset, config, renderCtx, publishFiles(source.previous), now, source.recording.template_id)
 }
 
 /** The same for any render context (`presets render` without a recording uses a sample), from files found already. */
@@ -41,6 +41,8 @@ export function publishRequestFor(
   renderCtx: RenderContext,
   files: PublishFiles,
   now: Date,
+  /** The template `config` comes from: a field it overrides is fixed there, and the hints say so. */
+  templateId: number | null = null,
 ): BuiltPublishRequest {
   const stored = validatePresetInput({ name: preset.name, platform: preset.platform, credential_id: preset.credential_id, preset_metadata: preset.preset_metadata }).preset_metadata
   if (preset.platform !== 'youtube' && preset.platform !== 'vk') throw new Error(`no publish request for a ${preset.platform} preset`)
@@ -51,27 +53,38 @@ export function publishRequestFor(
     platform === 'youtube'
       ? youtubeRequest(metadata as YoutubeMetadata, rendered, files, now, renderCtx.timezone)
       : vkRequest(metadata as VkMetadata, rendered, files)
+  const overrides = config as { title_template?: unknown; youtube?: { thumbnail?: unknown }; vk?: { thumbnail?: unknown } } | null
+  const fromTemplate = (field: 'title' | 'thumbnail'): boolean =>
+    templateId !== null && (field === 'title' ? overrides?.title_template != null : overrides?.[platform]?.thumbnail != null)
   if (built.request.platform === 'youtube' && built.request.insert.body.snippet.title === '') {
     // YouTube refuses an empty title (invalidTitle): say so before a session is opened, with the fix.
+    const owner = fromTemplate('title') ? `template ${templateId}` : `preset ${preset.id}`
     throw validationError(
-      `preset ${preset.id}'s title renders empty for this recording, and YouTube needs a title`,
-      `give it a title template that always has text, e.g. \`recflow presets edit ${preset.id} --title "{display_name}"\``,
+      `${owner}'s title renders empty for this recording, and YouTube needs a title`,
+      `give it a title template that always has text, e.g. \`recflow ${owner.replace(' ', 's edit ')} --title "{display_name}"\``,
     )
   }
-  if (built.request.thumbnail && built.request.thumbnail.file !== files.poster) checkThumbnail(preset, built.request.thumbnail.file)
+  if (built.request.thumbnail && built.request.thumbnail.file !== files.poster) {
+    checkThumbnail(preset, built.request.thumbnail.file, fromTemplate('thumbnail') ? templateId : null)
+  }
   return { rendered, request: built.request, warnings: [...new Set([...renderWarnings, ...built.warnings])] }
 }
 
-function checkThumbnail(preset: Preset, file: string): void {
-  const hint = `put the image there, or change it with \`recflow presets edit ${preset.id} --thumbnail FILE\` (or --thumbnail poster)`
+/** The thumbnail file must exist (and fit YouTube's 2 MB); the error names whose it is: the preset's or its template's. */
+function checkThumbnail(preset: Preset, file: string, templateId: number | null): void {
+  const owner = templateId === null ? `preset ${preset.id}` : `template ${templateId}`
+  const hint =
+    templateId === null
+      ? `put the image there, or change it with \`recflow presets edit ${preset.id} --thumbnail FILE\` (or --thumbnail poster)`
+      : `put the image there, or change metadata_config.${preset.platform}.thumbnail with \`recflow templates edit ${templateId} --file patch.yaml\``
   let size: number
   try {
     size = fs.statSync(file).size
   } catch {
-    throw validationError(`preset ${preset.id}'s thumbnail ${file} does not exist`, hint)
+    throw validationError(`${owner}'s thumbnail ${file} does not exist`, hint)
   }
   if (preset.platform === 'youtube' && size > YOUTUBE_THUMBNAIL_MAX_BYTES) {
-    throw validationError(`preset ${preset.id}'s thumbnail ${file} is ${(size / 1048576).toFixed(1)} MB; YouTube takes at most 2 MB`, hint)
+    throw validationError(`${owner}'s thumbnail ${file} is ${(size / 1048576).toFixed(1)} MB; YouTube takes at most 2 MB`, hint)
   }
 }
 

@@ -125,6 +125,12 @@ describe('presets render --recording: the exact requests', () => {
     expect(added.code).toBe(0)
     expect(added.json.data.preset_metadata.thumbnail).toBe(path.join(dir, 'cover.jpg'))
 
+    // A template's per-platform override too.
+    fs.writeFileSync(path.join(dir, 'template.yaml'), 'name: Covers\nmatching_rules: {keywords: [Covers]}\nmetadata_config:\n  youtube: {thumbnail: art/yt.png}\n  vk: {thumbnail: poster}\n')
+    const template = await cli('templates', 'add', '--file', 'presets/template.yaml', '--json')
+    expect(template.code).toBe(0)
+    expect(template.json.data.metadata_config).toMatchObject({ youtube: { thumbnail: path.join(dir, 'art', 'yt.png') }, vk: { thumbnail: 'poster' } })
+
     fs.writeFileSync(path.join(dir, 'bad.yaml'), yaml('  privacy_comment: everyone\n'))
     const bad = await cli('presets', 'add', '--file', 'presets/bad.yaml', '--json')
     expect(bad.code).not.toBe(0)
@@ -151,6 +157,14 @@ describe('presets render --recording: the exact requests', () => {
     const ctx = { display_name: 'Algebra 3', start_time: '2026-03-02T09:00:00Z', duration: 60, timezone: 'UTC' }
     expect(() => publishRequestFor(preset, null, ctx, {}, new Date())).toThrow(
       expect.objectContaining({ code: 'validation', message: `preset ${id}'s title renders empty for this recording, and YouTube needs a title`, hint: expect.stringContaining(`recflow presets edit ${id} --title`) }),
+    )
+    // Fields a template overrides are fixed in the template, and the errors say which one.
+    const fromTemplate = (config: Record<string, unknown>) => () => publishRequestFor(preset, config as never, ctx, {}, new Date(), 7)
+    expect(fromTemplate({ title_template: '<>' })).toThrow(
+      expect.objectContaining({ message: `template 7's title renders empty for this recording, and YouTube needs a title`, hint: expect.stringContaining('recflow templates edit 7 --title') }),
+    )
+    expect(fromTemplate({ title_template: 'T', youtube: { thumbnail: '/nonexistent/cover.jpg' } })).toThrow(
+      expect.objectContaining({ message: `template 7's thumbnail /nonexistent/cover.jpg does not exist`, hint: expect.stringContaining('recflow templates edit 7 --file') }),
     )
   })
 
