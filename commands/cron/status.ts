@@ -13,7 +13,7 @@ export default class CronStatus extends BaseCommand<typeof CronStatus> {
       const lines = s.block === null ? ['Not installed: your crontab has no recflow block (add it: recflow cron install).'] : ['Installed:', ...s.block.map((l) => `  ${l}`)]
       if (s.block !== null && !s.block.includes(s.expectedLine)) lines.push('The block differs from what install writes now (paths or home changed): run recflow cron install again.')
       lines.push(s.lastTick === null ? 'Last tick: never' : `Last tick: ${s.lastTick.at} (queued ${s.lastTick.queued}, ran ${s.lastTick.ran}, failed ${s.lastTick.failed})`)
-      lines.push(s.nextJob === null ? 'Next due job: none' : `Next due job: ${s.nextJob.name} (job ${s.nextJob.id}) at ${s.nextJob.nextRunAt}`)
+      lines.push(s.nextJob === null ? 'Next due job: none (add a job: `recflow jobs add NAME --source ID --at HH:MM`)' : `Next due job: ${s.nextJob.name} (job ${s.nextJob.id}) at ${s.nextJob.nextRunAt}`)
       lines.push(`Log: ${s.log}`)
       return lines
     })

@@ -36,7 +36,7 @@ describe('recflow cron / scheduler', () => {
 
     const status = await recflow(['cron', 'status'])
     expect(status.stdout).toMatch(/Installed:\n {2}# BEGIN recflow/)
-    expect(status.stdout).toMatch(/Last tick: \d{4}-\S+ \(queued 0, ran 0, failed 0\)\nNext due job: none\n/)
+    expect(status.stdout).toMatch(/Last tick: \d{4}-\S+ \(queued 0, ran 0, failed 0\)\nNext due job: none \(add a job: `recflow jobs add /)
     expect(status.stdout).not.toContain('differs')
 
     // A tick still running (this process holds the lock): the next one says so and exits 0 at once.
