@@ -1,5 +1,5 @@
 import type { Preset } from '../db/index.js'
-import { notFound, usageError, validationError } from '../domain/errors.js'
+import { notFound, usageError } from '../domain/errors.js'
 import { parseInstant, renderPresetMetadata, type Platform, type RenderContext } from '../domain/metadata/index.js'
 import {
   applyPatch,
@@ -9,7 +9,7 @@ import {
   type MetadataConfig,
   type PresetMetadata,
 } from '../domain/resources/index.js'
-import { isRelativePublishAt, type PublishFiles } from '../domain/publish/index.js'
+import { refusePastPublishAt, type PublishFiles } from '../domain/publish/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
@@ -59,15 +59,7 @@ function toInput(p: Preset): Record<string, unknown> {
   }
 }
 
-/** A fixed publish_at being saved must still be ahead: YouTube would publish at once, not on schedule. */
-function refusePastPublishAt(metadata: unknown, now: Date): void {
-  const at = (metadata as { publish_at?: unknown } | null | undefined)?.publish_at
-  if (typeof at !== 'string' || isRelativePublishAt(at) || Date.parse(at) > now.getTime()) return
-  throw validationError(
-    `invalid preset: preset_metadata.publish_at: ${at} has passed (YouTube would publish at once)`,
-    'give a time ahead, or +Nd HH:MM to schedule each video N days after its upload (e.g. --publish-at "+1d 18:00")',
-  )
-}
+const publishAtOf = (metadata: unknown): unknown => (metadata as { publish_at?: unknown } | null | undefined)?.publish_at
 
 export function presetsService({ scopes, clock }: ServiceDeps) {
   const scope = (user: UserRef) => scopes.forUser(user.id)
@@ -88,7 +80,7 @@ export function presetsService({ scopes, clock }: ServiceDeps) {
 
     create: async (user: UserRef, input: unknown): Promise<Preset> => {
       const valid = validatePresetInput(input)
-      refusePastPublishAt(valid.preset_metadata, clock.now())
+      refusePastPublishAt(publishAtOf(valid.preset_metadata), clock.now(), 'preset', 'preset_metadata.publish_at')
       return presets.create(user, valid)
     },
 
@@ -96,7 +88,7 @@ export function presetsService({ scopes, clock }: ServiceDeps) {
       presets.update(user, id, (current) => {
         const checked = validatePresetPatch(patch, current.platform as Platform)
         // Only a publish_at this edit sets must be ahead: a stored one that has passed never blocks other edits.
-        refusePastPublishAt(checked.preset_metadata, clock.now())
+        refusePastPublishAt(publishAtOf(checked.preset_metadata), clock.now(), 'preset', 'preset_metadata.publish_at')
         return validatePresetInput(applyPatch(toInput(current), checked))
       }),
 

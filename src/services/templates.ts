@@ -1,6 +1,7 @@
 import type { Template } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
 import type { TemplateInput } from '../domain/resources/index.js'
+import { refusePastPublishAt } from '../domain/publish/publish-at.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
@@ -37,7 +38,16 @@ function toInput(t: Template): Record<string, unknown> {
 /** The schemas and checks, loaded on the first write or preview: listing and showing templates never build them. */
 const validation = () => import('./template-validation.js')
 
-export function templatesService({ scopes }: ServiceDeps) {
+/** A template's fixed YouTube publish_at override must be ahead when it is saved (publish-at.ts). */
+const refusePastOverride = (doc: unknown, now: Date): void =>
+  refusePastPublishAt(
+    (doc as { metadata_config?: { youtube?: { publish_at?: unknown } | null } | null }).metadata_config?.youtube?.publish_at,
+    now,
+    'template',
+    'metadata_config.youtube.publish_at',
+  )
+
+export function templatesService({ scopes, clock }: ServiceDeps) {
   const scope = (user: UserRef) => scopes.forUser(user.id)
 
   /** Validated, with the preset ids it adds checked (see checkedTemplate). */
@@ -74,12 +84,16 @@ export function templatesService({ scopes }: ServiceDeps) {
       scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
 
     async create(user: UserRef, input: unknown): Promise<Template> {
-      return templates.create(user, await checkedFor(user, input))
+      const checked = await checkedFor(user, input)
+      refusePastOverride(checked, clock.now())
+      return templates.create(user, checked)
     },
 
     async update(user: UserRef, id: number, patch: unknown): Promise<CheckedTemplate> {
       const { applyPatch, validateTemplatePatch } = await validation()
       const parsed = validateTemplatePatch(patch)
+      // Only a publish_at this edit sets must be ahead: a stored one that has passed never blocks other edits.
+      refusePastOverride(parsed, clock.now())
       const updated = await templates.update(user, id, (current) => checkedFor(user, applyPatch(toInput(current), parsed), current))
       return withProblems(user, updated)
     },

@@ -1,4 +1,5 @@
-import { wallClockMs, zonedFields } from '../time/index.js'
+import { validationError } from '../errors.js'
+import { wallClockMs, zonedFields } from '../time/zoned.js'
 
 /*
  * A YouTube preset's publish_at: a fixed instant (ISO 8601 with an offset or Z), or a time relative to the
@@ -40,4 +41,16 @@ export function resolvePublishAt(value: string, now: Date, timeZone: string): Da
   let at = wanted
   for (let i = 0; i < 2; i++) at += wanted - wallClockMs(new Date(at), timeZone)
   return new Date(at)
+}
+
+/**
+ * A fixed publish_at being saved (a preset's, a template's override) must still be ahead: YouTube would publish at
+ * once, not on schedule. `what` names the document and `field` the key, as validation errors do.
+ */
+export function refusePastPublishAt(value: unknown, now: Date, what: string, field: string): void {
+  if (typeof value !== 'string' || isRelativePublishAt(value) || Date.parse(value) > now.getTime()) return
+  throw validationError(
+    `invalid ${what}: ${field}: ${value} has passed (YouTube would publish at once)`,
+    'give a time ahead, or +Nd HH:MM to schedule each video N days after its upload (e.g. --publish-at "+1d 18:00")',
+  )
 }

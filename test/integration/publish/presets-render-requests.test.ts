@@ -152,6 +152,13 @@ describe('presets render --recording: the exact requests', () => {
     expect(edit.json.error?.message).toContain('has passed')
     expect((await cli('presets', 'show', String(id), '--json')).json.data.preset_metadata.publish_at).toBe('+1d 18:00')
 
+    // A template's fixed override is held to the same rule; its relative form is kept.
+    const templates = await app.service('templates')
+    const override = (publish_at: string, name: string) =>
+      templates.create(app.localUser, { name, matching_rules: { keywords: [name] }, metadata_config: { youtube: { publish_at } } })
+    await expect(override('2020-01-01T00:00:00Z', 'Late')).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('metadata_config.youtube.publish_at: 2020-01-01T00:00:00Z has passed') })
+    expect((await override('+2d 09:00', 'Early')).metadata_config).toMatchObject({ youtube: { publish_at: '+2d 09:00' } })
+
     // The recording's template gives it a title; without that override the preset's '<>' is empty once cleaned.
     const preset = (await forUser(app.database.db, app.localUser.id).presets.get(id))!
     const ctx = { display_name: 'Algebra 3', start_time: '2026-03-02T09:00:00Z', duration: 60, timezone: 'UTC' }
