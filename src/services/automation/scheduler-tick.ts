@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { noopSink, type RunControl } from '../../domain/events.js'
-import type { TaskRegistry } from '../../jobs/index.js'
+import type { IdleReport, TaskRegistry } from '../../jobs/index.js'
 import { writeFileAtomicSync } from '../../platform/atomic-fs.js'
 import { tryFileLock } from '../../platform/file-lock.js'
 import type { ServiceDeps } from '../context.js'
@@ -10,6 +10,8 @@ import type { ScanReport, SchedulerService } from './scheduler.js'
 
 export const TICK_LOG_MAX_BYTES = 1024 * 1024
 export const TICK_LOGS_KEPT = 3
+// How many of a user's latest finished job runs a tick looks through for pipelines still pending.
+const RECENT_JOB_RUNS = 50
 
 /** `log` -> `log.1` -> … -> `log.<kept>` once it passes maxBytes (the oldest dropped). */
 export function rotateLog(log: string, maxBytes = TICK_LOG_MAX_BYTES, kept = TICK_LOGS_KEPT): boolean {
@@ -48,38 +50,60 @@ function queuedPipelines(result: unknown): { taskIds: number[]; maxParallel: num
 export function schedulerTick(deps: ServiceDeps, scheduler: SchedulerService, registry: () => Promise<TaskRegistry>) {
   const paths = schedulerPaths(deps.env)
 
+  /**
+   * Pipelines queued by job runs and still pending: this tick's runs', and those an earlier tick left when it was
+   * stopped or killed (found through the latest finished job runs' task ids), grouped by run for its max_parallel.
+   */
+  async function pendingJobPipelines(): Promise<Array<{ userId: number; taskIds: number[]; maxParallel: number }>> {
+    const pending = new Set((await deps.scopes.system().tasks.listPending({ types: ['pipeline'] }, 500)).map((t) => `${t.user_id}:${t.id}`))
+    if (pending.size === 0) return []
+    const groups: Array<{ userId: number; taskIds: number[]; maxParallel: number }> = []
+    for (const userId of new Set([...pending].map((k) => Number(k.split(':')[0])))) {
+      const runs = await deps.scopes.forUser(userId).tasks.list({ type: 'automation_job', state: 'succeeded' }, { limit: RECENT_JOB_RUNS })
+      for (const run of runs.items) {
+        const { taskIds, maxParallel } = queuedPipelines(run.result)
+        const left = taskIds.filter((id) => pending.delete(`${userId}:${id}`))
+        if (left.length > 0) groups.push({ userId, taskIds: left, maxParallel })
+      }
+    }
+    return groups
+  }
+
   async function runQueued(control: RunControl): Promise<{ jobRuns: Array<{ taskId: number; state: string; pipelines: number }>; ran: number; failed: number }> {
-    // Most ticks have nothing to run: then the worker and the pipeline modules are not even loaded.
-    if ((await deps.scopes.system().tasks.listPending({ types: ['automation_job'] }, 1)).length === 0) return { jobRuns: [], ran: 0, failed: 0 }
-    const reg = await registry()
-    const worker = async (concurrency: number) => deps.queue.worker({ registry: reg, clock: deps.clock, logger: deps.logger, concurrency, heartbeatMs: 2_000 })
-    const runs = await worker(1)
-    const stop = () => void runs.stop()
-    control.signal?.addEventListener('abort', stop, { once: true })
     const jobRuns: Array<{ taskId: number; state: string; pipelines: number }> = []
     let ran = 0
     let failed = 0
-    try {
-      const done = await runs.runUntilIdle({ filter: { types: ['automation_job'] }, waitForRetriesMs: 0 })
+    const hasRuns = (await deps.scopes.system().tasks.listPending({ types: ['automation_job'] }, 1)).length > 0
+    let groups = hasRuns ? [] : await pendingJobPipelines()
+    // Most ticks have nothing to run: then the worker and the pipeline modules are not even loaded.
+    if (!hasRuns && groups.length === 0) return { jobRuns, ran, failed }
+    const reg = await registry()
+    const worker = async (concurrency: number) => deps.queue.worker({ registry: reg, clock: deps.clock, logger: deps.logger, concurrency, heartbeatMs: 2_000 })
+    const until = async (w: Awaited<ReturnType<typeof worker>>, run: () => Promise<IdleReport>) => {
+      const stop = () => void w.stop()
+      control.signal?.addEventListener('abort', stop, { once: true })
+      try {
+        return await run()
+      } finally {
+        control.signal?.removeEventListener('abort', stop)
+      }
+    }
+    if (hasRuns) {
+      const runs = await worker(1)
+      const done = await until(runs, () => runs.runUntilIdle({ filter: { types: ['automation_job'] }, waitForRetriesMs: 0 }))
       for (const task of done.finished) {
         ran++
         if (task.state !== 'succeeded') failed++
-        const { taskIds, maxParallel } = queuedPipelines(task.result)
-        jobRuns.push({ taskId: task.id, state: task.state, pipelines: taskIds.length })
-        if (taskIds.length === 0 || control.signal?.aborted) continue
-        const pipelines = await worker(maxParallel)
-        const stopPipelines = () => void pipelines.stop()
-        control.signal?.addEventListener('abort', stopPipelines, { once: true })
-        try {
-          const report = await pipelines.runUntilIdle({ filter: { ids: taskIds, userId: task.user_id } })
-          ran += report.finished.length
-          failed += report.finished.filter((t) => t.state !== 'succeeded').length
-        } finally {
-          control.signal?.removeEventListener('abort', stopPipelines)
-        }
+        jobRuns.push({ taskId: task.id, state: task.state, pipelines: queuedPipelines(task.result).taskIds.length })
       }
-    } finally {
-      control.signal?.removeEventListener('abort', stop)
+      groups = await pendingJobPipelines()
+    }
+    for (const group of groups) {
+      if (control.signal?.aborted) break
+      const pipelines = await worker(group.maxParallel)
+      const report = await until(pipelines, () => pipelines.runUntilIdle({ filter: { ids: group.taskIds, userId: group.userId } }))
+      ran += report.finished.length
+      failed += report.finished.filter((t) => t.state !== 'succeeded').length
     }
     return { jobRuns, ran, failed }
   }

@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { forUser } from '../../../src/db/index.js'
+import { enqueue } from '../../../src/jobs/queue.js'
+import { taskPayloadSchemas, taskRegistry } from '../../../src/jobs/task-types.js'
+import { Worker } from '../../../src/jobs/worker.js'
 import { nextRun, type Schedule } from '../../../src/domain/schedule/index.js'
 import { readLastTick, schedulerPaths } from '../../../src/services/automation/scheduler-cron.js'
 import { rotateLog } from '../../../src/services/automation/scheduler-tick.js'
@@ -78,5 +81,23 @@ describe('scheduler tick with the jobs service', () => {
     } finally {
       await j.close()
     }
+  })
+})
+
+describe('scheduler tick after a stopped tick', () => {
+  it('runs the pipelines an earlier job run queued that were left pending', async () => {
+    const db = t.app.database.db
+    const scope = forUser(db, t.app.localUser.id)
+    const rec = await scope.recordings.create({ display_name: 'Lecture 9', start_time: '2026-03-02T09:00:00Z', status: 'READY', original_file: '/nonexistent/lecture.mp4' })
+    const { task: pipeline } = await enqueue(db, t.app.localUser.id, { type: 'pipeline', payload: { recordingId: rec.id }, dedupeKey: `pipeline:${rec.id}`, recordingId: rec.id })
+    // The job run of a tick that was then stopped: its run finished, its pipeline never started.
+    await enqueue(db, t.app.localUser.id, { type: 'automation_job', payload: { jobId: 999, scheduledFor: null } })
+    const runs = new Worker({ db, registry: taskRegistry(taskPayloadSchemas, { pipeline: async () => null, sync: async () => null, automation_job: async () => ({ taskIds: [pipeline.id], maxParallel: 1 }) }) })
+    await runs.runUntilIdle({ filter: { types: ['automation_job'] } })
+    expect((await scope.tasks.get(pipeline.id))?.state).toBe('pending')
+
+    const report = await (await t.app.service('schedulerTick')).tick()
+    expect(report).toMatchObject({ ticked: true, ran: 1 })
+    expect((await scope.tasks.get(pipeline.id))?.state).not.toBe('pending')
   })
 })
