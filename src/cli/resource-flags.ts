@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { Flags } from '@oclif/core'
 import { readStructuredFile } from '../platform/input-file.js'
@@ -117,7 +118,7 @@ export function presetInputFromFlags(f: PresetFlagValues, resolvePath: (p: strin
   set(meta, 'destination', typeof f.destination === 'string' ? resolvePath(f.destination) : undefined)
   set(meta, 'name_template', f['name-template'])
   set(meta, 'captions', f.captions)
-  set(meta, 'thumbnail', typeof f.thumbnail === 'string' && f.thumbnail !== POSTER_THUMBNAIL ? resolvePath(f.thumbnail) : f.thumbnail)
+  set(meta, 'thumbnail', typeof f.thumbnail === 'string' && f.thumbnail !== POSTER_THUMBNAIL && !isHomePath(f.thumbnail) ? resolvePath(f.thumbnail) : f.thumbnail)
   set(meta, 'publish_at', f['publish-at'])
   set(meta, 'category_id', f.category)
   set(meta, 'made_for_kids', f['made-for-kids'])
@@ -233,17 +234,20 @@ export function documentFrom(file: string | undefined, fromFlags: Record<string,
   return applyPatch(doc as Record<string, unknown>, fromFlags)
 }
 
+const isHomePath = (p: string): boolean => p.startsWith('~/')
+
 /**
  * Thumbnail files of a preset (`preset_metadata.thumbnail`) or a template document (`metadata_config.youtube|vk
  * .thumbnail`) made absolute: relative to the --file's folder (the working directory for stdin or flags), so
- * publishing later, from anywhere, finds the same image. `poster` and absolute paths stay.
+ * publishing later, from anywhere, finds the same image; `~/` is your home. `poster` and absolute paths stay.
  */
 export function withAbsoluteThumbnail(doc: Record<string, unknown>, file: string | undefined): Record<string, unknown> {
   const base = file === undefined || file === '-' ? process.cwd() : path.dirname(path.resolve(file))
   const absolute = (section: unknown): unknown => {
     const thumbnail = (section as Record<string, unknown> | null | undefined)?.thumbnail
     if (typeof thumbnail !== 'string' || thumbnail.trim() === POSTER_THUMBNAIL || path.isAbsolute(thumbnail)) return section
-    return { ...(section as Record<string, unknown>), thumbnail: path.resolve(base, thumbnail) }
+    const file = isHomePath(thumbnail) ? path.join(os.homedir(), thumbnail.slice(2)) : path.resolve(base, thumbnail)
+    return { ...(section as Record<string, unknown>), thumbnail: file }
   }
   const out = { ...doc }
   if (out.preset_metadata != null) out.preset_metadata = absolute(out.preset_metadata)

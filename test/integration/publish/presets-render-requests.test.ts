@@ -126,10 +126,10 @@ describe('presets render --recording: the exact requests', () => {
     expect(added.json.data.preset_metadata.thumbnail).toBe(path.join(dir, 'cover.jpg'))
 
     // A template's per-platform override too.
-    fs.writeFileSync(path.join(dir, 'template.yaml'), 'name: Covers\nmatching_rules: {keywords: [Covers]}\nmetadata_config:\n  youtube: {thumbnail: art/yt.png}\n  vk: {thumbnail: poster}\n')
+    fs.writeFileSync(path.join(dir, 'template.yaml'), 'name: Covers\nmatching_rules: {keywords: [Covers]}\nmetadata_config:\n  youtube: {thumbnail: art/yt.png}\n  vk: {thumbnail: ~/pics/v.jpg}\n')
     const template = await cli('templates', 'add', '--file', 'presets/template.yaml', '--json')
     expect(template.code).toBe(0)
-    expect(template.json.data.metadata_config).toMatchObject({ youtube: { thumbnail: path.join(dir, 'art', 'yt.png') }, vk: { thumbnail: 'poster' } })
+    expect(template.json.data.metadata_config).toMatchObject({ youtube: { thumbnail: path.join(dir, 'art', 'yt.png') }, vk: { thumbnail: path.join(home, 'pics', 'v.jpg') } }) // HOME is the test home
 
     fs.writeFileSync(path.join(dir, 'bad.yaml'), yaml('  privacy_comment: everyone\n'))
     const bad = await cli('presets', 'add', '--file', 'presets/bad.yaml', '--json')
