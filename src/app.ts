@@ -131,6 +131,7 @@ function publishers(providerEnv: ProviderEnv, retryBaseMs: number | undefined): 
 function aiProviders(providerEnv: ProviderEnv): AiProviders {
   return {
     transcriber: async (config) => (await import('./providers/transcription/index.js')).createTranscriber(config, providerEnv),
+    transcriptionPrice: async (provider, model) => (await import('./providers/transcription/index.js')).transcriptionPricePerMinute(provider, model),
     textModel: async (config) => (await import('./providers/llm/index.js')).createTextModel(config, providerEnv),
     checkApiKey: async (kind, access, control) =>
       kind === 'deepseek'

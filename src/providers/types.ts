@@ -282,6 +282,8 @@ export interface ProviderEnv {
 /** The speech and chat clients, wired by the composition root (each module loaded on first use). */
 export interface AiProviders {
   transcriber(config: TranscriberConfig): Promise<Transcriber>
+  /** US dollars per audio minute for the provider's model (null = its default), as its transcriber reports; null when unknown. */
+  transcriptionPrice(provider: Transcriber['provider'], model: string | null): Promise<number | null>
   textModel(config: TextModelConfig): Promise<TextModel>
   checkApiKey(kind: ApiKeyKind, access: ApiKeyAccess, control?: { signal?: AbortSignal }): Promise<ApiKeyCheck>
 }

@@ -81,11 +81,14 @@ export function dryRunLines(d: JobDryRun): string[] {
     lines.push(`  new: ${r.file} "${r.displayName}": ${what}${publish}`)
   }
   const e = plan.estimate
-  const cost = e.transcriptionCostUsd === null ? 'cost unknown (no price for the transcription model)' : `about $${e.transcriptionCostUsd.toFixed(4)}`
-  const unknown = e.unknownDurations > 0 ? ` (+${e.unknownDurations} recording(s) of unknown length until processed)` : ''
+  const cost = e.transcriptionCostUsd === null ? 'cost unknown' : `about $${e.transcriptionCostUsd.toFixed(4)}`
+  const gaps = [
+    e.unknownDurations > 0 ? `${e.unknownDurations} of unreadable length` : '',
+    e.unpriced > 0 ? `${e.unpriced} with no known price for the transcription model` : '',
+  ].filter(Boolean)
   lines.push(
     `Would sync ${d.synced}, match ${d.matched}, process ${plan.recordings.filter((r) => r.processed).length}.`,
-    `Estimate: ${e.transcriptionMinutes} min to transcribe${unknown}, ${cost}; YouTube quota ${e.youtubeQuotaUnits} units.`,
+    `Estimate: ${e.transcriptionMinutes} min to transcribe, ${cost}${gaps.length > 0 ? ` (not counted: ${gaps.join('; ')})` : ''}; YouTube quota ${e.youtubeQuotaUnits} units.`,
   )
   return lines
 }

@@ -3,13 +3,27 @@ import { modelsProbe, runKeyProbe, transcriptionProbe } from './check-key.js'
 import { fireworksBatchTranscriber, type BatchPolling } from './fireworks-batch.js'
 import { FIREWORKS_BATCH_DISCOUNT, FIREWORKS_DEFAULT_MODEL, fireworksAudioBase, fireworksModel } from './fireworks-models.js'
 import { fireworksSyncTranscriber } from './fireworks-sync.js'
-import { OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_URL, openAiTranscriber } from './openai-audio.js'
+import { OPENAI_DEFAULT_MODEL, OPENAI_DEFAULT_URL, openAiPricePerMinute, openAiTranscriber } from './openai-audio.js'
 import type { SendContext } from './send.js'
 
 /** Test knobs: shorter waits than the real services need. */
 export interface TranscriberTuning {
   retry?: SendContext['retry']
   batchPolling?: Partial<BatchPolling>
+}
+
+/** The price per audio minute (USD) the transcriber of `provider` and `model` would report, without building it. */
+export function transcriptionPricePerMinute(provider: Transcriber['provider'], model: string | null): number | null {
+  switch (provider) {
+    case 'fireworks':
+      return fireworksModel(model).known?.pricePerMinuteUsd ?? null
+    case 'fireworks-batch': {
+      const { known } = fireworksModel(model)
+      return known ? known.pricePerMinuteUsd * FIREWORKS_BATCH_DISCOUNT : null
+    }
+    case 'openai':
+      return openAiPricePerMinute(model ?? OPENAI_DEFAULT_MODEL)
+  }
 }
 
 /**

@@ -24,6 +24,9 @@ const PRICES: Record<string, number> = {
   'whisper-large-v3-turbo': 0.04 / 60,
 }
 
+/** US dollars per audio minute of an OpenAI-compatible model, null when this table does not know it. */
+export const openAiPricePerMinute = (model: string): number | null => PRICES[model] ?? null
+
 /** Models that only answer json/text (no verbose_json, so no timestamps). */
 export const jsonOnlyModel = (model: string): boolean => /^gpt-/i.test(model)
 
@@ -35,7 +38,7 @@ export function openAiTranscriber(opts: { base: string; model: string; apiKey: s
     model: opts.model,
     maxUploadBytes: OPENAI_MAX_UPLOAD_BYTES,
     wordTimestamps: timestamps,
-    pricePerMinuteUsd: PRICES[opts.model] ?? null,
+    pricePerMinuteUsd: openAiPricePerMinute(opts.model),
     async transcribe(req: TranscribeRequest, control = {}): Promise<ProviderTranscript> {
       const fields: Array<[string, string]> = [['model', opts.model]]
       if (timestamps) fields.push(['response_format', 'verbose_json'], ['timestamp_granularities[]', 'word'], ['timestamp_granularities[]', 'segment'])

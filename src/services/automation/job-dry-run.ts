@@ -12,6 +12,7 @@ import { startSummary, type JobDryRun, type JobRunPlan, type PlannedRecording, t
 import { belongsToJob, jobSourceIds } from './job-sources.js'
 import { estimateCostUsd } from '../../domain/transcript/build-transcript.js'
 import { youtubeUnits, type EstimateTarget } from './job-estimate.js'
+import { transcriptionEstimator } from './job-transcription-estimate.js'
 
 interface PlanContext {
   scope: UserScope
@@ -19,6 +20,7 @@ interface PlanContext {
   user: UserRef
   templates: Map<number, Template>
   match: Awaited<ReturnType<typeof loadMatcher>>
+  transcription: ReturnType<typeof transcriptionEstimator>
   targets: (template: Template) => Promise<Array<PlannedRecording['publishTo'][number] & EstimateTarget>>
   signal?: AbortSignal
 }
@@ -42,6 +44,7 @@ export async function planJobRun(deps: ServiceDeps, user: UserRef, job: Automati
     user,
     templates,
     match: await loadMatcher(scope),
+    transcription: transcriptionEstimator(deps, scope),
     signal: control.signal,
     targets: async (template) => {
       if (!upload) return []
@@ -57,27 +60,28 @@ export async function planJobRun(deps: ServiceDeps, user: UserRef, job: Automati
   }
   const planned: PlannedSource[] = []
   const recordings: PlannedRecording[] = []
-  const units: number[] = []
+  let youtubeQuotaUnits = 0
   for (const source of sources) {
     const { summary, items } = await planSource(ctx, source)
     planned.push(summary)
     for (const item of items) {
       recordings.push(item.recording)
-      if (item.recording.processed) units.push(youtubeUnits(item.targets, { transcribed: true }))
+      if (item.recording.processed) youtubeQuotaUnits += youtubeUnits(item.targets, { transcribed: item.recording.transcribed })
     }
   }
   const processed = recordings.filter((r) => r.processed)
-  const seconds = processed.reduce((sum, r) => sum + (r.durationS ?? 0), 0)
-  const pricePerMinuteUsd = null
+  const transcribed = processed.filter((r) => r.transcribed)
+  const costs = transcribed.map((r) => r.transcriptionCostUsd).filter((c): c is number => c !== null)
+  const seconds = transcribed.reduce((sum, r) => sum + (r.durationS ?? 0), 0)
   const plan: JobRunPlan = {
     sources: planned,
     recordings,
     estimate: {
       transcriptionMinutes: Math.round((seconds / 60) * 10) / 10,
-      unknownDurations: processed.filter((r) => r.durationS === null).length,
-      transcriptionCostUsd: estimateCostUsd(seconds, pricePerMinuteUsd),
-      pricePerMinuteUsd,
-      youtubeQuotaUnits: units.reduce((a, b) => a + b, 0),
+      unknownDurations: transcribed.filter((r) => r.durationS === null).length,
+      unpriced: transcribed.filter((r) => r.pricePerMinuteUsd === null).length,
+      transcriptionCostUsd: transcribed.length === 0 ? 0 : costs.length === 0 ? null : Math.round(costs.reduce((a, b) => a + b, 0) * 1e6) / 1e6,
+      youtubeQuotaUnits,
     },
   }
   return {
@@ -125,6 +129,7 @@ async function planSource(
     const template = match ? ctx.templates.get(match.templateId) : undefined
     const processed = match !== null && belongsToJob(ctx.job, { is_mapped: true, template_id: match.templateId })
     const targets = template && processed ? await ctx.targets(template) : []
+    const cost = template && processed ? await transcriptionCost(ctx, template, file.path) : NOT_TRANSCRIBED
     items.push({
       recording: {
         sourceId: source.id,
@@ -135,10 +140,21 @@ async function planSource(
         templateName: template?.name ?? null,
         processed,
         publishTo: targets.map(({ presetId, name, platform }) => ({ presetId, name, platform })),
-        durationS: null,
+        ...cost,
       },
       targets,
     })
   }
   return { summary: { ...summary, found: files.length }, items }
+}
+
+const NOT_TRANSCRIBED = { durationS: null, transcribed: false, pricePerMinuteUsd: null, transcriptionCostUsd: null }
+
+/** A file that would be processed: its length (ffprobe, read only) and what transcribing it would cost. */
+async function transcriptionCost(ctx: PlanContext, template: Template, file: string) {
+  const { transcribed, pricePerMinuteUsd } = await ctx.transcription.forTemplate(template)
+  const durationS = await ctx.transcription.durationS(file, ctx.signal)
+  if (!transcribed) return { durationS, transcribed, pricePerMinuteUsd, transcriptionCostUsd: 0 }
+  const transcriptionCostUsd = durationS === null ? null : estimateCostUsd(durationS, pricePerMinuteUsd)
+  return { durationS, transcribed, pricePerMinuteUsd, transcriptionCostUsd }
 }

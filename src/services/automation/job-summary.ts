@@ -14,8 +14,14 @@ export interface PlannedRecording {
   processed: boolean
   /** Where it would be published (none when the job's uploads are off). */
   publishTo: Array<{ presetId: number; name: string; platform: string }>
-  /** Seconds, when known before processing (a new file is probed at its first processing: unknown here). */
+  /** Seconds, by ffprobe, for a file that would be processed (null: not processed, or not readable media). */
   durationS: number | null
+  /** Its template's config transcribes (a provider set, transcription on). */
+  transcribed: boolean
+  /** USD per audio minute of that provider's model; null when unknown or not transcribed. */
+  pricePerMinuteUsd: number | null
+  /** durationS x price; null when either is unknown (0 when not transcribed). */
+  transcriptionCostUsd: number | null
 }
 
 export interface PlannedSource {
@@ -34,11 +40,13 @@ export interface JobRunPlan {
   estimate: {
     /** Audio minutes the run would transcribe, among recordings whose duration is known. */
     transcriptionMinutes: number
-    /** Recordings whose duration is unknown until they are probed (not in the minutes or the cost). */
+    /** Recordings to transcribe whose length ffprobe could not read (not in the minutes or the cost). */
     unknownDurations: number
-    /** US dollars at `pricePerMinuteUsd`; null when the price is unknown. */
+    /** Recordings to transcribe whose model has no known price (not in the cost). */
+    unpriced: number
+    /** US dollars for the recordings whose length and price are known; null when none is. */
     transcriptionCostUsd: number | null
-    pricePerMinuteUsd: number | null
+    /** videos.insert 1600, thumbnail 50, playlist 50, captions 400 (when transcribed), per YouTube target. */
     youtubeQuotaUnits: number
   }
 }
