@@ -79,7 +79,9 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService; ru
     const job: JobInput = parseJobInput({ ...raw, schedule })
     const valid = parseSchedule(job.schedule)
     const { maxJobs, minHours } = await limits(user)
-    checkMinInterval(valid, minHours, now())
+    // A disabled job never runs: the plan's interval applies when it is (re-)enabled, so a job made on a larger plan
+    // can still be disabled or edited while off after a downgrade.
+    if (job.is_active) checkMinInterval(valid, minHours, now())
     const becomesActive = job.is_active && !(current?.is_active ?? false)
     if (becomesActive && maxJobs !== null && (await scope(user).automationJobs.countActive()) >= maxJobs) {
       throw new RecflowError('quota', `your plan allows ${maxJobs} active automation job${maxJobs === 1 ? '' : 's'}, and you have ${maxJobs} already`, {

@@ -85,9 +85,15 @@ describe('jobs: add, list, show, edit, enable, disable, remove', () => {
   })
 
   it("enforces the plan's job count and minimum interval, naming the limit", async () => {
-    await t.scope.subscription.update({ plan: 'plus' }) // 3 jobs, one run every 6 hours at most
     const s = await addFolderSource(t, 'lectures')
     const svc = await jobs()
+    const hourly = await svc.add(t.user, { name: 'hourly', source_ids: [s.id], schedule: { type: 'hours', every_hours: 1 } })
+    await t.scope.subscription.update({ plan: 'plus' }) // 3 jobs, one run every 6 hours at most
+    // Made on the larger plan: it can still be turned off and edited while off, not turned on again as it is.
+    expect(await svc.disable(t.user, hourly.id)).toMatchObject({ is_active: false })
+    await svc.edit(t.user, hourly.id, { name: 'was hourly' })
+    await rejects(svc.enable(t.user, hourly.id), 'quota', /every 1 hour.*every 6 hours/)
+    await svc.remove(t.user, hourly.id)
     const e = await rejects(svc.add(t.user, { name: 'often', source_ids: [s.id], schedule: { type: 'hours', every_hours: 2 } }), 'quota', /every 2 hours.*every 6 hours/)
     expect(e.hint).toMatch(/every_hours/)
     await rejects(svc.add(t.user, { name: 'cron', source_ids: [s.id], schedule: { type: 'cron', expression: '*/30 * * * *' } }), 'quota', /30 minutes/)
