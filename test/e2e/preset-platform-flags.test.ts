@@ -51,11 +51,14 @@ describe('presets edit with a flag of another platform', () => {
     expect(r.stderr).toMatch(/--privacy is a youtube\/vk setting; this preset publishes to local/)
   })
 
-  it('refuses --captions on a youtube preset: captions there are upload.captions', async () => {
+  it('refuses --name-template on a youtube preset, and takes --no-captions (YouTube has a caption track too)', async () => {
     const t = await seed()
-    const r = await runCli(['presets', 'edit', String(t.youtube), '--no-captions'], { home: t.home })
+    const r = await runCli(['presets', 'edit', String(t.youtube), '--name-template', '{display_name}'], { home: t.home })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/--captions is a local setting; preset \d+ publishes to youtube/)
+    expect(r.stderr).toMatch(/--name-template is a local setting; preset \d+ publishes to youtube/)
+    const ok = await runCli(['presets', 'edit', String(t.youtube), '--no-captions', '--json'], { home: t.home })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json.data.preset_metadata).toMatchObject({ captions: false })
   })
 })
 

@@ -184,6 +184,11 @@ const CASES: Record<string, Case> = {
     nothing(await as.automationJobs.update(b.job, { is_active: false }))
     await rejectsNotFound(as.automationJobs.update(a.job, { template_ids: [b.template] }))
   },
+  'automationJobs.advanceNextRun': async ({ as, b }) => {
+    // B's own next run time: only the owner check can stop the compare-and-set.
+    const theirs = await scopeOf(b).automationJobs.get(b.job)
+    expect(await as.automationJobs.advanceNextRun(b.job, theirs?.next_run_at ?? '2026-01-01T00:00:00.000Z', null)).toBe(false)
+  },
   'automationJobs.countActive': async ({ as }) => expect(await as.automationJobs.countActive()).toBe(1),
   'automationJobs.remove': async ({ as, b }) => nothing(await as.automationJobs.remove(b.job)),
 

@@ -102,10 +102,11 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
     expect(Object.keys(hashesUnder(setup.destination))).toEqual(Object.keys(firstPublish))
     expect(sha256(publishedMedia)).toBe(edgesHash)
 
-    // reset: artefacts and stages gone, the template binding kept, published files and the source left alone.
+    // reset: artefacts and stages gone, the template binding kept, published files and the source left alone; the
+    // published target is kept (without --forget-published), so the run after it does not publish a second copy.
     const beforeReset = hashesUnder(setup.destination)
     const reset = await cliData(['recordings', 'reset', String(id)], home)
-    expect(reset).toMatchObject({ id, status: 'INITIALIZED', removedStages: 5, removedTargets: 1 })
+    expect(reset).toMatchObject({ id, status: 'INITIALIZED', removedStages: 5, removedTargets: 0, keptTargets: 1 })
     expect(fs.existsSync(mediaDir(home, id))).toBe(false)
     expect(hashesUnder(setup.destination)).toEqual(beforeReset)
 
