@@ -18,15 +18,30 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** True when the lock's holder is gone: its pid (written in the file) no longer exists, or the lock is very old. */
-function isStale(lock: string, staleMs: number): boolean {
+interface LockHolder {
+  /** The pid written in the lock; null while the holder is still writing it (or wrote nonsense). */
+  pid: number | null
+  since: Date
+}
+
+/** Who holds `lock`, or null when it is gone (released meanwhile). */
+function readHolder(lock: string): LockHolder | null {
   try {
-    const pid = Number(fs.readFileSync(lock, 'utf8').trim())
-    if (Number.isSafeInteger(pid) && pid > 0 && !pidAlive(pid)) return true
-    return Date.now() - fs.statSync(lock).mtimeMs > staleMs
+    const n = Number(fs.readFileSync(lock, 'utf8').trim())
+    return { pid: Number.isSafeInteger(n) && n > 0 ? n : null, since: fs.statSync(lock).mtime }
   } catch {
-    return false // gone already, or being written: look again
+    return null
   }
+}
+
+/**
+ * True when the holder is gone: its pid no longer exists, or the lock is older than `aliveMs` (a live holder) or
+ * `unknownMs` (no pid in it: a holder that died while writing it).
+ */
+function holderGone(h: LockHolder, limits: { aliveMs: number; unknownMs: number }): boolean {
+  const age = Date.now() - h.since.getTime()
+  if (h.pid === null) return age > limits.unknownMs
+  return !pidAlive(h.pid) || age > limits.aliveMs
 }
 
 /** Creates `lock` holding this process's pid; throws EEXIST when it exists (O_EXCL: one creator wins). */
@@ -53,7 +68,9 @@ export async function withFileLock<T>(lock: string, fn: () => Promise<T> | T, op
       break
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      if (isStale(lock, staleMs)) {
+      // Unreadable (released meanwhile, or not ours to read): wait and look again, up to the deadline.
+      const holder = readHolder(lock)
+      if (holder !== null && holderGone(holder, { aliveMs: staleMs, unknownMs: staleMs })) {
         fs.rmSync(lock, { force: true })
         continue
       }
@@ -87,21 +104,13 @@ export function tryFileLock(lock: string): TryLockResult {
       return { acquired: true, release: () => fs.rmSync(lock, { force: true }) }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      let pid: number | null = null
-      let since: Date | null = null
-      try {
-        const n = Number(fs.readFileSync(lock, 'utf8').trim())
-        pid = Number.isSafeInteger(n) && n > 0 ? n : null
-        since = fs.statSync(lock).mtime
-      } catch {
-        continue // removed meanwhile: try again
-      }
-      // An empty file is a holder still writing its pid; one that stays empty for a minute is a holder that died then.
-      if (pid !== null ? !pidAlive(pid) : Date.now() - (since?.getTime() ?? 0) > 60_000) {
+      const holder = readHolder(lock)
+      if (holder === null) continue // removed meanwhile: try again
+      if (holderGone(holder, { aliveMs: Infinity, unknownMs: 60_000 })) {
         fs.rmSync(lock, { force: true })
         continue
       }
-      return { acquired: false, holderPid: pid, since }
+      return { acquired: false, holderPid: holder.pid, since: holder.since }
     }
   }
   return { acquired: false, holderPid: null, since: null }
