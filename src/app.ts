@@ -10,7 +10,10 @@ import type { SecretStore } from './platform/secrets.js'
 import { RecflowError } from './domain/errors.js'
 import type { AiProviders, OAuthProviders, ProviderEnv, Publishers, RecordingSources } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
+import type { AccessTokens } from './services/access-tokens.js'
 import type { AuthService } from './services/auth/auth-service.js'
+import type { CallersService } from './services/callers.js'
+import type { HealthService } from './services/health.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
@@ -53,6 +56,9 @@ export interface Services {
   jobs: JobsService
   cron: SchedulerCron
   schedulerTick: SchedulerTick
+  accessTokens: AccessTokens
+  callers: CallersService
+  health: HealthService
 }
 export type ServiceName = keyof Services
 
@@ -82,6 +88,9 @@ const SERVICE_LOADERS: ServiceLoaders = {
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
   scheduler: async (deps) => (await import('./services/automation/scheduler.js')).schedulerService(deps),
   cron: async (deps) => (await import('./services/automation/scheduler-cron.js')).schedulerCron(deps),
+  accessTokens: async (deps) => (await import('./services/access-tokens.js')).accessTokensService(deps),
+  callers: async (deps) => (await import('./services/callers.js')).callersService(deps),
+  health: async (deps) => (await import('./services/health.js')).healthService(deps),
   schedulerTick: async (deps, service) => {
     const [{ schedulerTick }, { buildTaskRegistry }, scheduler] = await Promise.all([
       import('./services/automation/scheduler-tick.js'),

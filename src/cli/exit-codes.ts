@@ -7,6 +7,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   not_found: 3,
   conflict: 1,
   auth: 4,
+  forbidden: 4,
   provider: 5,
   quota: 6,
   cancelled: 130,

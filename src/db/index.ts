@@ -18,7 +18,7 @@ export type { NewRefreshToken, RefreshToken } from './repositories/refresh-token
 export type { SourceMetadata } from './repositories/source-metadata.js'
 export type { NewSource, Source, SourcePatch } from './repositories/sources.js'
 export type { NewProcessingStage, ProcessingStage, ProcessingStagePatch } from './repositories/stages.js'
-export type { AdminCounts } from './repositories/stats.js'
+export type { AdminCounts, QueueCounts } from './repositories/stats.js'
 export type { Plan, Subscription, SubscriptionPatch } from './repositories/subscriptions.js'
 export type { NewOutputTarget, OutputTarget, OutputTargetPatch } from './repositories/targets.js'
 export type { NewTaskEvent, TaskEvent } from './repositories/task-events.js'

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found' // no such row for this user (another user's id looks exactly like a missing one)
   | 'conflict' // state does not allow it (already running, still referenced)
   | 'auth' // credentials missing, expired or revoked
+  | 'forbidden' // signed in, but this account may not do it (a role or a permission flag)
   | 'provider' // an external service failed (transient or permanent)
   | 'quota' // a plan limit would be exceeded
   | 'cancelled'

@@ -1,0 +1,11 @@
+import type { ApiServer, RouteContext } from '../route-context.js'
+import { registerSourceRoutes } from './sources.js'
+
+/**
+ * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
+ * before `{id}` paths; fastify's router prefers static segments anyway, so `/recordings/batch-process` can never
+ * be taken for an id.
+ */
+export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
+  registerSourceRoutes(server, ctx)
+}

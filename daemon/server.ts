@@ -1,0 +1,65 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { App } from '../src/app.js'
+import { authHook } from './auth-hook.js'
+import { requestMetrics } from './metrics.js'
+import { problem, sendProblem, toProblem } from './problem.js'
+import type { ApiServer, DaemonServerOptions, RouteContext } from './route-context.js'
+import { registerHealthRoutes } from './routes/health.js'
+import { registerApiRoutes } from './routes/index.js'
+
+export const API_PREFIX = '/api/v1'
+
+/**
+ * The daemon's HTTP server over `app` (REST-API.md): every /api/v1 route, /health, /metrics, the OpenAPI 3.1
+ * document at /openapi.json (generated from the routes' zod schemas) and Swagger UI at /docs. Built, not
+ * listening: the caller listens (the daemon process, or a test on port 0).
+ */
+export async function buildServer(app: App, options: DaemonServerOptions = {}): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Ids and cursors only: a long query string is malformed input, answered before any route runs.
+    maxParamLength: 200,
+    disableRequestLogging: true,
+  }).withTypeProvider<ZodTypeProvider>()
+  server.setValidatorCompiler(validatorCompiler)
+  server.setSerializerCompiler(serializerCompiler)
+
+  const ctx: RouteContext = { app, tokens: await app.service('accessTokens'), options }
+  const metrics = requestMetrics()
+
+  server.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)))
+  server.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)))
+  server.addHook('onResponse', async (request, reply) => {
+    metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
+  })
+  server.addHook('onRequest', authHook(ctx.tokens, () => app.service('callers')))
+
+  // Swagger UI's own routes are public (the OpenAPI document lists routes, never data).
+  server.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' }
+  })
+  const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')])
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'recflow daemon API', version: options.version ?? '0.0.0', description: 'Recordings from Zoom or a folder to YouTube, VK or a folder.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger())
+
+  registerHealthRoutes(server as ApiServer, ctx, metrics)
+  await server.register(
+    async (api) => {
+      registerApiRoutes(api as ApiServer, ctx)
+    },
+    { prefix: API_PREFIX },
+  )
+  await server.ready()
+  return server
+}
