@@ -15,6 +15,7 @@ import type { AuthService } from './services/auth/auth-service.js'
 import type { CallersService } from './services/callers.js'
 import type { HealthService } from './services/health.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
+import type { CredentialKeysService } from './services/credentials/credential-keys.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
 import type { JobsService } from './services/automation/jobs-service.js'
@@ -49,6 +50,7 @@ export interface Services {
   run: RunService
   demo: DemoService
   credentials: CredentialsService
+  credentialKeys: CredentialKeysService
   auth: AuthService
   topics: TopicsService
   zoomWebhooks: ZoomWebhooksService
@@ -83,6 +85,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   imports: async (deps) => (await import('./services/import-recording.js')).importRecordingService(deps),
   pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
   credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
+  credentialKeys: async (deps) => (await import('./services/credentials/credential-keys.js')).credentialKeysService(deps),
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
@@ -212,6 +215,10 @@ function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 's
       (secretStore ??= import('./platform/secrets.js').then(({ openSecretStore }) =>
         openSecretStore({ preference: env.secretStore, configDir: env.configDir, platform: env.platform }),
       )),
+    credentialKeys: {
+      sealNewSecrets: env.secretStore === 'database',
+      keyring: async () => new (await import('./platform/credential-keys.js')).CredentialKeyring(env.configDir),
+    },
     publishers: publishers({ urls: env.urls, logger, clock }, opts.uploadRetryBaseMs),
     ai: aiProviders({ urls: env.urls, logger, clock }),
     sources: recordingSources({ urls: env.urls, logger, clock }),

@@ -1,7 +1,7 @@
 import { RecflowError } from '../domain/errors.js'
 import { automationJobRepository, dueJobLookup } from './repositories/automation-jobs.js'
 import { configRepository } from './repositories/configs.js'
-import { credentialRepository } from './repositories/credentials.js'
+import { credentialRepository, sealedCredentialLookup } from './repositories/credentials.js'
 import { jobRunRepository } from './repositories/job-runs.js'
 import { presetRepository } from './repositories/presets.js'
 import { quotaRepository } from './repositories/quota.js'
@@ -89,6 +89,7 @@ function systemRepositories(executor: Executor) {
     automationJobs: dueJobLookup(executor),
     tasks: taskQueue(executor),
     stats: statsRepository(executor),
+    sealedCredentials: sealedCredentialLookup(executor),
   }
 }
 

@@ -22,7 +22,12 @@ export interface ServiceUrls {
   llm: string
 }
 
-export type SecretStorePreference = 'auto' | 'keychain' | 'file'
+/**
+ * Where secrets go. auto/keychain/file: the CLI's stores. database (what the daemon runs with): credentials
+ * are sealed into their database rows with the credential keyring (src/platform/credential-keys.ts), and the
+ * process's other secrets (signing secret, download tokens) go to the encrypted file.
+ */
+export type SecretStorePreference = 'auto' | 'keychain' | 'file' | 'database'
 
 export interface RuntimeEnv {
   /** RECFLOW_HOME when set (tests always set it), else undefined and XDG dirs are used. */
@@ -103,7 +108,7 @@ export function resolveServiceUrls(env: Env): ServiceUrls {
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const
-const SECRET_STORES = ['auto', 'keychain', 'file'] as const
+const SECRET_STORES = ['auto', 'keychain', 'file', 'database'] as const
 
 /** An enumerated variable: a value it does not know is a mistake to point out, not one to ignore silently. */
 function oneOf(name: string, value: string, allowed: readonly string[]): string {

@@ -239,7 +239,8 @@ export async function openSecretStore(opts: {
   configDir: string
   platform: NodeJS.Platform
 }): Promise<SecretStore> {
-  if (opts.preference === 'file') return new EncryptedFileStore(opts.configDir)
+  // database: credentials live in their rows (credential-keys.ts); what else the daemon keeps goes to the file.
+  if (opts.preference === 'file' || opts.preference === 'database') return new EncryptedFileStore(opts.configDir)
   if (await keychainUsable(opts.platform)) return new KeychainStore(opts.platform)
   if (opts.preference === 'keychain') {
     throw new RecflowError('usage', 'RECFLOW_SECRET_STORE=keychain but no OS keychain is usable here', {

@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.js'
 import type { RuntimeEnv } from '../platform/config.js'
 import type { Logger } from '../platform/logger.js'
 import type { SecretStore } from '../platform/secrets.js'
+import type { CredentialKeyring } from '../platform/credential-keys.js'
 import type { AiProviders, OAuthProviders, Publishers, RecordingSources } from '../providers/types.js'
 
 /** Who a service call acts for. Every repository call inside goes through scopes.forUser(user.id). */
@@ -42,6 +43,13 @@ export interface DatabaseHealth {
   integrityProblems(max?: number): string[]
 }
 
+/** Daemon-mode credential sealing (src/services/credentials/credential-secrets.ts). */
+export interface CredentialKeysPort {
+  /** True (RECFLOW_SECRET_STORE=database): new credential secrets are sealed into their rows, not the secret store. */
+  readonly sealNewSecrets: boolean
+  keyring(): Promise<CredentialKeyring>
+}
+
 /** What services are built from (createApp wires them once). Services never read the environment or print. */
 export interface ServiceDeps {
   readonly scopes: Scopes
@@ -52,6 +60,11 @@ export interface ServiceDeps {
   readonly logger: Logger
   readonly media: MediaToolbox
   readonly secrets: () => Promise<SecretStore>
+  /**
+   * The keys that seal credential secrets into their rows (daemon mode). Absent in some tests: then new secrets
+   * go to the secret store and a sealed row cannot be read.
+   */
+  readonly credentialKeys?: CredentialKeysPort
   /** Publisher factories by platform, wired by the composition root (services never import a provider). */
   readonly publishers: Publishers
   /** Speech-to-text and chat clients (API-key services), wired by the composition root. */

@@ -18,6 +18,9 @@ export const credentialsTable = (items: CredentialView[]) =>
     'No credentials yet. Add an API key: recflow credentials add fireworks',
   )
 
+/** Where a key is, in words: a secret store, or sealed in the database with a key id (daemon mode). */
+const keyPlace = (store: string) => (store.startsWith('db:') ? `sealed in the database (key ${store})` : `in the ${store} secret store`)
+
 const userLine = (u: ReferenceUser) => (u.kind === 'config' ? `your config (${u.field})` : `${u.kind} ${u.id} "${u.name}" (${u.field})`)
 
 export const credentialDetails = (c: CredentialView & { used_by: ReferenceUser[] }) =>
@@ -26,14 +29,14 @@ export const credentialDetails = (c: CredentialView & { used_by: ReferenceUser[]
     ['kind', c.kind],
     ['name', c.name],
     ['base_url', c.base_url ?? '(default for the kind, or its RECFLOW_*_URL variable)'],
-    ['key', `in the ${c.store} secret store`],
+    ['key', keyPlace(c.store)],
     ['status', c.status],
     ['used_by', c.used_by.length === 0 ? '(nothing)' : c.used_by.map(userLine).join('; ')],
     ['created', c.created_at],
   ])
 
 export const addedText = (c: CredentialView) => [
-  `Stored ${c.kind} credential ${c.id} "${c.name}" (key in the ${c.store} secret store).`,
+  `Stored ${c.kind} credential ${c.id} "${c.name}" (key ${keyPlace(c.store)}).`,
   c.kind === 'zoom-webhook' ? 'Zoom webhook deliveries signed with this secret token are now accepted.' : `Check it with: recflow credentials test ${c.id}`,
 ]
 

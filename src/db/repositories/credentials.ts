@@ -79,3 +79,22 @@ export function credentialRepository(executor: Executor, userId: number) {
       }),
   }
 }
+
+/**
+ * Cross-tenant: the credentials sealed in the database with another key than `currentKeyId` (key_id starting with
+ * `prefix`), by id after `afterId`, for `recflow daemon rotate-key --reencrypt-now`. Only ids and owners.
+ */
+export function sealedCredentialLookup(executor: Executor) {
+  return {
+    staleSealed: (prefix: string, currentKeyId: string, afterId: number, limit: number): Promise<Array<{ id: number; user_id: number }>> =>
+      executor
+        .selectFrom('user_credentials')
+        .select(['id', 'user_id'])
+        .where('key_id', 'like', `${prefix}%`)
+        .where('key_id', '!=', currentKeyId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+  }
+}

@@ -4,10 +4,12 @@ import { isApiKeyKind, parseApiKeyReference, type ApiKeyReference } from '../../
 import { RecflowError } from '../../domain/errors.js'
 import type { ApiKeyAccess, ApiKeyKind } from '../../providers/types.js'
 import type { ServiceDeps } from '../context.js'
+import { readCredentialSecret, type SecretDeps } from './credential-secrets.js'
 
 /*
- * Where an API key lives: the secret store only. The credential row holds a reference (encrypted_data is
- * `{"secret": <entry name>, "base_url": …}`, key_id names the store kind), so the database file never holds a key.
+ * Where an API key lives: the secret store (the CLI), or sealed into its row (daemon mode; credential-secrets.ts).
+ * The credential row holds a reference: encrypted_data is `{"secret": <entry name or sealed key>, "base_url": …}`,
+ * key_id names the store kind or the sealing key, so the database file never holds a key in the clear.
  */
 
 /** A fresh, unguessable entry name for a user's key (the keychain account, or the encrypted file's entry). */
@@ -25,23 +27,9 @@ export function referenceOf(row: Credential): ApiKeyReference {
 }
 
 /** Reads the key of an API-key credential row from the secret store. Errors name the credential, never the key. */
-export async function readApiKey(deps: Pick<ServiceDeps, 'secrets'>, row: Credential): Promise<ApiKeyAccess> {
+export async function readApiKey(deps: SecretDeps & Partial<Pick<ServiceDeps, 'scopes' | 'logger'>>, row: Credential): Promise<ApiKeyAccess> {
   const ref = referenceOf(row)
-  const store = await deps.secrets()
-  if (store.kind !== row.key_id) {
-    throw new RecflowError('auth', `the key of credential ${row.id} is in the ${row.key_id} secret store, but this run uses the ${store.kind} store`, {
-      hint: `set RECFLOW_SECRET_STORE=${row.key_id === 'keychain' ? 'keychain' : 'file'}, or add the key again with \`recflow credentials add ${row.platform}\``,
-    })
-  }
-  let apiKey: string | undefined
-  try {
-    apiKey = await store.get(ref.secret)
-  } catch (e) {
-    throw new RecflowError('auth', `the key of credential ${row.id} cannot be read from the secret store: ${(e as Error).message}`, {
-      hint: 'run `recflow doctor` to check the secret store',
-      cause: e,
-    })
-  }
+  const apiKey = await readCredentialSecret(deps, row, ref.secret, { noun: 'key', again: `recflow credentials add ${row.platform}` })
   if (apiKey === undefined) {
     throw new RecflowError('auth', `the key of credential ${row.id} is missing from the secret store`, {
       hint: `run \`recflow credentials remove ${row.id} --force\`, then \`recflow credentials add ${row.platform}\``,

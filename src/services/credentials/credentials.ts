@@ -9,6 +9,7 @@ import { credentialUsers, detachCredential, refuseInUse, type ReferenceUser } fr
 import { newSecretName, readApiKey, referenceOf } from './api-key-secrets.js'
 import { oauthReferenceOf } from './oauth-secrets.js'
 import { testSignIn } from './test-sign-in.js'
+import { deleteCredentialSecret, storeCredentialSecret } from './credential-secrets.js'
 import { isOAuthPlatform } from '../../domain/credentials/oauth.js'
 
 /** A credential as shown to the user: never the key, nor where in the store it sits. */
@@ -17,7 +18,7 @@ export interface CredentialView {
   kind: string
   name: string
   base_url: string | null
-  /** The secret store holding the key: keychain or encrypted-file. */
+  /** Where the key is: the keychain or encrypted-file secret store, or sealed in the database (`db:<key id>`). */
   store: string
   status: string
   created_at: string
@@ -84,10 +85,7 @@ export function credentialsService(deps: ServiceDeps) {
     }
     if (secret === undefined) return true
     try {
-      const store = await deps.secrets()
-      if (store.kind !== row.key_id) return false
-      await store.delete(secret)
-      return true
+      return await deleteCredentialSecret(deps, row, secret)
     } catch (e) {
       deps.logger.warn("the removed credential's key could not be deleted from the secret store", { credential_id: row.id, error: (e as Error).message })
       return false
@@ -114,20 +112,18 @@ export function credentialsService(deps: ServiceDeps) {
         name = input.kind
         for (let n = 2; await repo.findByAccount(input.kind, name); n++) name = `${input.kind}-${n}`
       }
-      const store = await deps.secrets()
-      const secret = newSecretName(user.id)
-      await store.set(secret, apiKey)
+      const stored = await storeCredentialSecret(deps, { userId: user.id, platform: input.kind }, newSecretName(user.id), apiKey)
       try {
         const row = await repo.create({
           platform: input.kind,
           account_name: name,
-          encrypted_data: JSON.stringify({ secret, base_url: baseUrl }),
-          key_id: store.kind,
+          encrypted_data: JSON.stringify({ secret: stored.secret, base_url: baseUrl }),
+          key_id: stored.key_id,
         })
-        deps.logger.info(webhook ? 'stored a Zoom webhook secret token' : 'stored an API key', { credential_id: row.id, kind: input.kind, store: store.kind })
+        deps.logger.info(webhook ? 'stored a Zoom webhook secret token' : 'stored an API key', { credential_id: row.id, kind: input.kind, store: stored.key_id })
         return view(row)
       } catch (e) {
-        await store.delete(secret).catch(() => undefined)
+        await stored.discard()
         throw e
       }
     },

@@ -14,10 +14,12 @@ import {
 import { RecflowError } from '../../domain/errors.js'
 import type { OAuthClient, OAuthPlatform, OAuthTokens } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
+import { deleteCredentialSecret, readCredentialSecret, replaceCredentialSecret, storeCredentialSecret, type SecretDeps } from './credential-secrets.js'
 
 /*
  * Where an OAuth credential lives (the contract in src/domain/credentials/oauth.ts): tokens and the client secret
- * in one secret-store entry (JSON OAuthSecret), the row in user_credentials holding only the reference.
+ * in one secret-store entry (JSON OAuthSecret), the row in user_credentials holding only the reference; in daemon
+ * mode the OAuthSecret is sealed into the reference's `secret` field instead (credential-secrets.ts).
  */
 
 export const newOAuthSecretName = (userId: number, platform: string): string => `oauth/${platform}/${userId}/${crypto.randomUUID()}`
@@ -75,58 +77,42 @@ const referenceOf = (secret: string, input: NewOAuthCredential): OAuthReference 
  * keep working), makes it active again and deletes its old entry. A failed write takes the new entry back out.
  */
 export async function saveOAuthCredential(
-  deps: Pick<ServiceDeps, 'scopes' | 'secrets' | 'logger'>,
+  deps: Pick<ServiceDeps, 'scopes' | 'logger'> & SecretDeps,
   user: UserRef,
   input: NewOAuthCredential,
 ): Promise<{ row: Credential; replaced: boolean }> {
   const name = (input.name ?? input.account).trim() || input.platform
-  const store = await deps.secrets()
-  const secret = newOAuthSecretName(user.id, input.platform)
-  await store.set(secret, JSON.stringify(secretOf(input)))
+  const stored = await storeCredentialSecret(deps, { userId: user.id, platform: input.platform }, newOAuthSecretName(user.id, input.platform), JSON.stringify(secretOf(input)))
   try {
     const repo = deps.scopes.forUser(user.id).credentials
     const existing = await repo.findByAccount(input.platform, name)
     const fields = {
-      encrypted_data: JSON.stringify(referenceOf(secret, input)),
-      key_id: store.kind,
+      encrypted_data: JSON.stringify(referenceOf(stored.secret, input)),
+      key_id: stored.key_id,
       expires_at: input.tokens.expiresAt,
       status: CREDENTIAL_ACTIVE,
     }
     if (existing) {
       const row = await repo.update(existing.id, fields)
       const old = parseOAuthReference(existing.encrypted_data)
-      if (old && existing.key_id === store.kind) await store.delete(old.secret).catch(() => false)
+      if (old) await deleteCredentialSecret(deps, existing, old.secret).catch(() => false)
       deps.logger.info('signed in again', { credential_id: existing.id, platform: input.platform })
       return { row: row ?? existing, replaced: true }
     }
     const row = await repo.create({ platform: input.platform, account_name: name, ...fields })
-    deps.logger.info('signed in', { credential_id: row.id, platform: input.platform, store: store.kind })
+    deps.logger.info('signed in', { credential_id: row.id, platform: input.platform, store: stored.key_id })
     return { row, replaced: false }
   } catch (e) {
-    await store.delete(secret).catch(() => undefined)
+    await stored.discard()
     throw e
   }
 }
 
 /** Reads the tokens of an OAuth credential row. Errors name the credential and the command to sign in again, never a token. */
-export async function readOAuthSecret(deps: Pick<ServiceDeps, 'secrets'>, row: Credential): Promise<{ reference: OAuthReference; secret: OAuthSecret }> {
+export async function readOAuthSecret(deps: SecretDeps & Partial<Pick<ServiceDeps, 'scopes' | 'logger'>>, row: Credential): Promise<{ reference: OAuthReference; secret: OAuthSecret }> {
   const reference = oauthReferenceOf(row)
   const again = signInCommand(row.platform as OAuthPlatformName, reference.grant)
-  const store = await deps.secrets()
-  if (store.kind !== row.key_id) {
-    throw new RecflowError('auth', `the tokens of credential ${row.id} are in the ${row.key_id} secret store, but this run uses the ${store.kind} store`, {
-      hint: `set RECFLOW_SECRET_STORE=${row.key_id === 'keychain' ? 'keychain' : 'file'}, or sign in again with \`${again}\``,
-    })
-  }
-  let text: string | undefined
-  try {
-    text = await store.get(reference.secret)
-  } catch (e) {
-    throw new RecflowError('auth', `the tokens of credential ${row.id} cannot be read from the secret store: ${(e as Error).message}`, {
-      hint: 'run `recflow doctor` to check the secret store',
-      cause: e,
-    })
-  }
+  const text = await readCredentialSecret(deps, row, reference.secret, { noun: 'tokens', again })
   const secret = text === undefined ? undefined : parseOAuthSecret(text)
   if (!secret) {
     throw new RecflowError('auth', `the tokens of credential ${row.id} are missing from the secret store`, { hint: `sign in again with \`${again}\`` })
@@ -139,7 +125,7 @@ export async function readOAuthSecret(deps: Pick<ServiceDeps, 'secrets'>, row: C
  * one), then the row's reference and expiry. Resolves only once both are written.
  */
 export async function writeRefreshedTokens(
-  deps: Pick<ServiceDeps, 'scopes' | 'secrets'>,
+  deps: Pick<ServiceDeps, 'scopes'> & SecretDeps,
   user: UserRef,
   row: Credential,
   current: { reference: OAuthReference; secret: OAuthSecret },
@@ -152,13 +138,16 @@ export async function writeRefreshedTokens(
     expires_at: toIso(tokens.expiresAt),
   }
   if (tokens.extra && Object.keys(tokens.extra).length > 0) next.extra = { ...current.secret.extra, ...tokens.extra }
-  const store = await deps.secrets()
-  await store.set(current.reference.secret, JSON.stringify(next))
+  const again = signInCommand(row.platform as OAuthPlatformName, current.reference.grant)
+  const written = await replaceCredentialSecret(deps, row, current.reference.secret, JSON.stringify(next), { noun: 'tokens', again })
   const reference: OAuthReference = {
     ...current.reference,
+    secret: written.secret,
     scopes: tokens.scopes.length > 0 ? tokens.scopes : current.reference.scopes,
     expires_at: next.expires_at,
   }
-  await deps.scopes.forUser(user.id).credentials.update(row.id, { encrypted_data: JSON.stringify(reference), expires_at: next.expires_at })
+  await deps.scopes
+    .forUser(user.id)
+    .credentials.update(row.id, { encrypted_data: JSON.stringify(reference), key_id: written.key_id, expires_at: next.expires_at })
   return next
 }

@@ -13,7 +13,7 @@ import { readApiKey } from './api-key-secrets.js'
  * config key that picks one. The key is read from the secret store; no error ever holds it.
  */
 export async function resolveApiKey(
-  deps: Pick<ServiceDeps, 'scopes' | 'secrets'>,
+  deps: Pick<ServiceDeps, 'scopes' | 'secrets'> & Partial<Pick<ServiceDeps, 'credentialKeys' | 'logger'>>,
   user: UserRef,
   kind: ApiKeyKind,
   credentialId: number | null,

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { isRecflowError } from '../../../src/domain/errors.js'
 import { resolveApiKey } from '../../../src/services/credentials/resolve-api-key.js'
-import type { ServiceDeps } from '../../../src/services/context.js'
-import { forUser, systemScope } from '../../../src/db/index.js'
+import { systemScope } from '../../../src/db/index.js'
 import { EncryptedFileStore } from '../../../src/platform/secrets.js'
-import { addApiKey } from '../../support/credentials.js'
+import { addApiKey, credentialDeps } from '../../support/credentials.js'
 import { useTestApp } from '../../support/test-app.js'
 
 const t = useTestApp()
 
 /** The deps resolveApiKey needs, over the test app's database and its home's encrypted-file store. */
-const deps = (): Pick<ServiceDeps, 'scopes' | 'secrets'> => ({
-  scopes: { forUser: (id) => forUser(t.app.database.db, id), system: () => systemScope(t.app.database.db) },
-  secrets: async () => new EncryptedFileStore(t.app.env.configDir),
-})
+const deps = () => credentialDeps(t.app)
 
 async function failure(p: Promise<unknown>) {
   const e = await p.then(
