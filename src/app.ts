@@ -11,6 +11,7 @@ import { RecflowError } from './domain/errors.js'
 import type { AiProviders, OAuthProviders, ProviderEnv, Publishers, RecordingSources } from './providers/types.js'
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
 import type { AccessTokens } from './services/access-tokens.js'
+import type { AccountsService } from './services/accounts/accounts-service.js'
 import type { AuthService } from './services/auth/auth-service.js'
 import type { CallersService } from './services/callers.js'
 import type { HealthService } from './services/health.js'
@@ -61,6 +62,7 @@ export interface Services {
   accessTokens: AccessTokens
   callers: CallersService
   health: HealthService
+  accounts: AccountsService
 }
 export type ServiceName = keyof Services
 
@@ -94,6 +96,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   accessTokens: async (deps) => (await import('./services/access-tokens.js')).accessTokensService(deps),
   callers: async (deps) => (await import('./services/callers.js')).callersService(deps),
   health: async (deps) => (await import('./services/health.js')).healthService(deps),
+  accounts: async (deps, service) => (await import('./services/accounts/accounts-service.js')).accountsService(deps, () => service('accessTokens')),
   schedulerTick: async (deps, service) => {
     const [{ schedulerTick }, { buildTaskRegistry }, scheduler] = await Promise.all([
       import('./services/automation/scheduler-tick.js'),

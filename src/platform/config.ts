@@ -50,6 +50,11 @@ export interface RuntimeEnv {
   browser: string | undefined
   logLevel: 'error' | 'warn' | 'info' | 'debug'
   platform: NodeJS.Platform
+  /**
+   * log2 of the scrypt cost N for new password hashes (RECFLOW_SCRYPT_LOG_N, 10-20, default 15). Stored hashes
+   * carry their own parameters, so changing it affects only passwords set afterwards. Tests lower it.
+   */
+  scryptLogN: number
 }
 
 type Env = Record<string, string | undefined>
@@ -92,6 +97,7 @@ export const ENV_VARS = {
   logLevel: 'RECFLOW_LOG_LEVEL',
   ffmpeg: 'RECFLOW_FFMPEG_PATH',
   ffprobe: 'RECFLOW_FFPROBE_PATH',
+  scryptLogN: 'RECFLOW_SCRYPT_LOG_N',
   ...URL_VARS,
 } as const
 
@@ -114,6 +120,15 @@ const SECRET_STORES = ['auto', 'keychain', 'file', 'database'] as const
 function oneOf(name: string, value: string, allowed: readonly string[]): string {
   if (allowed.includes(value)) return value
   throw usageError(`${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not "${value}"`, `set ${name} to one of them, or unset it`)
+}
+
+export const DEFAULT_SCRYPT_LOG_N = 15
+
+function scryptLogN(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SCRYPT_LOG_N
+  const n = Number(value)
+  if (Number.isInteger(n) && n >= 10 && n <= 20) return n
+  throw usageError(`RECFLOW_SCRYPT_LOG_N must be an integer from 10 to 20, not "${value}"`, `unset RECFLOW_SCRYPT_LOG_N to use ${DEFAULT_SCRYPT_LOG_N}`)
 }
 
 /** Builds the runtime environment from an env object (process.env by default). Pure apart from os.homedir(). */
@@ -145,6 +160,7 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
     browser: nonEmpty(env.BROWSER),
     logLevel: level as RuntimeEnv['logLevel'],
     platform,
+    scryptLogN: scryptLogN(nonEmpty(env.RECFLOW_SCRYPT_LOG_N)),
   }
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_PERMISSIONS } from '../../domain/accounts/permissions.js'
 import { RecflowError } from '../../domain/errors.js'
 import { codec, toJsonText, type Decoded } from '../codec.js'
 import { guardWrite } from '../constraint-errors.js'
@@ -8,14 +9,8 @@ import { isId, nowIso } from '../values.js'
 
 export type User = Decoded<RawRow<'users'>, 'permissions', 'is_active'>
 
-/** The per-user permission flags of the reference system. */
-export const ALL_PERMISSIONS = {
-  can_create_templates: true,
-  can_delete_recordings: true,
-  can_update_uploaded_videos: true,
-  can_manage_credentials: true,
-  can_export_data: true,
-} as const
+/** The per-user permission flags of the reference system, every one granted (its default for a new user). */
+export const ALL_PERMISSIONS = DEFAULT_PERMISSIONS
 
 export const LOCAL_USER_EMAIL = 'local@recflow'
 

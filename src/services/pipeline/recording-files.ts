@@ -6,7 +6,12 @@ import path from 'node:path'
  * recordings can ever pick up each other's files (a pitfall of the reference system).
  */
 export function recordingDir(mediaDir: string, userId: number, recordingId: number): string {
-  return path.join(mediaDir, `user_${userId}`, `rec_${recordingId}`)
+  return path.join(userMediaDir(mediaDir, userId), `rec_${recordingId}`)
+}
+
+/** Everything of one user's media: `media/user_<uid>/` (made at registration, removed with the account). */
+export function userMediaDir(mediaDir: string, userId: number): string {
+  return path.join(mediaDir, `user_${userId}`)
 }
 
 export function recordingFiles(mediaDir: string, userId: number, recordingId: number, sourceExt: string) {
