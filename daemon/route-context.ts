@@ -1,23 +1,13 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { App } from '../src/app.js'
+import type { PermissionFlag } from '../src/domain/accounts/index.js'
 import { RecflowError } from '../src/domain/errors.js'
 import type { AccessTokens } from '../src/services/access-tokens.js'
 import type { Caller } from '../src/services/callers.js'
 
 /** The fastify instance every route module registers on: zod schemas give typed params, bodies and replies. */
 export type ApiServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>
-
-/** The permission flags of the reference system (users.permissions). */
-export type PermissionFlag =
-  | 'can_transcribe'
-  | 'can_process_video'
-  | 'can_upload'
-  | 'can_create_templates'
-  | 'can_delete_recordings'
-  | 'can_update_uploaded_videos'
-  | 'can_manage_credentials'
-  | 'can_export_data'
 
 /**
  * Who may call a route (its `config.auth`). Routes are private by default: a route that forgets to say is 'user'.

@@ -1,3 +1,4 @@
+import { permissionsOf, type Permissions } from '../domain/accounts/index.js'
 import { RecflowError } from '../domain/errors.js'
 import type { ServiceDeps, UserRef } from './context.js'
 
@@ -5,7 +6,7 @@ import type { ServiceDeps, UserRef } from './context.js'
 export interface Caller extends UserRef {
   readonly email: string
   readonly role: 'user' | 'admin'
-  readonly permissions: Readonly<Record<string, boolean>>
+  readonly permissions: Readonly<Permissions>
 }
 
 /**
@@ -17,8 +18,8 @@ export function callersService({ scopes }: ServiceDeps) {
     async resolve(userId: number): Promise<Caller> {
       const user = await scopes.forUser(userId).profile.get()
       if (!user || !user.is_active) throw new RecflowError('auth', 'this account no longer exists or is disabled', { hint: 'sign in again' })
-      const permissions = typeof user.permissions === 'object' && user.permissions !== null ? (user.permissions as Record<string, boolean>) : {}
-      return { id: user.id, timezone: user.timezone, email: user.email, role: user.role, permissions }
+      // A flag missing from the stored JSON is granted (the reference system's default), as /users/me shows it.
+      return { id: user.id, timezone: user.timezone, email: user.email, role: user.role, permissions: permissionsOf(user.permissions) }
     },
   }
 }
