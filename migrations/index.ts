@@ -5,6 +5,7 @@ import * as m0003 from './0003_topic_sets.js'
 import * as m0004 from './0004_preset_captions.js'
 import * as m0005 from './0005_pending_source.js'
 import * as m0006 from './0006_credential_quota.js'
+import * as m0007 from './0007_quota_ledger.js'
 
 /**
  * Every migration, keyed by its name (names sort in application order). A static registry rather than a folder
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_preset_captions': m0004,
   '0005_pending_source': m0005,
   '0006_credential_quota': m0006,
+  '0007_quota_ledger': m0007,
 }

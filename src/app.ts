@@ -23,6 +23,7 @@ import type { JobsService } from './services/automation/jobs-service.js'
 import type { ImportRecordingService } from './services/import-recording.js'
 import type { PipelineService } from './services/pipeline/index.js'
 import type { PresetsService } from './services/presets.js'
+import type { QuotaService } from './services/quota/quota-service.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
@@ -63,6 +64,7 @@ export interface Services {
   callers: CallersService
   health: HealthService
   accounts: AccountsService
+  quota: QuotaService
 }
 export type ServiceName = keyof Services
 
@@ -90,6 +92,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   credentialKeys: async (deps) => (await import('./services/credentials/credential-keys.js')).credentialKeysService(deps),
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
+  quota: async (deps) => (await import('./services/quota/quota-service.js')).quotaService(deps),
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
   scheduler: async (deps) => (await import('./services/automation/scheduler.js')).schedulerService(deps),
   cron: async (deps) => (await import('./services/automation/scheduler-cron.js')).schedulerCron(deps),

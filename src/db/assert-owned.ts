@@ -11,6 +11,8 @@ const LABELS: Record<OwnedTableName, string> = {
   user_subscriptions: 'subscription',
   quota_usage: 'quota usage',
   quota_change_history: 'quota change',
+  quota_counted_recordings: 'counted recording',
+  quota_recording_storage: 'recording storage',
   input_sources: 'source',
   recordings: 'recording',
   source_metadata: 'source metadata',

@@ -112,6 +112,26 @@ export interface QuotaChangeHistoryTable extends Timestamps {
   notes: string | null
 }
 
+/** A recording counted against its user's monthly allowance, once per period (migration 0007). */
+export interface QuotaCountedRecordingsTable extends Timestamps {
+  id: Generated<number>
+  user_id: number
+  /** UTC month, `YYYYMM`. */
+  period: string
+  /** Not a foreign key: a deleted recording still counted in its month. */
+  recording_id: number
+  /** > 0 when counted over the allowance under pay-as-you-go. */
+  overage_cost_cents: Generated<number>
+}
+
+/** A recording's media as last measured, so storage follows writes and deletions by differences (migration 0007). */
+export interface QuotaRecordingStorageTable extends Timestamps {
+  id: Generated<number>
+  user_id: number
+  recording_id: number
+  bytes: Generated<Bytes>
+}
+
 export interface InputSourcesTable extends Timestamps {
   id: Generated<number>
   user_id: number
@@ -298,6 +318,8 @@ export interface DB {
   user_subscriptions: UserSubscriptionsTable
   quota_usage: QuotaUsageTable
   quota_change_history: QuotaChangeHistoryTable
+  quota_counted_recordings: QuotaCountedRecordingsTable
+  quota_recording_storage: QuotaRecordingStorageTable
   input_sources: InputSourcesTable
   recordings: RecordingsTable
   source_metadata: SourceMetadataTable

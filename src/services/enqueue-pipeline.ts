@@ -3,6 +3,7 @@ import { conflict } from '../domain/errors.js'
 import type { TaskPayload } from '../jobs/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import type { EventSink } from '../domain/events.js'
+import { startRecording, undoRecordingStart } from './quota/start-recording.js'
 
 /** Key order does not matter: the stored payload went through JSON and the schema. */
 function canonical(value: unknown): string {
@@ -17,7 +18,7 @@ function canonical(value: unknown): string {
  * forced stage, stop after PROCESS), running it instead would silently ignore this command's. So a waiting one
  * (pending, or left running by a worker process of this host that died) is cancelled and replaced; one that
  * another live process is running is a conflict for a command about this recording (`exclusive`), and is
- * joined by a bulk `recflow run`.
+ * joined by a bulk `recflow run`. Each start is counted against the user's plan first (see quota/start-recording.ts).
  */
 export async function enqueuePipeline(
   deps: ServiceDeps,
@@ -25,6 +26,19 @@ export async function enqueuePipeline(
   payload: TaskPayload<'pipeline'>,
   opts: { exclusive: boolean; emit: EventSink },
 ): Promise<Task> {
+  // The quota check comes first: a refused start creates no task. A start whose task then cannot be queued is given back.
+  const start = await startRecording(deps, user, payload.recordingId)
+  try {
+    return await enqueueCounted(deps, user, payload, opts)
+  } catch (e) {
+    await undoRecordingStart(deps, user, payload.recordingId, start).catch((undo: unknown) =>
+      deps.logger.warn('could not give back a recording start whose task was not queued', { recordingId: payload.recordingId, error: (undo as Error).message }),
+    )
+    throw e
+  }
+}
+
+async function enqueueCounted(deps: ServiceDeps, user: UserRef, payload: TaskPayload<'pipeline'>, opts: { exclusive: boolean; emit: EventSink }): Promise<Task> {
   const input = { type: 'pipeline' as const, payload, dedupeKey: `pipeline:${payload.recordingId}`, recordingId: payload.recordingId }
   const first = await deps.queue.enqueue(user.id, input)
   if (first.created || canonical(first.task.payload) === canonical(JSON.parse(JSON.stringify(payload)))) return first.task

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
 import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
 import { recordingDir } from './pipeline/recording-files.js'
+import { measureRecordingStorage } from './quota/storage.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { holdsPublication, platformMeta } from './pipeline/target-checkpoint.js'
@@ -50,7 +51,8 @@ function toFilters(q: RecordingQuery): RecordingFilters {
   return filters
 }
 
-export function recordingsService({ scopes, queue, env, clock, logger }: ServiceDeps) {
+export function recordingsService(deps: ServiceDeps) {
+  const { scopes, queue, env, clock, logger } = deps
   const scope = (user: UserRef) => scopes.forUser(user.id)
 
   return {
@@ -135,6 +137,7 @@ export function recordingsService({ scopes, queue, env, clock, logger }: Service
       })
       const dir = recordingDir(env.mediaDir, user.id, id)
       await fs.rm(dir, { recursive: true, force: true })
+      await measureRecordingStorage(deps, user, id)
       return { id, status, removedStages: stages.length, removedTargets: targets.length, keptTargets: kept, removedDir: dir }
     },
   }

@@ -64,6 +64,15 @@ const CASES: Record<string, Case> = {
   'quota.addUsage': async (ctx) => mine(ctx, [await ctx.as.quota.addUsage(ctx.b.usagePeriod, { recordings: 0 })]),
   'quota.recordChange': async (ctx) => mine(ctx, [await ctx.as.quota.recordChange({ change_type: 'note', changed_by: ctx.b.userId })]),
   'quota.listChanges': async (ctx) => mine(ctx, (await ctx.as.quota.listChanges()).items),
+  'quota.allUsage': async (ctx) => mine(ctx, await ctx.as.quota.allUsage()),
+  'quota.storedBytes': async ({ as }) => expect(await as.quota.storedBytes()).toBe(6_000_000_000),
+  'quota.isCounted': async ({ as, b }) => nothing(await as.quota.isCounted(b.usagePeriod, b.recording)),
+  'quota.markCounted': async ({ as, b }) => rejectsNotFound(as.quota.markCounted(b.usagePeriod, b.recording)),
+  'quota.unmarkCounted': async ({ as, b }) => nothing(await as.quota.unmarkCounted(b.usagePeriod, b.recording)),
+  'quota.setRecordingBytes': async ({ as, b }) => {
+    await rejectsNotFound(as.quota.setRecordingBytes(b.recording, 10))
+    nothing(await as.quota.setRecordingBytes(b.recording, 0))
+  },
 
   'sources.get': async ({ as, b }) => nothing(await as.sources.get(b.source)),
   'sources.list': async (ctx) => mine(ctx, (await ctx.as.sources.list({ platform: 'zoom' })).items),

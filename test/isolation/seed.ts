@@ -82,6 +82,8 @@ export async function seedTenant(db: Kysely<DB>, email: string, n: number): Prom
   const quotaChange = await s.quota.recordChange({ change_type: 'plan', new_value: { plan: 'pro' } })
   const usagePeriod = `20240${n}`
   await s.quota.addUsage(usagePeriod, { recordings: 1, storage_bytes: 6_000_000_000 })
+  await s.quota.markCounted(usagePeriod, recording.id, 50)
+  await s.quota.setRecordingBytes(recording.id, 6_000_000_000)
   await s.configs.set({ n })
 
   return {
@@ -116,6 +118,8 @@ export const OWNED_TABLES: readonly Exclude<TableName, 'users' | 'subscription_p
   'user_subscriptions',
   'quota_usage',
   'quota_change_history',
+  'quota_counted_recordings',
+  'quota_recording_storage',
   'input_sources',
   'recordings',
   'source_metadata',

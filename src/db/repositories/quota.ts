@@ -1,4 +1,5 @@
 import { RecflowError } from '../../domain/errors.js'
+import { assertOwned } from '../assert-owned.js'
 import { codec, type Decoded } from '../codec.js'
 import type { PageRequest } from '../cursor.js'
 import { ownedTable } from '../owned-table.js'
@@ -91,6 +92,84 @@ export function quotaRepository(executor: Executor, userId: number) {
         .returningAll()
         .executeTakeFirstOrThrow()
       return usageCodec.decode(raw)
+    },
+
+    /** Every period's counters, oldest first (one row a month: a history, and the storage level by summing). */
+    async allUsage(): Promise<QuotaUsage[]> {
+      const rows = await executor.selectFrom('quota_usage').selectAll().where('user_id', '=', userId).orderBy('period', 'asc').execute()
+      return rows.map((r) => usageCodec.decode(r))
+    },
+
+    /** Bytes stored now: the storage deltas of every period added up. */
+    async storedBytes(): Promise<number> {
+      const row = await executor
+        .selectFrom('quota_usage')
+        .select((eb) => eb.fn.sum<number>('storage_bytes').as('bytes'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+      return Number(row.bytes ?? 0)
+    },
+
+    /** Whether the recording was counted in the period already. */
+    async isCounted(period: string, recordingId: number): Promise<boolean> {
+      const row = await executor
+        .selectFrom('quota_counted_recordings')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('period', '=', checkPeriod(period))
+        .where('recording_id', '=', recordingId)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
+    /** Marks the recording counted in the period; false when it was already (nothing written). */
+    async markCounted(period: string, recordingId: number, overageCostCents = 0): Promise<boolean> {
+      await assertOwned(executor, userId, 'recordings', [recordingId])
+      const now = nowIso()
+      const result = await executor
+        .insertInto('quota_counted_recordings')
+        .values({ user_id: userId, period: checkPeriod(period), recording_id: recordingId, overage_cost_cents: checkDelta('overage_cost_cents', overageCostCents), created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'period', 'recording_id']).doNothing())
+        .executeTakeFirst()
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+    },
+
+    /** Takes the mark back (a start that could not queue its task); the removed row's overage cost, if any. */
+    async unmarkCounted(period: string, recordingId: number): Promise<{ overageCostCents: number } | undefined> {
+      const row = await executor
+        .deleteFrom('quota_counted_recordings')
+        .where('user_id', '=', userId)
+        .where('period', '=', checkPeriod(period))
+        .where('recording_id', '=', recordingId)
+        .returning('overage_cost_cents')
+        .executeTakeFirst()
+      return row === undefined ? undefined : { overageCostCents: row.overage_cost_cents }
+    },
+
+    /**
+     * Stores a recording's measured bytes (0 drops the row, also for a recording deleted since); returns the bytes
+     * it was measured at before.
+     */
+    async setRecordingBytes(recordingId: number, bytes: number): Promise<number> {
+      toBytes(bytes, 'bytes')
+      if (bytes > 0) await assertOwned(executor, userId, 'recordings', [recordingId])
+      const previous = await executor
+        .selectFrom('quota_recording_storage')
+        .select('bytes')
+        .where('user_id', '=', userId)
+        .where('recording_id', '=', recordingId)
+        .executeTakeFirst()
+      if (bytes === 0) {
+        await executor.deleteFrom('quota_recording_storage').where('user_id', '=', userId).where('recording_id', '=', recordingId).execute()
+      } else {
+        const now = nowIso()
+        await executor
+          .insertInto('quota_recording_storage')
+          .values({ user_id: userId, recording_id: recordingId, bytes, created_at: now, updated_at: now })
+          .onConflict((oc) => oc.columns(['user_id', 'recording_id']).doUpdateSet({ bytes, updated_at: now }))
+          .execute()
+      }
+      return Number(previous?.bytes ?? 0)
     },
 
     recordChange: (input: NewQuotaChange): Promise<QuotaChange> => changes.insert(input),

@@ -48,7 +48,7 @@ export function checkMinInterval(schedule: Schedule, minHours: number | null, fr
       hint:
         `choose a schedule with at least ${formatHours(minHours)} between runs ` +
         `(for example {"type": "hours", "every_hours": ${Math.max(1, Math.ceil(minHours))}}), or upgrade your plan`,
-      details: { min_interval_hours: actual, allowed_min_interval_hours: minHours },
+      details: { quota: 'min_automation_interval_hours', limit: minHours, usage: actual, min_interval_hours: actual, allowed_min_interval_hours: minHours },
     },
   )
 }

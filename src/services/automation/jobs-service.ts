@@ -5,6 +5,7 @@ import { checkMinInterval, describeSchedule, nextRun, nextRuns, parseSchedule, t
 import type { ServiceDeps, UserRef } from '../context.js'
 import type { ListOptions } from '../paging.js'
 import type { SyncService } from '../sync/sync-sources.js'
+import { userPlan } from '../quota/effective-limits.js'
 import { planJobRun } from './job-dry-run.js'
 import { jobOptions, parseJobInput, toJobInput, type JobInput } from './job-input.js'
 import type { RunResult, RunService } from '../run.js'
@@ -63,13 +64,10 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService; ru
     return job
   }
 
-  /** The plan's limits: custom values on the subscription win over the plan's. */
+  /** The quota's effective limits: custom values on the subscription win over the plan's (NULL unlimited, 0 none). */
   const limits = async (user: UserRef) => {
-    const sub = await scope(user).subscription.getWithPlan()
-    return {
-      maxJobs: sub ? (sub.subscription.custom_max_automation_jobs ?? sub.plan.max_automation_jobs) : null,
-      minHours: sub ? (sub.subscription.custom_min_automation_interval_hours ?? sub.plan.min_automation_interval_hours) : null,
-    }
+    const { limits } = await userPlan(scope(user))
+    return { maxJobs: limits.automation_jobs, minHours: limits.min_automation_interval_hours }
   }
 
   /** Validates a job document for this user: schedule (timezone defaulting to the user's), plan limits. */
@@ -83,10 +81,11 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService; ru
     // can still be disabled or edited while off after a downgrade.
     if (job.is_active) checkMinInterval(valid, minHours, now())
     const becomesActive = job.is_active && !(current?.is_active ?? false)
-    if (becomesActive && maxJobs !== null && (await scope(user).automationJobs.countActive()) >= maxJobs) {
-      throw new RecflowError('quota', `your plan allows ${maxJobs} active automation job${maxJobs === 1 ? '' : 's'}, and you have ${maxJobs} already`, {
-        hint: 'disable or remove one first (`recflow jobs disable ID`, `recflow jobs list`), or upgrade your plan',
-        details: { max_automation_jobs: maxJobs },
+    const active = becomesActive && maxJobs !== null ? await scope(user).automationJobs.countActive() : 0
+    if (becomesActive && maxJobs !== null && active >= maxJobs) {
+      throw new RecflowError('quota', maxJobs === 0 ? 'your plan allows no automation jobs' : `your plan allows ${maxJobs} active automation job${maxJobs === 1 ? '' : 's'}, and you have ${active} already`, {
+        hint: maxJobs === 0 ? 'upgrade to a plan with automation jobs' : 'disable or remove one first (`recflow jobs disable ID`, `recflow jobs list`), or upgrade your plan',
+        details: { quota: 'automation_jobs', limit: maxJobs, usage: active, max_automation_jobs: maxJobs },
       })
     }
     return {

@@ -8,6 +8,7 @@ import { noopSink, type PipelineStage, type RunControl } from '../../domain/even
 import { listAll } from '../paging.js'
 import { publishTargets, targetsFailure, type TargetOutcome, type TargetSelection } from './publish-targets.js'
 import { whileHandling } from './best-effort.js'
+import { measureRecordingStorage } from '../quota/storage.js'
 import { persistDerivedStatus } from './recording-status.js'
 import { recordingFiles, removeLeftoverParts } from './recording-files.js'
 import { downloadStage } from './stage-download.js'
@@ -111,6 +112,15 @@ function recordStageStart(scope: UserScope, rec: Recording, row: Pick<Processing
   })
 }
 
+/** Storage follows the stage's writes (the user's quota); a failed measurement is logged, never the stage's failure. */
+async function measureStorage(deps: ServiceDeps, user: UserRef, recordingId: number): Promise<void> {
+  try {
+    await measureRecordingStorage(deps, user, recordingId)
+  } catch (e) {
+    deps.logger.warn('could not measure the media of a recording for the storage quota', { recordingId, error: (e as Error).message })
+  }
+}
+
 /**
  * Runs a recording through download -> process -> transcribe -> topics -> subtitles -> upload. Each stage is
  * idempotent: a COMPLETED (or SKIPPED) stage is not redone unless forced, so a run resumes from the first
@@ -172,6 +182,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     try {
       const outcome = await HANDLERS[stage](ctx)
       if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
+      if (!dryRun) await measureStorage(deps, user, rec.id)
       // A download names the original file only now (Zoom: source.m4a for an audio-only meeting): later outputs follow its extension.
       if (stage === 'DOWNLOAD' && rec.original_file !== null) files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file))
       if (outcome.status === 'COMPLETED') {
@@ -194,6 +205,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
             await persistDerivedStatus(tx, rec!, cancelled ? undefined : { stage, reason: message })
           }),
         )
+        await measureStorage(deps, user, rec.id)
       }
       emit(cancelled ? { type: 'stage-cancelled', recordingId: rec.id, stage } : { type: 'stage-failed', recordingId: rec.id, stage, message, hint: isRecflowError(e) ? e.hint : undefined })
       if (cancelled && !(isRecflowError(e) && e.code === 'cancelled')) throw new RecflowError('cancelled', 'cancelled', { cause: e })

@@ -19,6 +19,8 @@ const TABLES = [
   'user_subscriptions',
   'quota_usage',
   'quota_change_history',
+  'quota_counted_recordings',
+  'quota_recording_storage',
   'input_sources',
   'recordings',
   'source_metadata',

@@ -89,6 +89,9 @@ describe('runPipeline', () => {
     expect(stored!.status).toBe('READY')
     expect(stored!.processed_file).toBe(meta.processed_file)
     expect(events.some((e) => e.type === 'progress' && e.stage === 'PROCESS')).toBe(true)
+    // The storage quota follows what the stages wrote into the recording's folder (the source file stays outside).
+    const dir = path.dirname(meta.processed_file)
+    expect(await scope.quota.storedBytes()).toBe(fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0))
   })
 
   it('resumes without redoing finished stages, and --force PROCESS redoes it and what follows', async () => {

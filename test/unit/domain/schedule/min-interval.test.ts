@@ -62,7 +62,7 @@ describe('checkMinInterval', () => {
     expect(e.message).toBe('this schedule runs as often as every 1 hour; your plan allows at most one run every 6 hours')
     expect(e.hint).toContain('"every_hours": 6')
     expect(e.hint).toMatch(/upgrade your plan/)
-    expect(e.details).toEqual({ min_interval_hours: 1, allowed_min_interval_hours: 6 })
+    expect(e.details).toEqual({ quota: 'min_automation_interval_hours', limit: 6, usage: 1, min_interval_hours: 1, allowed_min_interval_hours: 6 })
   })
 
   it('catches a short gap anywhere in the day, in minutes when under an hour', () => {

@@ -1,0 +1,5 @@
+export { availability, effectiveLimits } from './limits.js'
+export type { Availability, CustomLimits, EffectiveLimits, Limit, PlanLimits, QuotaName } from './limits.js'
+export { periodEnd, usagePeriod } from './period.js'
+export { decideRecordingStart } from './recording-start.js'
+export type { PayAsYouGo, StartDecision, StartUsage } from './recording-start.js'
