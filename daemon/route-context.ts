@@ -31,6 +31,11 @@ export interface DaemonServerOptions {
   version?: string
   /** Largest JSON body accepted, bytes (default 1 MiB). */
   bodyLimit?: number
+  /**
+   * Requests per client IP and window on the password routes (register, login, password change, account
+   * deletion; default 10 a minute); refresh and logout get six times as many. Tests lower or raise it.
+   */
+  authRateLimit?: { max: number; timeWindowMs?: number }
 }
 
 /** What route modules are built from: the app (its services), the token verifier, the server's options. */

@@ -53,6 +53,9 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
   await server.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
   server.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => server.swagger())
 
+  // Opt-in per route (config.rateLimit): only the auth routes are limited (daemon/routes/auth.ts).
+  await server.register((await import('@fastify/rate-limit')).default, { global: false })
+
   registerHealthRoutes(server as ApiServer, ctx, metrics)
   await server.register(
     async (api) => {

@@ -1,5 +1,7 @@
 import type { ApiServer, RouteContext } from '../route-context.js'
+import { registerAuthRoutes } from './auth.js'
 import { registerSourceRoutes } from './sources.js'
+import { registerUsersMeRoutes } from './users-me.js'
 
 /**
  * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
@@ -7,5 +9,7 @@ import { registerSourceRoutes } from './sources.js'
  * be taken for an id.
  */
 export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
+  registerAuthRoutes(server, ctx)
+  registerUsersMeRoutes(server, ctx)
   registerSourceRoutes(server, ctx)
 }

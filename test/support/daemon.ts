@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll } from 'vitest'
+import type { DaemonServerOptions } from '../../daemon/route-context.js'
 import { buildServer } from '../../daemon/server.js'
 import type { App } from '../../src/app.js'
 import { systemScope } from '../../src/db/index.js'
@@ -26,11 +27,18 @@ export interface TestDaemon {
   fetch(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>
 }
 
+export interface TestDaemonOptions {
+  /** Server options on top of `{version: 'test'}` (e.g. authRateLimit). */
+  server?: DaemonServerOptions
+  /** Environment of the app (on top of openTestApp's); scrypt is cheap (N = 2^10) unless set here. */
+  env?: Record<string, string>
+}
+
 /** The daemon's HTTP server on a temp home, listening on a free loopback port: real HTTP, the real services. */
-export async function startTestDaemon(): Promise<TestDaemon & { close(): Promise<void> }> {
+export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon & { close(): Promise<void> }> {
   const home = makeTempDir()
-  const app = await openTestApp(home)
-  const server = await buildServer(app, { version: 'test' })
+  const app = await openTestApp(home, { RECFLOW_SCRYPT_LOG_N: '10', ...opts.env })
+  const server = await buildServer(app, { version: 'test', ...opts.server })
   await server.listen({ host: '127.0.0.1', port: 0 })
   const address = server.server.address()
   if (address === null || typeof address === 'string') throw new Error('the test daemon has no TCP address')
@@ -66,10 +74,10 @@ export async function startTestDaemon(): Promise<TestDaemon & { close(): Promise
 }
 
 /** One test daemon for a whole test file (started in beforeAll, closed in afterAll). */
-export function useTestDaemon(): TestDaemon {
+export function useTestDaemon(opts: TestDaemonOptions = {}): TestDaemon {
   let daemon: (TestDaemon & { close(): Promise<void> }) | undefined
   beforeAll(async () => {
-    daemon = await startTestDaemon()
+    daemon = await startTestDaemon(opts)
   })
   afterAll(async () => {
     await daemon?.close()
