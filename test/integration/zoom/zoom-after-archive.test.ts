@@ -14,7 +14,7 @@ import { seedOAuthCredential } from '../../support/oauth.js'
  * Delete after archive (issue 9, item 4): a template's `output_config.zoom_after_archive: trash` moves the Zoom
  * cloud recording to Zoom's trash (DELETE .../recordings?action=trash, never delete) only once the local copy is
  * verified and every preset published; the move is recorded and shown by `recordings show`. Each recording is
- * downloaded from the storage fake by the real DOWNLOAD stage, trimmed and published to a folder.
+ * downloaded from the storage fake by the real DOWNLOAD stage and published to a folder (trimmed only where the test needs a processed file).
  */
 
 let home: string
@@ -61,7 +61,7 @@ afterAll(async () => {
  * A Zoom recording as a sync leaves it (source_metadata naming the chosen file, no local copy yet), its bytes on
  * the storage fake and its meeting on the API fake, with a template publishing to a folder.
  */
-async function zoomRecording(opts: { policy?: 'keep' | 'trash'; uuid?: string; destination?: string } = {}) {
+async function zoomRecording(opts: { policy?: 'keep' | 'trash'; uuid?: string; destination?: string; trim?: boolean } = {}) {
   seq++
   const meeting = zoomMeeting({ topic: `Lecture ${seq}`, startTime: '2026-03-02T09:00:00Z', files: ['shared_screen_with_speaker_view'], ...(opts.uuid ? { uuid: opts.uuid } : {}) })
   zoom.addMeetings('me', [meeting])
@@ -76,6 +76,8 @@ async function zoomRecording(opts: { policy?: 'keep' | 'trash'; uuid?: string; d
     name: `T ${seq}`,
     matching_rules: { exact_matches: [meeting.topic] },
     output_config: { preset_ids: [preset.id], ...(opts.policy ? { zoom_after_archive: opts.policy } : {}) },
+    // No trimming unless asked: the policy looks at the local copy and the publications, not at PROCESS.
+    ...(opts.trim ? {} : { processing_config: { processing: { enabled: false } } }),
   })
   const rec = await scope.recordings.create({
     display_name: meeting.topic,
@@ -171,7 +173,8 @@ describe('zoom_after_archive', () => {
   })
 
   it('waits when the local copy no longer has the size verified at download', async () => {
-    const { rec, meeting } = await zoomRecording({ policy: 'trash' })
+    // Trimmed: republishing then sends the processed file, and the missing original is only the policy's business.
+    const { rec, meeting } = await zoomRecording({ policy: 'trash', trim: true })
     await run(rec.id, { runOverride: { upload: { auto_upload: false } } })
     const file = await localCopy(rec.id)
     expect(fs.readFileSync(file).equals(clip)).toBe(true)
