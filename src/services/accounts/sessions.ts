@@ -46,10 +46,14 @@ export function sessions({ scopes, clock }: Pick<ServiceDeps, 'scopes' | 'clock'
   }
 
   return {
-    /** A new family for a user who just proved who they are. */
+    /**
+     * A new family for a user who just proved who they are. Sign-ins also purge tokens that expired more than a
+     * week ago, so the table does not grow forever (a week after expiry, reuse detection has nothing left to guard).
+     */
     async start(scope: UserScope, user: User): Promise<TokenPair> {
       const { token, ...row } = mint()
       await scope.refreshTokens.create({ ...row, family_id: randomUUID() })
+      await scopes.system().refreshTokens.removeExpired(new Date(clock.now().getTime() - REFRESH_TOKEN_TTL_MS))
       return pair(user, token)
     },
 

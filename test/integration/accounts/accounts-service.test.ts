@@ -155,6 +155,19 @@ describe('refresh tokens', () => {
     await rejection(login(), 'auth', /disabled/)
   })
 
+  it('purges tokens that expired more than a week ago when someone signs in', async () => {
+    const { user } = await registerAnn()
+    await login()
+    const count = () => rowsOf(user.id).then((r) => r.refresh_tokens)
+    expect(await count()).toBe(1)
+    t.advance(14 * DAY - MIN) // expired 7 days - 1 min ago: kept
+    await login()
+    expect(await count()).toBe(2)
+    t.advance(2 * MIN)
+    await login()
+    expect(await count()).toBe(2)
+  })
+
   it('logout revokes one token; logout-all revokes every session', async () => {
     const { user } = await registerAnn()
     const a = await login()
