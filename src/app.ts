@@ -24,6 +24,7 @@ import type { ImportRecordingService } from './services/import-recording.js'
 import type { PipelineService } from './services/pipeline/index.js'
 import type { PresetsService } from './services/presets.js'
 import type { QuotaService } from './services/quota/quota-service.js'
+import type { QuotaAdminService } from './services/quota/admin-service.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
@@ -65,6 +66,7 @@ export interface Services {
   health: HealthService
   accounts: AccountsService
   quota: QuotaService
+  quotaAdmin: QuotaAdminService
 }
 export type ServiceName = keyof Services
 
@@ -93,6 +95,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),
   quota: async (deps) => (await import('./services/quota/quota-service.js')).quotaService(deps),
+  quotaAdmin: async (deps) => (await import('./services/quota/admin-service.js')).quotaAdminService(deps),
   zoomWebhooks: async (deps) => (await import('./services/zoom-webhooks/zoom-webhooks.js')).zoomWebhooksService(deps),
   scheduler: async (deps) => (await import('./services/automation/scheduler.js')).schedulerService(deps),
   cron: async (deps) => (await import('./services/automation/scheduler-cron.js')).schedulerCron(deps),

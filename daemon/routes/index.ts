@@ -1,5 +1,6 @@
 import type { ApiServer, RouteContext } from '../route-context.js'
 import { registerAuthRoutes } from './auth.js'
+import { registerQuotaRoutes } from './quota.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerUsersMeRoutes } from './users-me.js'
 
@@ -12,4 +13,5 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerAuthRoutes(server, ctx)
   registerUsersMeRoutes(server, ctx)
   registerSourceRoutes(server, ctx)
+  registerQuotaRoutes(server, ctx)
 }

@@ -11,6 +11,7 @@ import { sourceMetadataRepository } from './repositories/source-metadata.js'
 import { sourceRepository } from './repositories/sources.js'
 import { stageRepository } from './repositories/stages.js'
 import { statsRepository } from './repositories/stats.js'
+import { quotaStatsRepository } from './repositories/quota-stats.js'
 import { planRepository, subscriptionRepository } from './repositories/subscriptions.js'
 import { targetRepository } from './repositories/targets.js'
 import { taskEventRepository } from './repositories/task-events.js'
@@ -89,6 +90,7 @@ function systemRepositories(executor: Executor) {
     automationJobs: dueJobLookup(executor),
     tasks: taskQueue(executor),
     stats: statsRepository(executor),
+    quotaStats: quotaStatsRepository(executor),
     sealedCredentials: sealedCredentialLookup(executor),
   }
 }
