@@ -12,6 +12,7 @@ import type { AiProviders, OAuthProviders, ProviderEnv, Publishers, RecordingSou
 import type { Scopes, ServiceDeps, TaskQueuePort, UserRef } from './services/context.js'
 import type { AccessTokens } from './services/access-tokens.js'
 import type { AccountsService } from './services/accounts/accounts-service.js'
+import type { TaskRegistry } from './jobs/index.js'
 import type { AuthService } from './services/auth/auth-service.js'
 import type { CallersService } from './services/callers.js'
 import type { HealthService } from './services/health.js'
@@ -37,6 +38,7 @@ import type { TemplatesService } from './services/templates.js'
 import type { TopicsService } from './services/topics/topics-service.js'
 import type { UserConfigService } from './services/user-config.js'
 import type { ZoomWebhooksService } from './services/zoom-webhooks/zoom-webhooks.js'
+import type { DaemonService } from './services/daemon/daemon-runtime.js'
 
 /** Every service the app can build, by name: `await app.service('recordings')`. */
 export interface Services {
@@ -67,11 +69,21 @@ export interface Services {
   accounts: AccountsService
   quota: QuotaService
   quotaAdmin: QuotaAdminService
+  daemon: DaemonService
 }
 export type ServiceName = keyof Services
 
 type ServiceLoaders = {
   readonly [K in ServiceName]: (deps: ServiceDeps, service: App['service']) => Promise<Services[K]>
+}
+
+/** A registry with a handler for every task type, the job runs' included (the scheduler's and the daemon's workers). */
+async function everyTaskRegistry(
+  deps: ServiceDeps,
+  service: App['service'],
+  build: typeof import('./services/task-handlers.js').buildTaskRegistry,
+): Promise<TaskRegistry> {
+  return build(deps, { pipeline: await service('pipeline'), sync: await service('sync'), jobs: () => service('jobs') })
 }
 
 /**
@@ -110,8 +122,16 @@ const SERVICE_LOADERS: ServiceLoaders = {
       service('scheduler'),
     ])
     // The worker runs the job runs (automation_job: the jobs service's execute) and the pipelines they queue.
-    const registry = async () => buildTaskRegistry(deps, { pipeline: await service('pipeline'), sync: await service('sync'), jobs: () => service('jobs') })
-    return schedulerTick(deps, scheduler, registry)
+    return schedulerTick(deps, scheduler, () => everyTaskRegistry(deps, service, buildTaskRegistry))
+  },
+  daemon: async (deps, service) => {
+    const [{ daemonService }, { buildTaskRegistry }, scheduler] = await Promise.all([
+      import('./services/daemon/daemon-runtime.js'),
+      import('./services/task-handlers.js'),
+      service('scheduler'),
+    ])
+    // Every task type of every user: pipelines, syncs, and the job runs the scheduler queues.
+    return daemonService(deps, scheduler, () => everyTaskRegistry(deps, service, buildTaskRegistry))
   },
   run: async (deps, service) => {
     const [{ runService }, { buildTaskRegistry }, pipeline, sync] = await Promise.all([
@@ -184,6 +204,7 @@ export interface App {
   service<K extends ServiceName>(name: K): Promise<Services[K]>
   /** The CLI's own user (created on first use: role admin, plan enterprise). */
   readonly localUser: UserRef & { email: string; created: boolean }
+  /** Closes the database; later calls return the first call's promise. */
   close(): Promise<void>
 }
 
@@ -259,12 +280,14 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
       }
       return pending
     }
+    let closed: Promise<void> | undefined
     return {
       env,
       database,
       service,
       localUser: { id: user.id, timezone: user.timezone, email: user.email, created: existing === undefined },
-      close: () => database.close(),
+      // Once: the daemon closes it before removing its pid file, and the command's end closes it again.
+      close: () => (closed ??= database.close()),
     }
   } catch (e) {
     await database.close()

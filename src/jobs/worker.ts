@@ -62,6 +62,8 @@ export class Worker {
   readonly #running = new Map<number, RunningTask>()
   #mode: 'idle' | 'started' | 'draining' = 'idle'
   #stopping = false
+  /** drain() began: running tasks go on, no new one is claimed. */
+  #draining = false
   #loop: Promise<void> | undefined
   #lastRecovery = -Infinity
   #wakers = new Set<() => void>()
@@ -171,6 +173,32 @@ export class Worker {
     this.#stopping = false
   }
 
+  /**
+   * The daemon's graceful stop: claims nothing more, lets the running tasks finish for up to `graceMs`, then stop()s
+   * (what still runs is aborted and handed back to the queue, attempt not counted). `now()` on the returned handle
+   * ends the grace period early (a second Ctrl-C). Resolves with the ids of the tasks that were handed back.
+   */
+  drain(graceMs: number): { done: Promise<number[]>; now(): void } {
+    this.#draining = true
+    let endGrace = () => {}
+    const graceOver = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs)
+      endGrace = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    const done = (async () => {
+      await Promise.race([Promise.allSettled([...this.#running.values()].map((t) => t.done)), graceOver])
+      endGrace()
+      const handedBack = this.runningTaskIds
+      await this.stop()
+      this.#draining = false
+      return handedBack
+    })()
+    return { done, now: () => endGrace() }
+  }
+
   /** Cancels a task this worker is running (in-process, e.g. Ctrl-C in a CLI run). False if it is not running here. */
   cancel(taskId: number): boolean {
     const task = this.#running.get(taskId)
@@ -192,7 +220,7 @@ export class Worker {
 
   async #fill(filter: QueueFilter, finished: Task[]): Promise<void> {
     const queue = systemScope(this.#deps.db).tasks
-    while (!this.#stopping && this.#running.size < this.#concurrency) {
+    while (!this.#stopping && !this.#draining && this.#running.size < this.#concurrency) {
       let task: Task | undefined
       try {
         task = await queue.claimNext({ ...this.#typed(filter), owner: this.owner, leaseMs: this.#deps.leaseMs, now: this.#deps.clock.now() })
@@ -201,8 +229,8 @@ export class Worker {
         return
       }
       if (task === undefined) return
-      if (this.#stopping) {
-        // stop() began while this claim was in flight: give it straight back.
+      if (this.#stopping || this.#draining) {
+        // stop() or drain() began while this claim was in flight: give it straight back.
         await queue.release(task.id, this.owner, { now: this.#deps.clock.now() }).catch(() => undefined)
         return
       }

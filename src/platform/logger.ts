@@ -31,4 +31,17 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   return { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') }
 }
 
+/**
+ * The daemon's logger: one JSON object per line (`time`, `level`, `msg`, then the fields, redacted like the text
+ * logger's), for log files and journald alike. Fields named time/level/msg cannot overwrite the line's own.
+ */
+export function createJsonLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+  const log = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] > ORDER[level]) return
+    const { time: _t, level: _l, msg: _m, ...extra } = fields ? (redact(fields) as Record<string, unknown>) : {}
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...extra }) + '\n')
+  }
+  return { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') }
+}
+
 export const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} }

@@ -3,31 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { noopSink, type RunControl } from '../../domain/events.js'
 import type { IdleReport, TaskRegistry } from '../../jobs/index.js'
 import { writeFileAtomicSync } from '../../platform/atomic-fs.js'
+import { rotateLog } from '../../platform/log-rotation.js'
 import { tryFileLock } from '../../platform/file-lock.js'
 import type { ServiceDeps } from '../context.js'
 import { schedulerPaths, type LastTick } from './scheduler-cron.js'
 import type { ScanReport, SchedulerService } from './scheduler.js'
 
-export const TICK_LOG_MAX_BYTES = 1024 * 1024
-export const TICK_LOGS_KEPT = 3
 // How many of a user's latest finished job runs a tick looks through for pipelines still pending.
 const RECENT_JOB_RUNS = 50
-
-/** `log` -> `log.1` -> … -> `log.<kept>` once it passes maxBytes (the oldest dropped). */
-export function rotateLog(log: string, maxBytes = TICK_LOG_MAX_BYTES, kept = TICK_LOGS_KEPT): boolean {
-  let size: number
-  try {
-    size = fs.statSync(log).size
-  } catch {
-    return false
-  }
-  if (size < maxBytes) return false
-  for (let i = kept - 1; i >= 1; i--) {
-    if (fs.existsSync(`${log}.${i}`)) fs.renameSync(`${log}.${i}`, `${log}.${i + 1}`)
-  }
-  fs.renameSync(log, `${log}.1`)
-  return true
-}
 
 export type TickReport =
   | { ticked: false; holderPid: number | null; since: string | null }

@@ -7,7 +7,7 @@ import { taskPayloadSchemas, taskRegistry } from '../../../src/jobs/task-types.j
 import { Worker } from '../../../src/jobs/worker.js'
 import { nextRun, type Schedule } from '../../../src/domain/schedule/index.js'
 import { readLastTick, schedulerPaths } from '../../../src/services/automation/scheduler-cron.js'
-import { rotateLog } from '../../../src/services/automation/scheduler-tick.js'
+import { rotateLog } from '../../../src/platform/log-rotation.js'
 import { useTestApp } from '../../support/test-app.js'
 import { addFolderSource, openJobsApp } from './support.js'
 

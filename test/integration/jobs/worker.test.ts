@@ -320,6 +320,46 @@ describe('shutdown and crashes', () => {
     expect((await h.task(task.id)).state).toBe('pending')
   })
 
+  it('drain lets a running task finish within the grace period and claims nothing new meanwhile', async () => {
+    const first = await h.enqueueTest(h.pro, { payload: { n: 1 } })
+    const started = deferred()
+    const finish = deferred()
+    const w = worker(async ({ payload }) => {
+      if (payload.n === 1) {
+        started.resolve()
+        await finish.promise
+      }
+      return 'done'
+    }, { concurrency: 1 })
+    await w.start()
+    await started.promise
+    const drain = w.drain(5_000)
+    const second = await h.enqueueTest(h.pro, { payload: { n: 2 } })
+    finish.resolve()
+    expect(await drain.done).toEqual([])
+    expect(await h.task(first.id)).toMatchObject({ state: 'succeeded', result: 'done' })
+    // Queued while draining: left for the next worker.
+    expect(await h.task(second.id)).toMatchObject({ state: 'pending', attempts: 0 })
+  })
+
+  it('drain hands a task still running when the grace period ends back to the queue, attempt not counted', async () => {
+    const task = await h.enqueueTest(h.pro, { maxAttempts: 1 })
+    const started = deferred()
+    const w = worker(async ({ signal }) => {
+      started.resolve()
+      await untilAborted(signal)
+    })
+    await w.start()
+    await started.promise
+    const t0 = Date.now()
+    const drain = w.drain(60_000)
+    drain.now() // a second Ctrl-C: no more grace
+    expect(await drain.done).toEqual([task.id])
+    expect(Date.now() - t0).toBeLessThan(2_000)
+    expect(await h.task(task.id)).toMatchObject({ state: 'pending', attempts: 0, lease_owner: null })
+    expect(await kinds(task.id)).toEqual(['started', 'released'])
+  })
+
   it('a stop during runUntilIdle ends it and reports the handed-back task as pending', async () => {
     const task = await h.enqueueTest(h.pro)
     const started = deferred()
