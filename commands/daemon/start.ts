@@ -54,7 +54,8 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
         startHttp,
         onReady: (info) => {
           reportToParent({ type: 'ready', info })
-          if (!flags['log-file']) this.note(describeReady(info, false))
+          // stdout: stderr carries the JSON log lines.
+          if (!flags['log-file'] && !this.jsonEnabled()) process.stdout.write(describeReady(info, false) + '\n')
         },
       })
       return this.present({ stopped: true, ...exit }, (e) => `Daemon stopped (${e.signal})${e.handedBack.length > 0 ? `; task(s) ${e.handedBack.join(', ')} handed back to the queue` : ''}.`)
