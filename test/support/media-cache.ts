@@ -14,7 +14,8 @@ import path from 'node:path'
  * RECFLOW_TEST_MEDIA_CACHE names another cache folder, or `off` to make every file afresh.
  */
 
-const ROOT = process.env.RECFLOW_TEST_MEDIA_CACHE ?? path.join(os.tmpdir(), 'recflow-test-media')
+export const MEDIA_CACHE_ROOT = process.env.RECFLOW_TEST_MEDIA_CACHE ?? path.join(os.tmpdir(), 'recflow-test-media')
+const ROOT = MEDIA_CACHE_ROOT
 const OFF = ROOT === 'off'
 
 /** The cache key of `parts` (anything JSON-serialisable: names, arguments, tool paths, generator sources). */
@@ -35,6 +36,14 @@ export function cachedMediaDir(key: string, make: (dir: string) => void): string
   const dir = path.join(ROOT, key)
   if (fs.existsSync(dir)) return dir
   fs.mkdirSync(ROOT, { recursive: true })
+  // One maker per entry: a worker that finds another making it waits for the result rather than making it too
+  // (two workers asking for the 2-minute lecture at once made it twice: ~10 s of CPU thrown away).
+  const release = waitOrLock(path.join(ROOT, `.${key}.lock`), dir)
+  if (!release) return dir
+  if (fs.existsSync(dir)) {
+    release()
+    return dir
+  }
   const tmp = fs.mkdtempSync(path.join(ROOT, `.${key}-`))
   try {
     make(tmp)
@@ -44,8 +53,53 @@ export function cachedMediaDir(key: string, make: (dir: string) => void): string
     // Another worker renamed its copy into place first: use that one.
     if (fs.existsSync(dir) && ['ENOTEMPTY', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '')) return dir
     throw e
+  } finally {
+    release()
   }
   return dir
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * Takes the entry's lock file (holding this process's pid) and returns its release, or returns undefined once
+ * another process has made `dir` while this one waited. A lock whose holder is gone (a killed worker) is taken
+ * over. Synchronous, like the makers (spawnSync).
+ */
+function waitOrLock(lock: string, dir: string): (() => void) | undefined {
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
+      return () => fs.rmSync(lock, { force: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    }
+    if (fs.existsSync(dir)) return undefined
+    if (!holderAlive(lock)) {
+      fs.rmSync(lock, { force: true })
+      continue
+    }
+    Atomics.wait(pause, 0, 0, 100)
+    if (fs.existsSync(dir)) return undefined
+  }
+}
+
+function holderAlive(lock: string): boolean {
+  let pid: number
+  let age: number
+  try {
+    pid = Number(fs.readFileSync(lock, 'utf8'))
+    age = Date.now() - fs.statSync(lock).mtimeMs
+  } catch {
+    return false // released meanwhile
+  }
+  if (!(pid > 0)) return age < 5000 // being written: look again (unless its writer died before writing)
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** One generated file, cached under `key` (its base name is kept, so the extension picks the container). */

@@ -34,8 +34,9 @@ describe('Ctrl-C (SIGINT) during recflow run', () => {
   beforeAll(async () => {
     work = tempHome('recflow-cancel-')
     const inbox = path.join(work, 'inbox')
-    // 90 s of 320x180 video re-encoded by `pauses`: PROCESS runs long enough to be interrupted mid-way.
-    await makeLectureClip(path.join(inbox, 'Lecture 12 Paxos.mp4'), { durationS: 90 })
+    // 90 s of 160x90 video re-encoded by `pauses`: PROCESS runs long enough to be interrupted mid-way (its wall
+    // time is mostly the AAC re-encode, which a bigger picture does not lengthen: 320x180 cost twice the CPU).
+    await makeLectureClip(path.join(inbox, 'Lecture 12 Paxos.mp4'), { durationS: 90, size: '160x90' })
     setup = await setupLocalPipeline(path.join(work, 'home'), {
       inbox,
       destination: path.join(work, 'published'),
@@ -98,7 +99,7 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
   beforeAll(async () => {
     work = tempHome('recflow-cancel-other-')
     const inbox = path.join(work, 'inbox')
-    await makeLectureClip(path.join(inbox, 'Lecture 13 Raft.mp4'), { durationS: 90 })
+    await makeLectureClip(path.join(inbox, 'Lecture 13 Raft.mp4'), { durationS: 90, size: '160x90' })
     setup = await setupLocalPipeline(path.join(work, 'home'), { inbox, destination: path.join(work, 'published'), processing: { trim_mode: 'pauses' } })
   })
 

@@ -58,8 +58,9 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
   beforeAll(async () => {
     work = tempHome('recflow-sigkill-')
     const inbox = path.join(work, 'inbox')
-    // 4 minutes re-encoded by `pauses`: PROCESS takes a few seconds, a window the test hits reliably.
-    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.m4a'), { durationS: 240, video: false })
+    // 2 minutes re-encoded by `pauses`: PROCESS takes a few seconds (~3.5 s of CPU, single-threaded AAC), a window
+    // the test hits reliably. (4 minutes cost ~7 s per encode, and the test makes three.)
+    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.m4a'), { durationS: 120, video: false })
     // Both homes read the very same file, so even its mtime (the start time) is shared.
     const setup = (name: string) =>
       setupLocalPipeline(path.join(work, name), { inbox, destination: path.join(work, name, 'published'), processing: { trim_mode: 'pauses' } })
