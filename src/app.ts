@@ -18,6 +18,7 @@ import type { CallersService } from './services/callers.js'
 import type { HealthService } from './services/health.js'
 import type { CredentialsService } from './services/credentials/credentials.js'
 import type { CredentialKeysService } from './services/credentials/credential-keys.js'
+import type { WebSignInService } from './services/auth/web-sign-in.js'
 import type { DemoService } from './services/demo.js'
 import type { DoctorService } from './services/doctor.js'
 import type { JobsService } from './services/automation/jobs-service.js'
@@ -56,6 +57,7 @@ export interface Services {
   demo: DemoService
   credentials: CredentialsService
   credentialKeys: CredentialKeysService
+  webSignIn: WebSignInService
   auth: AuthService
   topics: TopicsService
   zoomWebhooks: ZoomWebhooksService
@@ -103,6 +105,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   imports: async (deps) => (await import('./services/import-recording.js')).importRecordingService(deps),
   pipeline: async (deps) => (await import('./services/pipeline/index.js')).pipelineService(deps),
   credentials: async (deps) => (await import('./services/credentials/credentials.js')).credentialsService(deps),
+  webSignIn: async (deps) => (await import('./services/auth/web-sign-in.js')).webSignInService(deps),
   credentialKeys: async (deps) => (await import('./services/credentials/credential-keys.js')).credentialKeysService(deps),
   topics: async (deps) => (await import('./services/topics/topics-service.js')).topicsService(deps),
   auth: async (deps) => (await import('./services/auth/auth-service.js')).authService(deps),

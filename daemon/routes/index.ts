@@ -3,6 +3,9 @@ import { registerAuthRoutes } from './auth.js'
 import { registerQuotaRoutes } from './quota.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerUsersMeRoutes } from './users-me.js'
+import { registerCredentialRoutes } from './credentials.js'
+import { registerOAuthRoutes } from './oauth.js'
+import { registerWebhookRoutes } from './webhooks.js'
 
 /**
  * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
@@ -14,4 +17,7 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerUsersMeRoutes(server, ctx)
   registerSourceRoutes(server, ctx)
   registerQuotaRoutes(server, ctx)
+  registerCredentialRoutes(server, ctx)
+  registerOAuthRoutes(server, ctx)
+  registerWebhookRoutes(server, ctx)
 }

@@ -50,6 +50,8 @@ export interface RuntimeEnv {
   browser: string | undefined
   logLevel: 'error' | 'warn' | 'info' | 'debug'
   platform: NodeJS.Platform
+  /** The daemon's sign-in for web clients (/oauth/{platform}/authorize and /callback). */
+  webOAuth: WebOAuthEnv
   /**
    * log2 of the scrypt cost N for new password hashes (RECFLOW_SCRYPT_LOG_N, 10-20, default 15). Stored hashes
    * carry their own parameters, so changing it affects only passwords set afterwards. Tests lower it.
@@ -161,7 +163,29 @@ export function loadRuntimeEnv(env: Env = process.env, platform: NodeJS.Platform
     logLevel: level as RuntimeEnv['logLevel'],
     platform,
     scryptLogN: scryptLogN(nonEmpty(env.RECFLOW_SCRYPT_LOG_N)),
+    webOAuth: webOAuthEnv(env),
   }
+}
+
+/**
+ * The daemon's web sign-in: the OAuth apps it signs users in with (RECFLOW_<PLATFORM>_CLIENT_ID/_SECRET), the
+ * address the providers redirect back to (RECFLOW_PUBLIC_URL + /api/v1/oauth/<platform>/callback), and where the
+ * browser is sent when the callback is done (RECFLOW_OAUTH_RETURN_URL, default the public URL's root).
+ */
+export interface WebOAuthEnv {
+  clients: Partial<Record<'youtube' | 'vk' | 'zoom', { clientId: string; clientSecret: string | null }>>
+  publicUrl: string
+  returnUrl: string
+}
+
+function webOAuthEnv(env: Env): WebOAuthEnv {
+  const clients: WebOAuthEnv['clients'] = {}
+  for (const platform of ['youtube', 'vk', 'zoom'] as const) {
+    const id = nonEmpty(env[`RECFLOW_${platform.toUpperCase()}_CLIENT_ID`])
+    if (id !== undefined) clients[platform] = { clientId: id, clientSecret: nonEmpty(env[`RECFLOW_${platform.toUpperCase()}_CLIENT_SECRET`]) ?? null }
+  }
+  const publicUrl = stripSlash(nonEmpty(env.RECFLOW_PUBLIC_URL) ?? 'http://127.0.0.1:8000')
+  return { clients, publicUrl, returnUrl: nonEmpty(env.RECFLOW_OAUTH_RETURN_URL) ?? `${publicUrl}/` }
 }
 
 /** The process environment with command-line overrides applied (flags win over their env twins). */

@@ -73,11 +73,11 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
   }
 }
 
-/** One test daemon for a whole test file (started in beforeAll, closed in afterAll). */
-export function useTestDaemon(opts: TestDaemonOptions = {}): TestDaemon {
+/** One test daemon for a whole test file (started in beforeAll, closed in afterAll); options given as a function are read then (a fake's URLs). */
+export function useTestDaemon(opts: TestDaemonOptions | (() => TestDaemonOptions) = {}): TestDaemon {
   let daemon: (TestDaemon & { close(): Promise<void> }) | undefined
   beforeAll(async () => {
-    daemon = await startTestDaemon(opts)
+    daemon = await startTestDaemon(typeof opts === 'function' ? opts() : opts)
   })
   afterAll(async () => {
     await daemon?.close()

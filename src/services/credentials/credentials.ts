@@ -4,7 +4,7 @@ import { normalizeWebhookSecretToken, ZOOM_WEBHOOK_KIND } from '../../domain/cre
 import { RecflowError, conflict, notFound } from '../../domain/errors.js'
 import type { ApiKeyKind } from '../../providers/types.js'
 import type { ServiceDeps, UserRef } from '../context.js'
-import { listAll } from '../paging.js'
+import { listAll, type ListOptions } from '../paging.js'
 import { credentialUsers, detachCredential, refuseInUse, type ReferenceUser } from '../references.js'
 import { newSecretName, readApiKey, referenceOf } from './api-key-secrets.js'
 import { oauthReferenceOf } from './oauth-secrets.js'
@@ -126,6 +126,12 @@ export function credentialsService(deps: ServiceDeps) {
         await stored.discard()
         throw e
       }
+    },
+
+    /** One page of the user's credentials (of one platform when given), by id. */
+    async page(user: UserRef, opts: ListOptions & { platform?: string } = {}): Promise<{ items: CredentialView[]; nextCursor: string | null }> {
+      const page = await scope(user).credentials.list({ platform: opts.platform }, opts)
+      return { items: page.items.map(view), nextCursor: page.nextCursor }
     },
 
     async list(user: UserRef): Promise<CredentialView[]> {

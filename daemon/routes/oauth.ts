@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { notImplemented } from '../not-implemented.js'
+import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
+import { problems } from '../schemas.js'
+
+const platformParams = z.object({ platform: z.enum(['youtube', 'vk', 'zoom']) })
+const tags = ['oauth']
+
+/**
+ * /oauth/{platform}/authorize and /callback: sign-in for web clients (src/services/auth/web-sign-in.ts). The
+ * callback is public (the provider redirects the browser there): the single-use state names the user.
+ */
+export function registerOAuthRoutes(server: ApiServer, ctx: RouteContext): void {
+  const web = () => ctx.app.service('webSignIn')
+
+  notImplemented(server, 'GET', '/oauth/vk/authorize/implicit', "VK's legacy implicit flow is not wired to HTTP yet (use /oauth/vk/authorize)")
+
+  server.get(
+    '/oauth/:platform/authorize',
+    {
+      schema: {
+        tags,
+        summary: 'Start a sign-in: the provider URL to open, with a single-use state (10 minutes) and PKCE S256',
+        params: platformParams,
+        response: { 200: z.object({ authorization_url: z.string(), state: z.string(), expires_in: z.number().int() }), ...problems(400, 401, 422) },
+      },
+    },
+    async (request) => (await web()).authorize(callerOf(request), request.params.platform),
+  )
+
+  server.get(
+    '/oauth/:platform/callback',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: "The provider's redirect: trades the code, stores the credential, then 302 to the return URL (status=success|error)",
+        params: platformParams,
+        querystring: z.record(z.string(), z.string().max(4096)),
+        response: { 302: z.null(), ...problems(400) },
+      },
+    },
+    async (request, reply) => reply.redirect((await (await web()).callback(request.params.platform, request.query)).location, 302),
+  )
+}
