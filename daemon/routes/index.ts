@@ -1,6 +1,7 @@
 import type { ApiServer, RouteContext } from '../route-context.js'
 import { registerAuthRoutes } from './auth.js'
 import { registerQuotaRoutes } from './quota.js'
+import { registerRecordingRunRoutes } from './recording-run.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerUsersMeRoutes } from './users-me.js'
 import { registerCredentialRoutes } from './credentials.js'
@@ -20,4 +21,5 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerCredentialRoutes(server, ctx)
   registerOAuthRoutes(server, ctx)
   registerWebhookRoutes(server, ctx)
+  registerRecordingRunRoutes(server, ctx)
 }

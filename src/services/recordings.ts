@@ -1,4 +1,5 @@
-import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus } from '../db/index.js'
+import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus, type Task } from '../db/index.js'
+import type { QueueRunInput } from './recording-run.js'
 import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
 import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
@@ -62,6 +63,15 @@ export function recordingsService(deps: ServiceDeps) {
       const rec = await scope(user).recordings.get(id)
       if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
       return rec
+    },
+
+    /**
+     * Queues the recording's pipeline without running it (the daemon's `POST /recordings/{id}/run`): see
+     * recording-run.ts. Loaded on use: the queue and config schema cost the listing commands nothing.
+     */
+    async queueRun(user: UserRef, id: number, input: QueueRunInput = {}): Promise<Task> {
+      await this.get(user, id)
+      return (await import('./recording-run.js')).queueRecordingRun(deps, user, id, input)
     },
 
     /** Its transcript (text or JSON), subtitles (SRT, VTT) or chapters, as the stages wrote them. */
