@@ -205,6 +205,21 @@ describe('storage', () => {
   })
 })
 
+describe('automation limits', () => {
+  it("come from the effective limits: a custom job count and interval override the plan's", async () => {
+    const { user, scope } = await daemonUser('jobs@example.org', 'plus')
+    await scope.subscription.update({ custom_max_automation_jobs: 1, custom_min_automation_interval_hours: 12 })
+    const folder = path.join(t.home, 'lectures')
+    fs.mkdirSync(folder)
+    const source = await (await t.app.service('sources')).create(user, { name: 'lectures', platform: 'local', config: { path: folder } })
+    const jobs = await t.app.service('jobs')
+    const every = (hours: number) => ({ name: `every ${hours}`, source_ids: [source.id], schedule: { type: 'hours', every_hours: hours } })
+    expect((await refusal(jobs.add(user, every(6)))).details).toMatchObject({ quota: 'min_automation_interval_hours', limit: 12 })
+    await jobs.add(user, every(12))
+    expect((await refusal(jobs.add(user, { ...every(24), name: 'daily' }))).details).toMatchObject({ quota: 'automation_jobs', limit: 1, usage: 1 })
+  })
+})
+
 describe('status', () => {
   it('shows the plan, effective limits (custom over plan) and availability of every quota', async () => {
     const { user, scope } = await daemonUser('plus@example.org', 'plus')
