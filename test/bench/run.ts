@@ -204,6 +204,10 @@ if (!SKIP.includes('zoom-sync')) {
   const { benchZoomSync } = await import('./zoom-sync.js')
   await benchZoomSync()
 }
+if (!SKIP.includes('daemon-api')) {
+  const { benchDaemonApi } = await import('./daemon-api.js')
+  await benchDaemonApi()
+}
 // Then the YouTube upload of a 2 GiB file against a plain loopback copy (alone: `node dist/test/bench/youtube-upload.js`).
 if (!SKIP.includes('youtube-upload')) {
   const { benchYoutubeUpload } = await import('./youtube-upload.js')
