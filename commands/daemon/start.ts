@@ -42,7 +42,9 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
     const logger = createJsonLogger(flags['log-level'] as LogLevel, file ? (line) => file.write(line) : undefined)
     const { reportToParent } = await import('../../daemon/detach.js')
     try {
-      const app = await this.app(flags, { logger })
+      // Credentials are sealed into the database in daemon mode (unless RECFLOW_SECRET_STORE says otherwise).
+      const app = await this.app(flags, { logger }, { defaultSecretStore: 'database' })
+      if (app.env.secretStore === 'database') await (await app.service('credentialKeys')).ensure()
       const [{ runDaemon }, { startHttp }] = await Promise.all([import('../../daemon/process.js'), import('../../daemon/http.js')])
       const exit = await runDaemon(app, {
         mode,

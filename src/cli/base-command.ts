@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import type { App, CreateAppOptions } from '../app.js'
-import { debugEnabled, loadProcessRuntimeEnv } from '../platform/config.js'
+import { debugEnabled, loadProcessRuntimeEnv, type SecretStorePreference } from '../platform/config.js'
 import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
 import type { PipelineStage, RunControl } from '../domain/events.js'
 import { printError } from './print-error.js'
@@ -31,10 +31,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * not at the top, so `--help` and commands that never open the database do not load it; services are then
    * built (and their modules loaded) only when the command asks for them: `await app.service('recordings')`.
    */
-  protected async app(flags?: { home?: string }, opts?: CreateAppOptions): Promise<App> {
+  protected async app(flags?: { home?: string }, opts?: CreateAppOptions, env?: { defaultSecretStore?: SecretStorePreference }): Promise<App> {
     if (!this.appInstance) {
       const { createApp } = await import('../app.js')
-      this.appInstance = await createApp(loadProcessRuntimeEnv({ home: flags?.home }), opts)
+      this.appInstance = await createApp(loadProcessRuntimeEnv({ home: flags?.home, ...env }), opts)
     }
     return this.appInstance
   }

@@ -189,9 +189,11 @@ function webOAuthEnv(env: Env): WebOAuthEnv {
 }
 
 /** The process environment with command-line overrides applied (flags win over their env twins). */
-export function loadProcessRuntimeEnv(overrides: { home?: string } = {}): RuntimeEnv {
+export function loadProcessRuntimeEnv(overrides: { home?: string; defaultSecretStore?: SecretStorePreference } = {}): RuntimeEnv {
   const env: Env = { ...process.env }
   if (overrides.home) env.RECFLOW_HOME = overrides.home
+  // The daemon's default (database): RECFLOW_SECRET_STORE, when set, still wins.
+  if (overrides.defaultSecretStore && nonEmpty(env.RECFLOW_SECRET_STORE) === undefined) env.RECFLOW_SECRET_STORE = overrides.defaultSecretStore
   return loadRuntimeEnv(env)
 }
 
