@@ -18,7 +18,7 @@ export function formatUptime(seconds: number): string {
 export function describeReady(info: DaemonInfo, detached: boolean): string {
   const where = info.url ? ` at ${info.url}` : ''
   const how = detached ? 'stop it with `recflow daemon stop`' : 'Ctrl-C or `recflow daemon stop` stops it'
-  return `recflow daemon running (pid ${info.pid}; ${RUNS[info.mode]})${where}; ${how}`
+  return 'recflow daemon running (pid ' + String(info.pid) + '; ' + RUNS[info.mode] + ')' + where + '; ' + how
 }
 
 export function describeStatus(s: DaemonStatus): string[] {
