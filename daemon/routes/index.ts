@@ -1,8 +1,10 @@
 import type { ApiServer, RouteContext } from '../route-context.js'
 import { registerAuthRoutes } from './auth.js'
+import { registerPresetRoutes } from './presets.js'
 import { registerQuotaRoutes } from './quota.js'
 import { registerRecordingRunRoutes } from './recording-run.js'
 import { registerSourceRoutes } from './sources.js'
+import { registerTemplateRoutes } from './templates.js'
 import { registerUsersMeRoutes } from './users-me.js'
 import { registerCredentialRoutes } from './credentials.js'
 import { registerOAuthRoutes } from './oauth.js'
@@ -22,4 +24,6 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerOAuthRoutes(server, ctx)
   registerWebhookRoutes(server, ctx)
   registerRecordingRunRoutes(server, ctx)
+  registerPresetRoutes(server, ctx)
+  registerTemplateRoutes(server, ctx)
 }
