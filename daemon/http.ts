@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { conflict, usageError } from '../src/domain/errors.js'
 import type { StartHttp } from './process.js'
@@ -8,18 +7,12 @@ import { buildServer } from './server.js'
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
 
 /** The daemon's HTTP half: the API server (daemon/server.ts) listening on host:port (0: any free port). */
-export const startHttp: StartHttp = async (app, { host, port, logger }) => {
-  const server = await buildServer(app, { logger: false })
-  // One access line per request, on the daemon's JSON log: the path without its query string (an OAuth code or a
-  // state must not reach a log), never a header. Server errors at warn, the rest at debug. (On the raw server:
-  // buildServer hands over a fastify instance that is ready, which takes no more hooks.)
-  server.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now()
-    res.once('finish', () => {
-      const fields = { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }
-      if (res.statusCode >= 500) logger.warn('request failed', fields)
-      else logger.debug('request', fields)
-    })
+export const startHttp: StartHttp = async (app, { host, port, logger, version }) => {
+  // One access line per request on the daemon's JSON log: no query string, never a header. Server errors at warn.
+  const server = await buildServer(app, {
+    logger: false,
+    version,
+    onResponse: (fields) => (fields.status >= 500 ? logger.warn('request failed', fields) : logger.debug('request', fields)),
   })
   try {
     await server.listen({ host, port })

@@ -27,6 +27,8 @@ declare module 'fastify' {
 export interface DaemonServerOptions {
   /** fastify's logger (the daemon passes its JSON logger; tests pass false). */
   logger?: FastifyBaseLogger | boolean
+  /** Told after every response: the path without its query string (an OAuth code or state must not reach a log). */
+  onResponse?: (done: { method: string; path: string; status: number; ms: number }) => void
   /** The version /health reports. */
   version?: string
   /** Largest JSON body accepted, bytes (default 1 MiB). */

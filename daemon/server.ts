@@ -19,9 +19,8 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
   const server = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Ids and cursors only: a long query string is malformed input, answered before any route runs.
-    maxParamLength: 200,
-    disableRequestLogging: true,
+    // Ids and cursors only: a long path parameter is malformed input, answered before any route runs.
+    routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>()
   server.setValidatorCompiler(validatorCompiler)
   server.setSerializerCompiler(serializerCompiler)
@@ -33,6 +32,7 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
   server.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)))
   server.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
+    options.onResponse?.({ method: request.method, path: request.url.split('?')[0] ?? '', status: reply.statusCode, ms: Math.round(reply.elapsedTime) })
   })
   server.addHook('onRequest', authHook(ctx.tokens, () => app.service('callers')))
 

@@ -53,7 +53,7 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
         graceMs,
         concurrency: flags.concurrency,
         logger,
-        startHttp,
+        startHttp: (a, o) => startHttp(a, { ...o, version: this.config.version }),
         onReady: (info) => {
           reportToParent({ type: 'ready', info })
           // stdout: stderr carries the JSON log lines.
