@@ -3,7 +3,6 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
 import { systemScope } from '../../../src/db/index.js'
-import { isRecflowError } from '../../../src/domain/errors.js'
 import type { UserRef } from '../../../src/services/context.js'
 import { readOAuthSecret, writeRefreshedTokens } from '../../../src/services/credentials/oauth-secrets.js'
 import { resolveApiKey } from '../../../src/services/credentials/resolve-api-key.js'
@@ -14,6 +13,7 @@ import { runCommandInProcess } from '../../support/run-in-process.js'
 import { seedOAuthCredential } from '../../support/oauth.js'
 import { databaseText } from '../../support/oauth-store.js'
 import { openTestApp } from '../../support/test-app.js'
+import { failure } from '../../support/failure.js'
 
 /*
  * Daemon mode (RECFLOW_SECRET_STORE=database): credential secrets sealed into their rows with the credential
@@ -37,15 +37,6 @@ const rowOf = (id: number) => app.database.db.selectFrom('user_credentials').sel
 
 /** The deps createApp wires (sealed new secrets unless told otherwise). */
 const deps = (sealNewSecrets = true) => credentialDeps(app, { sealNewSecrets })
-
-async function failure(p: Promise<unknown>) {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  if (!isRecflowError(e)) throw new Error(`expected a RecflowError, got ${String(e)}`)
-  return e
-}
 
 async function addKey(kind: 'fireworks' | 'openai' | 'deepseek' | 'zoom-webhook', apiKey: string, user: UserRef = app.localUser) {
   return (await (await app.service('credentials')).add(user, { kind, apiKey, name: `${kind}-${apiKey.slice(-4)}` })).id

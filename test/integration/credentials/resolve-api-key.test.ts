@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { isRecflowError } from '../../../src/domain/errors.js'
 import { resolveApiKey } from '../../../src/services/credentials/resolve-api-key.js'
 import { systemScope } from '../../../src/db/index.js'
 import { EncryptedFileStore } from '../../../src/platform/secrets.js'
 import { addApiKey, credentialDeps } from '../../support/credentials.js'
 import { useTestApp } from '../../support/test-app.js'
+import { failure } from '../../support/failure.js'
 
 const t = useTestApp()
 
 /** The deps resolveApiKey needs, over the test app's database and its home's encrypted-file store. */
 const deps = () => credentialDeps(t.app)
-
-async function failure(p: Promise<unknown>) {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  if (!isRecflowError(e)) throw new Error(`expected a RecflowError, got ${String(e)}`)
-  return e
-}
 
 describe('resolveApiKey', () => {
   it('with no credential of the kind: an auth error with the hint to add one', async () => {
