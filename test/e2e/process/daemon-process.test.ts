@@ -70,7 +70,9 @@ describe('recflow daemon start in the foreground', () => {
       const info = JSON.parse(ready) as { url: string; pid: number; level: string; time: string }
       expect(info).toMatchObject({ level: 'info', pid: child.pid, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })
       expect(Number(fs.readFileSync(pidFile(), 'utf8').trim())).toBe(child.pid)
-      expect((await fetch(`${info.url}/health`)).status).toBe(200)
+      const health = await fetch(`${info.url}/health`)
+      expect(health.status).toBe(200)
+      expect(await health.json()).toMatchObject({ version: '0.1.0' })
       await until(async () => (await task(queued.id)).state === 'running', 'the sync to be claimed')
 
       // Beside it, on the same home: the CLI works, status sees it, a second daemon (detached or not) is refused.
@@ -124,7 +126,8 @@ describe('recflow daemon start --detach', () => {
       expect(stop.code, stop.stderr).toBe(0)
       expect(stop.json.data.stopped).toMatchObject([{ mode: 'worker', pid: info.pid, outcome: 'stopped' }])
       expect(fs.existsSync(pidPath)).toBe(false)
-      expect(processAlive(info.pid)).toBe(false)
+      // The pid file goes last but one: the process exits right after.
+      await until(() => !processAlive(info.pid), 'the detached daemon to exit', 5_000)
     } finally {
       try {
         process.kill(info.pid, 'SIGKILL')
