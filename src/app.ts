@@ -28,6 +28,7 @@ import type { PresetsService } from './services/presets.js'
 import type { QuotaService } from './services/quota/quota-service.js'
 import type { QuotaAdminService } from './services/quota/admin-service.js'
 import type { RecordingsService } from './services/recordings.js'
+import type { RecordingActionsService } from './services/recording-actions.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
 import type { SchedulerCron } from './services/automation/scheduler-cron.js'
@@ -47,6 +48,7 @@ export interface Services {
   presets: PresetsService
   sources: SourcesService
   recordings: RecordingsService
+  recordingActions: RecordingActionsService
   config: UserConfigService
   doctor: DoctorService
   tasks: TasksService
@@ -98,6 +100,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   presets: async (deps) => (await import('./services/presets.js')).presetsService(deps),
   sources: async (deps) => (await import('./services/sources.js')).sourcesService(deps),
   recordings: async (deps) => (await import('./services/recordings.js')).recordingsService(deps),
+  recordingActions: async (deps) => (await import('./services/recording-actions.js')).recordingActionsService(deps),
   config: async (deps) => (await import('./services/user-config.js')).userConfigService(deps),
   doctor: async (deps) => (await import('./services/doctor.js')).doctorService(deps),
   tasks: async (deps) => (await import('./services/tasks.js')).tasksService(deps),

@@ -3,6 +3,7 @@ import { registerAuthRoutes } from './auth.js'
 import { registerPresetRoutes } from './presets.js'
 import { registerQuotaRoutes } from './quota.js'
 import { registerRecordingRunRoutes } from './recording-run.js'
+import { registerRecordingActionRoutes } from './recording-actions.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerTemplateRoutes } from './templates.js'
 import { registerUsersMeRoutes } from './users-me.js'
@@ -24,6 +25,7 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerOAuthRoutes(server, ctx)
   registerWebhookRoutes(server, ctx)
   registerRecordingRunRoutes(server, ctx)
+  registerRecordingActionRoutes(server, ctx)
   registerPresetRoutes(server, ctx)
   registerTemplateRoutes(server, ctx)
 }
