@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { notImplemented } from '../not-implemented.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 import { idParams, isoTime, pageOf, pageQuery, problems, queryFlag, toApiPage } from '../schemas.js'
 
@@ -40,6 +39,45 @@ const newCredential = z.object({
   ]),
 })
 
+const apiKeySecret = z.object({ api_key: z.string().min(1).max(1024), base_url: z.string().max(2048).optional() }).strict()
+const tokenSecret = z.object({ secret_token: z.string().min(1).max(256) }).strict()
+const accountName = z.string().min(1).max(100)
+
+/** PATCH /credentials/{id}: a new name and/or a new secret of the credential's own shape (checked like create). */
+const credentialPatch = z
+  .object({ account_name: accountName.optional(), credentials: z.union([apiKeySecret, tokenSecret]).optional() })
+  .strict()
+  .refine((b) => b.account_name !== undefined || b.credentials !== undefined, { message: 'give account_name and/or credentials' })
+
+/** POST /credentials/vk: the pasted blank.html address (preferred: its state is checked), or a bare access token. */
+const vkPaste = z.union([
+  z.object({ redirect_url: z.string().min(1).max(4096), account_name: accountName.optional() }).strict(),
+  z
+    .object({
+      access_token: z.string().regex(/^[A-Za-z0-9._-]{16,512}$/, 'must be a VK access token'),
+      expires_in: z.number().int().min(0).max(10 * 365 * 86_400).optional(),
+      app_id: z.string().regex(/^\d{1,20}$/, "must be the VK app's numeric ID").optional(),
+      account_name: accountName.optional(),
+    })
+    .strict(),
+])
+
+const health = z.object({
+  id: z.number().int(),
+  platform: z.string(),
+  name: z.string(),
+  type: z.enum(['sign_in', 'secret']),
+  status: z.string(),
+  grant: z.string().nullable(),
+  expires_at: isoTime.nullable(),
+  seconds_left: z.number().int().nullable(),
+  expired: z.boolean(),
+  needs_refresh: z.boolean(),
+  refreshes: z.boolean(),
+  needs_reauth: z.boolean(),
+  checked_at: isoTime,
+})
+
 const tags = ['credentials']
 
 /** /credentials (REST-API.md "Credentials, OAuth, webhooks"): metadata only, never a secret. */
@@ -78,7 +116,26 @@ export function registerCredentialRoutes(server: ApiServer, ctx: RouteContext): 
     },
   )
 
-  notImplemented(server, 'POST', '/credentials/vk', 'pasting a VK implicit-flow address is not wired to HTTP yet (sign in with /oauth/vk/authorize)')
+  server.post(
+    '/credentials/vk',
+    {
+      schema: {
+        tags,
+        summary: 'Store a VK sign-in from the legacy implicit flow: the pasted blank.html address (see GET /oauth/vk/authorize/implicit) or a bare token',
+        body: vkPaste,
+        response: { 201: signIn.extend({ replaced: z.boolean() }), 200: signIn.extend({ replaced: z.boolean() }), ...problems(400, 401, 422, 502) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body
+      const input =
+        'redirect_url' in b
+          ? { redirectUrl: b.redirect_url, name: b.account_name }
+          : { accessToken: b.access_token, expiresIn: b.expires_in, appId: b.app_id, name: b.account_name }
+      const stored = await (await ctx.app.service('webSignIn')).paste(callerOf(request), input)
+      return reply.code(stored.replaced ? 200 : 201).send(stored)
+    },
+  )
 
   server.get(
     '/credentials/:id',
@@ -86,8 +143,34 @@ export function registerCredentialRoutes(server: ApiServer, ctx: RouteContext): 
     async (request) => (await credentials()).show(callerOf(request), request.params.id),
   )
 
-  notImplemented(server, 'PATCH', '/credentials/:id', 'replacing a secret in place is not built yet (remove it and store it again)')
-  notImplemented(server, 'GET', '/credentials/:id/status', 'per-credential token health is not built yet (GET /credentials/status lists every sign-in)')
+  server.patch(
+    '/credentials/:id',
+    {
+      schema: {
+        tags,
+        summary: "Rename it and/or replace its secret (an API key or a Zoom webhook secret token, checked like create); sign-ins are replaced by signing in again",
+        params: idParams,
+        body: credentialPatch,
+        response: { 200: credential, ...problems(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { account_name, credentials: secret } = request.body
+      const change =
+        secret === undefined
+          ? undefined
+          : 'api_key' in secret
+            ? { kind: 'api_key' as const, value: secret.api_key, baseUrl: secret.base_url }
+            : { kind: 'secret_token' as const, value: secret.secret_token }
+      return (await credentials()).update(callerOf(request), request.params.id, { name: account_name, secret: change })
+    },
+  )
+
+  server.get(
+    '/credentials/:id/status',
+    { schema: { tags, summary: 'Token health of one credential: expiry, time left, whether it needs a refresh or a new sign-in (no secrets)', params: idParams, response: { 200: health, ...problems(400, 401, 404) } } },
+    async (request) => (await credentials()).health(callerOf(request), request.params.id),
+  )
 
   server.delete(
     '/credentials/:id',

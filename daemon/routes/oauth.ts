@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { notImplemented } from '../not-implemented.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 import { problems } from '../schemas.js'
 
@@ -13,7 +12,28 @@ const tags = ['oauth']
 export function registerOAuthRoutes(server: ApiServer, ctx: RouteContext): void {
   const web = () => ctx.app.service('webSignIn')
 
-  notImplemented(server, 'GET', '/oauth/vk/authorize/implicit', "VK's legacy implicit flow is not wired to HTTP yet (use /oauth/vk/authorize)")
+  server.get(
+    '/oauth/vk/authorize/implicit',
+    {
+      schema: {
+        tags,
+        summary: "VK's legacy implicit flow: the URL to open (single-use state, 10 minutes) and what to paste back to POST /credentials/vk",
+        querystring: z.object({ app_id: z.string().regex(/^\d{1,20}$/, "must be the VK app's numeric ID").optional() }),
+        response: {
+          200: z.object({
+            authorization_url: z.string(),
+            state: z.string(),
+            expires_in: z.number().int(),
+            redirect_uri: z.string(),
+            paste_to: z.string(),
+            instructions: z.string(),
+          }),
+          ...problems(400, 401, 422),
+        },
+      },
+    },
+    async (request) => (await web()).authorizeImplicit(callerOf(request), { appId: request.query.app_id }),
+  )
 
   server.get(
     '/oauth/:platform/authorize',

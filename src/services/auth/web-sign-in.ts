@@ -4,6 +4,7 @@ import type { ServiceDeps, UserRef } from '../context.js'
 import { saveOAuthCredential } from '../credentials/oauth-secrets.js'
 import { STATE_TTL_MS } from './browser-sign-in.js'
 import { newPkcePair, newState } from './pkce.js'
+import { webVkImplicit } from './web-vk-implicit.js'
 
 /*
  * The daemon's sign-in for web clients (REST-API.md /oauth/{platform}/authorize and /callback): the same
@@ -62,6 +63,9 @@ export function webSignInService(deps: ServiceDeps) {
   }
 
   return {
+    /** VK's legacy implicit flow: authorizeImplicit and paste (web-vk-implicit.ts). */
+    ...webVkImplicit(deps),
+
     /** The provider's authorization URL for the caller, with a new single-use state (10 minutes) and PKCE S256. */
     async authorize(user: UserRef, platform: OAuthPlatform): Promise<AuthorizeAnswer> {
       const client = clientOf(platform)

@@ -11,6 +11,8 @@ import { oauthReferenceOf } from './oauth-secrets.js'
 import { testSignIn } from './test-sign-in.js'
 import { deleteCredentialSecret, storeCredentialSecret } from './credential-secrets.js'
 import { isOAuthPlatform } from '../../domain/credentials/oauth.js'
+import { updateCredential, type CredentialChange } from './credential-update.js'
+import { credentialHealth, type CredentialHealth } from './credential-health.js'
 
 /** A credential as shown to the user: never the key, nor where in the store it sits. */
 export interface CredentialView {
@@ -141,6 +143,16 @@ export function credentialsService(deps: ServiceDeps) {
     async show(user: UserRef, id: number): Promise<CredentialView & { used_by: ReferenceUser[] }> {
       const row = await getRow(user, id)
       return { ...view(row), used_by: await credentialUsers(scope(user), id) }
+    },
+
+    /** A new name and/or secret (checked like `add`), same id: see credential-update.ts. Never returns the secret. */
+    async update(user: UserRef, id: number, change: CredentialChange): Promise<CredentialView> {
+      return view(await updateCredential(deps, user, await getRow(user, id), change))
+    },
+
+    /** Token health (expiry, time left, refresh or sign-in needed) from the row alone: credential-health.ts. */
+    async health(user: UserRef, id: number): Promise<CredentialHealth> {
+      return credentialHealth(await getRow(user, id), deps.clock.now())
     },
 
     /**
