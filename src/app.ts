@@ -29,6 +29,7 @@ import type { QuotaService } from './services/quota/quota-service.js'
 import type { QuotaAdminService } from './services/quota/admin-service.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RecordingActionsService } from './services/recording-actions.js'
+import type { RecordingBatchService } from './services/recording-batch.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
 import type { SchedulerCron } from './services/automation/scheduler-cron.js'
@@ -49,6 +50,7 @@ export interface Services {
   sources: SourcesService
   recordings: RecordingsService
   recordingActions: RecordingActionsService
+  recordingBatch: RecordingBatchService
   config: UserConfigService
   doctor: DoctorService
   tasks: TasksService
@@ -101,6 +103,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   sources: async (deps) => (await import('./services/sources.js')).sourcesService(deps),
   recordings: async (deps) => (await import('./services/recordings.js')).recordingsService(deps),
   recordingActions: async (deps) => (await import('./services/recording-actions.js')).recordingActionsService(deps),
+  recordingBatch: async (deps) => (await import('./services/recording-batch.js')).recordingBatchService(deps),
   config: async (deps) => (await import('./services/user-config.js')).userConfigService(deps),
   doctor: async (deps) => (await import('./services/doctor.js')).doctorService(deps),
   tasks: async (deps) => (await import('./services/tasks.js')).tasksService(deps),

@@ -4,6 +4,7 @@ import { registerPresetRoutes } from './presets.js'
 import { registerQuotaRoutes } from './quota.js'
 import { registerRecordingRunRoutes } from './recording-run.js'
 import { registerRecordingActionRoutes } from './recording-actions.js'
+import { registerRecordingBatchRoutes } from './recording-batch.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerTemplateRoutes } from './templates.js'
 import { registerUsersMeRoutes } from './users-me.js'
@@ -25,6 +26,7 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerOAuthRoutes(server, ctx)
   registerWebhookRoutes(server, ctx)
   registerRecordingRunRoutes(server, ctx)
+  registerRecordingBatchRoutes(server, ctx)
   registerRecordingActionRoutes(server, ctx)
   registerPresetRoutes(server, ctx)
   registerTemplateRoutes(server, ctx)

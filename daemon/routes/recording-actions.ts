@@ -7,7 +7,7 @@ import { accepted, idParams, jsonObject, problems, taskAccepted } from '../schem
 const platform = z.enum(['youtube', 'vk', 'local'])
 
 /** `recordings process` flags by their API names; the values are checked by the config schema in the service (422). */
-const trimBody = z
+export const trimBody = z
   .object({
     silence_threshold: z.number().optional(),
     min_silence_duration: z.number().optional(),
@@ -18,7 +18,7 @@ const trimBody = z
   })
   .strict()
 
-const transcribeBody = z.object({ provider: z.enum(['fireworks', 'openai']).optional(), use_batch_api: z.boolean().optional() }).strict()
+export const transcribeBody = z.object({ provider: z.enum(['fireworks', 'openai']).optional(), use_batch_api: z.boolean().optional() }).strict()
 const topicsBody = z.object({ granularity: z.enum(['short', 'medium', 'long']), version_id: z.number().int().positive().optional() }).strict()
 const subtitlesBody = z.object({ formats: z.array(z.string().max(16)).max(8) }).strict()
 const uploadBody = z.object({ preset_id: z.number().int().positive().optional() }).strict()

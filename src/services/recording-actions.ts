@@ -123,6 +123,9 @@ export function recordingActionsService(deps: ServiceDeps) {
       return queue(user, { recordingId, force: [stage], stopAfter: stage, ...(runOverride ? { runOverride } : {}) })
     },
 
+    /** The pipeline from its first unfinished stage (what `recflow recordings run ID` does), through the queue. */
+    run: (user: UserRef, recordingId: number): Promise<Task> => queue(user, { recordingId }),
+
     /** Every stage again (the downloaded original is kept) with a per-run override, then publish. */
     async fullPipeline(user: UserRef, recordingId: number, override?: unknown): Promise<Task> {
       const runOverride = override === undefined ? undefined : validatePartialConfig(override, 'run settings')

@@ -118,3 +118,65 @@ describe('POST /recordings/{id}/<action>', () => {
     expect(await tasksOf(user)).toEqual([])
   })
 })
+
+describe('POST /recordings/batch-process, batch/transcribe, batch/process-mapped', () => {
+  type Batch = { tasks: Array<{ recording_id: number; task_id: number; links: { self: string } }>; refused: Array<{ recording_id: number; status: number; code: string; limit?: number }> }
+
+  it('recording_ids: a task per own idle recording; another tenant\'s id, a busy one and a duplicate are refused or folded', async () => {
+    const user = await daemon.user('batch@example.org', { plan: 'enterprise' })
+    const other = await daemon.user('batch-other@example.org')
+    const [a, b, busy] = [await newRecording(user, 'a'), await newRecording(user, 'b'), await newRecording(user, 'busy')]
+    const theirs = await newRecording(other)
+    expect((await post(user, `/recordings/${busy}/download`)).status).toBe(202)
+    const res = await post(user, '/recordings/batch-process', { recording_ids: [a, b, b, busy, theirs], settings: { mode: 'pauses' } })
+    expect(res.status).toBe(202)
+    const body = (await res.json()) as Batch
+    expect(body.tasks.map((t) => t.recording_id)).toEqual([a, b])
+    expect(body.tasks[0]!.links.self).toBe(`/api/v1/tasks/${body.tasks[0]!.task_id}`)
+    expect(body.refused.map((r) => [r.recording_id, r.status])).toEqual([
+      [busy, 409],
+      [theirs, 404],
+    ])
+    const task = await forUser(daemon.app.database.db, user.id).tasks.get(body.tasks[1]!.task_id)
+    expect(task?.payload).toMatchObject({ recordingId: b, force: ['PROCESS'], runOverride: { processing: { trim_mode: 'pauses' } } })
+    expect(await tasksOf(other)).toEqual([])
+  })
+
+  it('filters select the caller\'s recordings (limit); process-mapped takes only mapped INITIALIZED ones', async () => {
+    const user = await daemon.user('batch-filters@example.org', { plan: 'enterprise' })
+    const scope = forUser(daemon.app.database.db, user.id)
+    const template = await scope.templates.create({ name: 't', matching_rules: { keywords: ['x'] } })
+    const mapped = await scope.recordings.create({ display_name: 'mapped', start_time: '2026-12-01T09:00:00Z', template_id: template.id, is_mapped: true, status: 'INITIALIZED' })
+    await scope.recordings.create({ display_name: 'unmapped', start_time: '2026-12-01T10:00:00Z' })
+    const res = await post(user, '/recordings/batch/transcribe', { filters: { search: 'mapped' }, limit: 1, settings: { provider: 'openai' } })
+    expect(res.status).toBe(202)
+    expect(((await res.json()) as Batch).tasks).toHaveLength(1)
+    const other = await daemon.user('batch-filters-2@example.org', { plan: 'enterprise' })
+    const otherScope = forUser(daemon.app.database.db, other.id)
+    const t2 = await otherScope.templates.create({ name: 't', matching_rules: { keywords: ['x'] } })
+    const mine = await otherScope.recordings.create({ display_name: 'm', start_time: '2026-12-01T09:00:00Z', template_id: t2.id, is_mapped: true, status: 'INITIALIZED' })
+    await otherScope.recordings.create({ display_name: 'done', start_time: '2026-12-01T09:00:00Z', template_id: t2.id, is_mapped: true, status: 'UPLOADED' })
+    await otherScope.recordings.create({ display_name: 'u', start_time: '2026-12-01T09:00:00Z', status: 'INITIALIZED' })
+    const mappedRes = await post(other, '/recordings/batch/process-mapped', {})
+    expect(mappedRes.status).toBe(202)
+    const body = (await mappedRes.json()) as Batch
+    expect(body).toEqual({ tasks: [expect.objectContaining({ recording_id: mine.id })], refused: [] })
+    expect((await otherScope.tasks.get(body.tasks[0]!.task_id))?.payload).toEqual({ recordingId: mine.id })
+    expect(mapped.id).not.toBe(mine.id)
+  })
+
+  it('malformed selections are 400 and queue nothing; over the plan each recording is refused with 429', async () => {
+    const user = await daemon.user('batch-bad@example.org')
+    const id = await newRecording(user)
+    for (const body of [{}, { recording_ids: [] }, { recording_ids: [id], filters: {} }, { recording_ids: Array.from({ length: 101 }, (_, i) => i + 1) }, { filters: { status: ['NOPE'] } }, { filters: {}, limit: 0 }]) {
+      expect((await post(user, '/recordings/batch-process', body)).status, JSON.stringify(body).slice(0, 60)).toBe(400)
+    }
+    expect((await post(user, '/recordings/batch/process-mapped', { filters: { status: ['INITIALIZED'] } })).status).toBe(400)
+    expect(await tasksOf(user)).toEqual([])
+    const quota = await daemon.app.service('quota')
+    for (let i = 0; i < 10; i++) await quota.startRecording({ id: user.id, timezone: 'UTC' }, await newRecording(user, `used ${i}`))
+    const res = await post(user, '/recordings/batch/transcribe', { recording_ids: [id] })
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ tasks: [], refused: [expect.objectContaining({ recording_id: id, status: 429, code: 'QUOTA_EXCEEDED', limit: 10 })] })
+  })
+})
