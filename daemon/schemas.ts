@@ -42,3 +42,8 @@ export const isoTime = z.union([z.string(), z.date().transform((d) => d.toISOStr
 
 /** A JSON column as a service returns it (already validated when it was written). */
 export const storedJson = z.unknown()
+
+/** A query list that may be repeated (`?s=a&s=b`) or comma-separated (`?s=a,b`), as one array of strings. */
+export const queryList = z
+  .union([z.string().max(200), z.array(z.string().max(200)).max(10)])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== ''))

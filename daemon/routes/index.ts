@@ -7,6 +7,8 @@ import { registerRecordingActionRoutes } from './recording-actions.js'
 import { registerRecordingBatchRoutes } from './recording-batch.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerTemplateRoutes } from './templates.js'
+import { registerRecordingRoutes } from './recordings.js'
+import { registerTaskRoutes } from './tasks.js'
 import { registerUsersMeRoutes } from './users-me.js'
 import { registerCredentialRoutes } from './credentials.js'
 import { registerOAuthRoutes } from './oauth.js'
@@ -30,4 +32,6 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerRecordingActionRoutes(server, ctx)
   registerPresetRoutes(server, ctx)
   registerTemplateRoutes(server, ctx)
+  registerRecordingRoutes(server, ctx)
+  registerTaskRoutes(server, ctx)
 }

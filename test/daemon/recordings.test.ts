@@ -1,0 +1,109 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { forUser } from '../../src/db/index.js'
+import { enqueue } from '../../src/jobs/index.js'
+import { recordingDir } from '../../src/services/pipeline/recording-files.js'
+import { useTestDaemon } from '../support/daemon.js'
+
+const daemon = useTestDaemon()
+
+type Item = { id: number; display_name: string; status: string; failed: boolean; failed_reason: string | null }
+type ListBody = { items: Item[]; next_cursor: string | null }
+
+const list = async (token: string, query: string) => {
+  const res = await daemon.fetch(`/api/v1/recordings${query}`, { token })
+  expect(res.status, query).toBe(200)
+  return (await res.json()) as ListBody
+}
+
+describe('daemon /recordings', () => {
+  it('lists newest first with filters and a keyset cursor; malformed queries are 400', async () => {
+    const alice = await daemon.user('alice@example.com')
+    const s = forUser(daemon.app.database.db, alice.id)
+    const made: number[] = []
+    for (let day = 1; day <= 5; day++) {
+      const rec = await s.recordings.create({ display_name: `Lecture ${day}`, start_time: `2026-03-0${day}T09:00:00Z`, status: day % 2 ? 'READY' : 'INITIALIZED' })
+      made.push(rec.id)
+    }
+    const physics = await s.recordings.create({ display_name: 'Physics 100%', start_time: '2026-03-06T09:00:00Z', status: 'PROCESSED' })
+    await s.recordings.markFailed(physics.id, { stage: 'TRANSCRIBE', reason: 'provider timeout' })
+    const gone = await s.recordings.create({ display_name: 'Deleted one', start_time: '2026-03-07T09:00:00Z' })
+    await s.recordings.markDeleted(gone.id)
+
+    const all = await list(alice.token, '')
+    expect(all.items.map((r) => r.id)).toEqual([physics.id, ...[...made].reverse()])
+    expect(all.items[0]).toMatchObject({ display_name: 'Physics 100%', status: 'PROCESSED', failed: true, failed_reason: 'provider timeout', failed_stage: 'TRANSCRIBE', is_mapped: false })
+    for (const hidden of ['user_id', 'original_file', 'processed_file', 'source_key', 'processing_config_override', 'deleted_at']) expect(all.items[0]).not.toHaveProperty(hidden)
+
+    // Pages of 2: the cursor walks the same order without repeats or gaps.
+    const seen: number[] = []
+    let cursor: string | null = null
+    do {
+      const page: ListBody = await list(alice.token, `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      expect(page.items.length).toBeLessThanOrEqual(2)
+      seen.push(...page.items.map((r) => r.id))
+      cursor = page.next_cursor
+    } while (cursor !== null)
+    expect(seen).toEqual(all.items.map((r) => r.id))
+
+    expect((await list(alice.token, '?status=ready')).items.map((r) => r.id)).toEqual([made[4], made[2], made[0]])
+    expect((await list(alice.token, '?status=READY,PROCESSED&failed=true')).items.map((r) => r.id)).toEqual([physics.id])
+    expect((await list(alice.token, '?status=READY&status=INITIALIZED&failed=false')).items).toHaveLength(5)
+    expect((await list(alice.token, '?search=100%25')).items.map((r) => r.id)).toEqual([physics.id])
+    expect((await list(alice.token, '?search=lecture&from=2026-03-02&to=2026-03-04')).items.map((r) => r.display_name)).toEqual(['Lecture 3', 'Lecture 2'])
+    expect((await list(alice.token, '?mapped=true')).items).toEqual([])
+
+    for (const bad of ['?limit=0', '?limit=101', '?limit=x', '?status=SLEEPING', '?failed=maybe', '?from=yesterday', '?from=2026-03-04&to=2026-03-02', '?template_id=-1', '?source_id=abc', '?cursor=not-a-cursor', '?search=']) {
+      const res = await daemon.fetch(`/api/v1/recordings${bad}`, { token: alice.token })
+      expect(res.status, bad).toBe(400)
+      expect(res.headers.get('content-type'), bad).toMatch(/problem\+json/)
+    }
+    expect((await daemon.fetch('/api/v1/recordings')).status).toBe(401)
+  })
+
+  it('GET /recordings/{id} and ?detailed=true (stages, targets without the uploader checkpoint); reset; another tenant 404', async () => {
+    const bob = await daemon.user('bob@example.com')
+    const eve = await daemon.user('eve@example.com')
+    const s = forUser(daemon.app.database.db, bob.id)
+    const rec = await s.recordings.create({ display_name: 'Seminar', start_time: '2026-04-01T10:00:00Z', status: 'PROCESSED' })
+    await s.stages.create({ recording_id: rec.id, stage_type: 'PROCESS', status: 'COMPLETED' })
+    await s.targets.create({ recording_id: rec.id, target_type: 'youtube', status: 'FAILED', target_meta: { upload_session: 'https://upload.example/session/SECRET' } })
+    const dir = recordingDir(daemon.app.env.mediaDir, bob.id, rec.id)
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, 'processed.mp4'), Buffer.alloc(1024))
+
+    const plain = (await (await daemon.fetch(`/api/v1/recordings/${rec.id}`, { token: bob.token })).json()) as Record<string, unknown>
+    expect(plain).toMatchObject({ id: rec.id, display_name: 'Seminar', status: 'PROCESSED' })
+    expect(plain).not.toHaveProperty('stages')
+    const detailedRes = await daemon.fetch(`/api/v1/recordings/${rec.id}?detailed=true`, { token: bob.token })
+    const detailedText = await detailedRes.text()
+    expect(detailedText).not.toContain('SECRET')
+    const detailed = JSON.parse(detailedText) as { stages: unknown[]; targets: unknown[] }
+    expect(detailed.stages).toEqual([expect.objectContaining({ stage_type: 'PROCESS', status: 'COMPLETED', attempts: 0 })])
+    expect(detailed.targets).toEqual([expect.objectContaining({ target_type: 'youtube', status: 'FAILED', url: null, preset_id: null })])
+
+    for (const [method, url] of [['GET', `/api/v1/recordings/${rec.id}`], ['GET', `/api/v1/recordings/${rec.id}?detailed=1`], ['POST', `/api/v1/recordings/${rec.id}/reset`]] as const) {
+      const res = await daemon.fetch(url, { method, token: eve.token })
+      expect(res.status, `${method} ${url}`).toBe(404)
+    }
+    expect((await list(eve.token, '')).items).toEqual([])
+    expect(fs.existsSync(dir)).toBe(true)
+    for (const bad of ['/api/v1/recordings/abc', '/api/v1/recordings/0', `/api/v1/recordings/${rec.id}?detailed=yes`]) {
+      expect((await daemon.fetch(bad, { token: bob.token })).status, bad).toBe(400)
+    }
+
+    // A pending task on it: 409, nothing removed.
+    const { task } = await enqueue(daemon.app.database.db, bob.id, { type: 'pipeline', payload: { recordingId: rec.id }, recordingId: rec.id })
+    expect((await daemon.fetch(`/api/v1/recordings/${rec.id}/reset`, { method: 'POST', token: bob.token })).status).toBe(409)
+    expect(fs.existsSync(dir)).toBe(true)
+    await s.tasks.requestCancel(task.id)
+
+    const reset = await daemon.fetch(`/api/v1/recordings/${rec.id}/reset`, { method: 'POST', token: bob.token })
+    expect(reset.status).toBe(200)
+    expect(await reset.json()).toEqual({ id: rec.id, status: 'SKIPPED', removed_stages: 1, removed_targets: 1, kept_targets: 0 })
+    expect(fs.existsSync(dir)).toBe(false)
+    const after = (await (await daemon.fetch(`/api/v1/recordings/${rec.id}?detailed=true`, { token: bob.token })).json()) as { status: string; stages: unknown[]; targets: unknown[] }
+    expect(after).toMatchObject({ status: 'SKIPPED', stages: [], targets: [] })
+  })
+})
