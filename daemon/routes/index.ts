@@ -13,6 +13,8 @@ import { registerUsersMeRoutes } from './users-me.js'
 import { registerCredentialRoutes } from './credentials.js'
 import { registerOAuthRoutes } from './oauth.js'
 import { registerWebhookRoutes } from './webhooks.js'
+import { registerSourceSyncRoutes } from './source-sync.js'
+import { registerUserConfigRoutes } from './user-config.js'
 
 /**
  * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
@@ -34,4 +36,6 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerTemplateRoutes(server, ctx)
   registerRecordingRoutes(server, ctx)
   registerTaskRoutes(server, ctx)
+  registerSourceSyncRoutes(server, ctx)
+  registerUserConfigRoutes(server, ctx)
 }

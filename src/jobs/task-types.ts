@@ -33,8 +33,12 @@ export const syncPayloadSchema = z
     sourceIds: z.array(z.number().int().positive()).optional(),
     /** Only this meeting of the one Zoom source named (a `recording.completed` webhook queues it). */
     zoomMeetingUuid: z.string().min(1).max(256).optional(),
+    /** Zoom listing range (YYYY-MM-DD, UTC) instead of the source's config or the default window. */
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
   })
   .refine((p) => p.zoomMeetingUuid === undefined || p.sourceIds?.length === 1, 'zoomMeetingUuid needs exactly one source id')
+  .refine((p) => p.from === undefined || p.to === undefined || p.from <= p.to, 'from must not be after to')
 
 /** One run of an automation job, queued by the scheduler (dedupe key `job:<id>:<scheduledFor>`). */
 export const automationJobPayloadSchema = z.strictObject({

@@ -70,6 +70,13 @@ export function userConfigService({ scopes }: ServiceDeps) {
       return opts.layers ? { config, sources, stored: await stored(user) } : { config }
     },
 
+    /** The effective config, the layer each value came from and the stored layer (GET /users/me/config). */
+    async layers(user: UserRef) {
+      const layer = await stored(user)
+      const { config, sources } = await resolveLayer(layer)
+      return { config, sources, stored: layer }
+    },
+
     async get(user: UserRef, path: string): Promise<ConfigValue> {
       const layer = await stored(user)
       // Nothing stored means nothing to validate: a known leaf is its default.
@@ -105,6 +112,22 @@ export function userConfigService({ scopes }: ServiceDeps) {
         if (isRecflowError(e) && (e.code === 'validation' || e.code === 'usage')) return { path, value: null, source: null }
         throw e
       }
+    },
+
+    /**
+     * PATCH /users/me/config: a JSON merge patch on the stored layer (objects merge, `null` removes a key), then
+     * validated like `set`. A refusal names each offending field in details.fields.
+     */
+    async patch(user: UserRef, patch: PlainObject) {
+      const { mergePatch } = await configDomain()
+      try {
+        await update(user, (current) => mergePatch(current, patch))
+      } catch (e) {
+        if (!isRecflowError(e) || e.code !== 'validation' || !Array.isArray(e.details)) throw e
+        const fields = (e.details as Array<{ path?: PropertyKey[]; message?: string }>).map((i) => ({ path: (i.path ?? []).map(String).join('.'), message: i.message ?? 'invalid' }))
+        throw new RecflowError('validation', e.message, { hint: e.hint, details: { fields }, cause: e })
+      }
+      return this.layers(user)
     },
 
     async reset(user: UserRef) {

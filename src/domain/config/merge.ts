@@ -33,3 +33,22 @@ function copy(value: unknown): unknown {
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]))
   return value
 }
+
+/**
+ * A JSON merge patch (RFC 7396) on a stored layer: plain objects merge recursively, `null` removes the key (the
+ * layer below shows through again), every other value replaces; an object left empty is dropped. PATCH
+ * /users/me/config applies it. Built from entries like deepMerge, so "__proto__" stays an ordinary key.
+ */
+export function mergePatch(target: PlainObject, patch: PlainObject): PlainObject {
+  const out = new Map(Object.entries(target).map(([k, v]): [string, unknown] => [k, copy(v)]))
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) out.delete(key)
+    else if (isPlainObject(value)) {
+      const before = out.get(key)
+      const merged = mergePatch(isPlainObject(before) ? before : {}, value)
+      if (Object.keys(merged).length === 0) out.delete(key)
+      else out.set(key, merged)
+    } else out.set(key, copy(value))
+  }
+  return Object.fromEntries(out)
+}

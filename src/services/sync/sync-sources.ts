@@ -12,6 +12,7 @@ import { syncZoomSource } from './sync-zoom-source.js'
 import { accessToken } from '../credentials/oauth-tokens.js'
 import { providerFailure } from '../provider-error.js'
 import { emptyCounts, type SourceSyncSummary, type SyncResult } from './summary.js'
+import { queueSync, type QueueSyncInput } from './queue-sync.js'
 
 export interface SyncInput {
   sourceIds?: number[]
@@ -19,6 +20,9 @@ export interface SyncInput {
   sources?: string[]
   /** Only this meeting, of the one Zoom source named (a `recording.completed` webhook queues such a sync). */
   zoomMeetingUuid?: string
+  /** The Zoom listing range (YYYY-MM-DD) instead of the source's own; local folders have no range (ignored). */
+  from?: string
+  to?: string
 }
 
 /**
@@ -54,10 +58,13 @@ export function syncService(deps: ServiceDeps) {
           emitProgress: (s, total) =>
             onEvent({ type: 'sync', sourceId: s.sourceId, sourceName: s.name, found: s.found, total, created: s.created, changed: s.changed, vanished: s.vanished }),
         }
-        results.push(await syncOne(deps, user, ctx, loadMatch, source, explicit, input.zoomMeetingUuid))
+        results.push(await syncOne(deps, user, ctx, loadMatch, source, explicit, input))
       }
       return { sources: results }
     },
+
+    /** Queues the sync of these sources as a task for the worker (the daemon's POST /sources/{id}/sync). */
+    queue: (user: UserRef, input: QueueSyncInput) => queueSync(deps, user, input),
   }
 }
 
@@ -68,11 +75,11 @@ async function syncOne(
   loadMatch: () => Promise<IngestContext['match']>,
   source: Source,
   explicit: boolean,
-  zoomMeetingUuid?: string,
+  input: SyncInput,
 ): Promise<SourceSyncSummary> {
   const base = { sourceId: source.id, name: source.name, platform: source.platform, ...emptyCounts() }
   try {
-    if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source, zoomMeetingUuid)
+    if (source.platform === 'zoom') return await syncZoom(deps, user, ctx, loadMatch, source, input)
     return await syncLocalSource(ctx, source)
   } catch (e) {
     const error = providerFailure(e)
@@ -88,7 +95,7 @@ async function syncZoom(
   ctx: IngestContext & { emitProgress: (s: SourceSyncSummary, total: number) => void },
   loadMatch: () => Promise<IngestContext['match']>,
   source: Source,
-  meetingUuid?: string,
+  { zoomMeetingUuid: meetingUuid, from, to }: SyncInput,
 ): Promise<SourceSyncSummary> {
   if (source.credential_id === null) {
     throw new RecflowError('auth', `Zoom source "${source.name}" has no credential`, { hint: `run \`recflow sources edit ${source.id} --credential ID\`` })
@@ -96,7 +103,12 @@ async function syncZoom(
   const credentialId = source.credential_id
   const getToken = ({ forceRefresh }: { forceRefresh: boolean }) => accessToken(deps, user, credentialId, 'zoom', { forceRefresh, signal: ctx.signal })
   const client = await deps.sources.zoom({ accessToken: getToken, credentialId })
-  return syncZoomSource({ scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client }, source, meetingUuid === undefined ? undefined : { meetingUuid })
+  const range = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }
+  return syncZoomSource(
+    { scope: ctx.scope, matcher: loadMatch, now: ctx.now, signal: ctx.signal, warn: ctx.warn, emitProgress: ctx.emitProgress, client, range },
+    source,
+    meetingUuid === undefined ? undefined : { meetingUuid },
+  )
 }
 
 

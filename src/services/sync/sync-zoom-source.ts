@@ -33,6 +33,8 @@ export interface ZoomSyncContext {
   emitProgress: (summary: SourceSyncSummary, total: number) => void
   /** The client for this source's credential. */
   client: RecordingSource
+  /** A range asked for with this sync (POST /sources/{id}/sync): wins over the source config's from/to. */
+  range?: { from?: string; to?: string }
 }
 
 /** source_metadata.metadata of a Zoom recording. `meeting` is the meeting object as Zoom listed it. */
@@ -72,7 +74,7 @@ export async function syncZoomSource(ctx: ZoomSyncContext, source: Source, only?
     })
   }
   const config = parsed.data
-  const range = zoomSyncRange(config, source.last_synced_at, ctx.now())
+  const range = zoomSyncRange({ ...config, ...ctx.range }, source.last_synced_at, ctx.now())
   const minDurationS = (config.min_duration_minutes ?? 0) * 60
 
   const known = new Map<string, Recording>()
