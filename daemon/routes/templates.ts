@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { notImplemented } from '../not-implemented.js'
 import { idParams, isoTime, jsonObject, pageOf, pageQuery, problems, queryFlag, storedJson, toApiPage } from '../schemas.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 
@@ -26,6 +25,33 @@ const fromRecordingBody = z
     match_source_id: z.number().int().positive().optional(),
   })
   .strict()
+
+const stats = z.object({
+  template: z.object({ id: z.number().int(), name: z.string() }),
+  total: z.number().int(),
+  by_status: z.record(z.string(), z.number().int()),
+  failed: z.number().int(),
+  matched_count: z.number().int(),
+  last_matched_at: isoTime.nullable(),
+  last_activity_at: isoTime.nullable(),
+})
+
+const rematchBody = z.object({ only_unmapped: z.boolean().optional() }).strict()
+const rematchResult = z.object({
+  template: z.object({ id: z.number().int(), name: z.string() }),
+  only_unmapped: z.boolean(),
+  considered: z.number().int(),
+  changes: z.array(
+    z.object({
+      recording_id: z.number().int(),
+      display_name: z.string(),
+      from_template_id: z.number().int().nullable(),
+      to_template_id: z.number().int().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  applied: z.boolean(),
+})
 
 const tags = ['templates']
 const perm = { auth: { permission: 'can_create_templates' as const } }
@@ -77,9 +103,10 @@ export function registerTemplateRoutes(server: ApiServer, ctx: RouteContext): vo
     '/templates',
     { schema: { tags, summary: 'Add a template (validated like `recflow templates add`)', body: jsonObject, response: { 201: template, ...problems(400, 401, 403, 404, 409, 422) } }, config: perm },
     async (request, reply) => {
-      // auto_rematch is the API's option, not a template field; rematching is not built yet (see /rematch).
-      const { auto_rematch: _autoRematch, ...input } = request.body
-      return reply.code(201).send(await (await templates()).create(callerOf(request), input))
+      // auto_rematch (default true) is the API's option, not a template field: the new template takes the unmapped
+      // recordings it now wins (see /rematch).
+      const { auto_rematch: autoRematch, ...input } = request.body
+      return reply.code(201).send(await (await templates()).create(callerOf(request), input, { rematch: autoRematch !== false }))
     },
   )
 
@@ -111,7 +138,32 @@ export function registerTemplateRoutes(server: ApiServer, ctx: RouteContext): vo
     async (request) => (await templates()).preview(callerOf(request), request.params.id),
   )
 
-  notImplemented(server, 'GET', '/templates/:id/stats', 'the templates service has no per-template recording statistics yet')
-  notImplemented(server, 'POST', '/templates/:id/rematch', 'there is no rematch task type yet')
-  notImplemented(server, 'POST', '/templates/:id/preview-rematch', 'rematch selection is not built yet')
+  server.get(
+    '/templates/:id/stats',
+    { schema: { tags, summary: 'Its recordings by status, how many failed, how many it matched and when it last did', params: idParams, response: { 200: stats, ...problems(400, 401, 404) } } },
+    async (request) => (await templates()).stats(callerOf(request), request.params.id),
+  )
+
+  server.post(
+    '/templates/:id/rematch',
+    {
+      schema: {
+        tags,
+        summary:
+          'Match again now (synchronous: one transaction): unmapped recordings it wins are bound to it and, unless only_unmapped, its recordings that no longer match move to the template that wins or to unmapped. Only recordings not yet started (INITIALIZED, SKIPPED, waiting for their source) change',
+        params: idParams,
+        body: rematchBody.nullish(),
+        response: { 200: rematchResult, ...problems(400, 401, 404, 422) },
+      },
+    },
+    async (request) => (await templates()).rematch(callerOf(request), request.params.id, { onlyUnmapped: request.body?.only_unmapped }),
+  )
+
+  server.post(
+    '/templates/:id/preview-rematch',
+    {
+      schema: { tags, summary: 'What /rematch would change (the same selection), without writing', params: idParams, body: rematchBody.nullish(), response: { 200: rematchResult, ...problems(400, 401, 404, 422) } },
+    },
+    async (request) => (await templates()).previewRematch(callerOf(request), request.params.id, { onlyUnmapped: request.body?.only_unmapped }),
+  )
 }

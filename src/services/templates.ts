@@ -6,6 +6,21 @@ import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
 import { danglingPresetIds, danglingSourceIds } from './references.js'
+import type { RematchResult } from './template-rematch.js'
+
+/** GET /templates/{id}/stats: the template's recordings by status (one aggregate), and its matches. */
+export interface TemplateStats {
+  template: { id: number; name: string }
+  /** Recordings bound to it now (soft-deleted ones left out). */
+  total: number
+  by_status: Record<string, number>
+  failed: number
+  /** How many recordings it has matched (sync, import, rematch) and when it last did. */
+  matched_count: number
+  last_matched_at: string | null
+  /** The latest change to any of its recordings. */
+  last_activity_at: string | null
+}
 
 export interface FromRecordingInput {
   recordingId: number
@@ -37,6 +52,8 @@ function toInput(t: Template): Record<string, unknown> {
 
 /** The schemas and checks, loaded on the first write or preview: listing and showing templates never build them. */
 const validation = () => import('./template-validation.js')
+/** Rematching (the matching domain and its schemas), loaded on first use like validation. */
+const rematching = () => import('./template-rematch.js')
 
 /** A template's fixed YouTube publish_at override must be ahead when it is saved (publish-at.ts). */
 const refusePastOverride = (doc: unknown, now: Date): void =>
@@ -83,10 +100,43 @@ export function templatesService({ scopes, clock }: ServiceDeps) {
     list: (user: UserRef, opts: ListOptions & { includeDrafts?: boolean } = {}) =>
       scope(user).templates.list({ includeDrafts: opts.includeDrafts ?? true }, opts),
 
-    async create(user: UserRef, input: unknown): Promise<Template> {
+    /** With `rematch` (the API's auto_rematch), the unmapped recordings it now wins are bound to it at once. */
+    async create(user: UserRef, input: unknown, opts: { rematch?: boolean } = {}): Promise<Template> {
       const checked = await checkedFor(user, input)
       refusePastOverride(checked, clock.now())
-      return templates.create(user, checked)
+      const created = await templates.create(user, checked)
+      if (!opts.rematch || created.is_draft || !created.is_active) return created
+      const { applyTemplateRematch } = await rematching()
+      await scope(user).transaction((tx) => applyTemplateRematch(tx, created, true, clock.now()))
+      return (await scope(user).templates.get(created.id)) ?? created
+    },
+
+    async stats(user: UserRef, id: number): Promise<TemplateStats> {
+      const template = await get(user, id)
+      const rows = await scope(user).templates.recordingStats(id)
+      const latest = rows.map((r) => r.last_updated_at).filter((t): t is string => t !== null).sort().at(-1) ?? null
+      return {
+        template: { id: template.id, name: template.name },
+        total: rows.reduce((n, r) => n + r.count, 0),
+        by_status: Object.fromEntries(rows.map((r) => [r.status, r.count])),
+        failed: rows.reduce((n, r) => n + r.failed, 0),
+        matched_count: template.used_count,
+        last_matched_at: template.last_used_at,
+        last_activity_at: latest,
+      }
+    },
+
+    /** Which bindings a rematch would change (template-rematch.ts), without writing. */
+    async previewRematch(user: UserRef, id: number, opts: { onlyUnmapped?: boolean } = {}): Promise<RematchResult> {
+      const template = await get(user, id)
+      return (await rematching()).previewTemplateRematch(scope(user), template, opts.onlyUnmapped ?? false)
+    },
+
+    /** Rebinds the recordings a fresh match gives to (or takes from) this template, in one transaction. */
+    async rematch(user: UserRef, id: number, opts: { onlyUnmapped?: boolean } = {}): Promise<RematchResult> {
+      const template = await get(user, id)
+      const { applyTemplateRematch } = await rematching()
+      return scope(user).transaction((tx) => applyTemplateRematch(tx, template, opts.onlyUnmapped ?? false, clock.now()))
     },
 
     async update(user: UserRef, id: number, patch: unknown): Promise<CheckedTemplate> {

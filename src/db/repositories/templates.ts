@@ -2,7 +2,7 @@ import { codec, type Decoded } from '../codec.js'
 import { assertOwned, idsAt } from '../assert-owned.js'
 import { decodeCursor, pageLimit, toPage, type Page, type PageRequest } from '../cursor.js'
 import { ownedTable } from '../owned-table.js'
-import type { RawRow } from '../schema.js'
+import type { RawRow, RecordingStatus } from '../schema.js'
 import { inTransaction, type Executor } from '../transaction.js'
 import { isId, nowIso, toIso } from '../values.js'
 
@@ -98,6 +98,29 @@ export function templateRepository(executor: Executor, userId: number) {
         .returningAll()
         .executeTakeFirst()
       return raw === undefined ? undefined : templateCodec.decode(raw)
+    },
+
+    /**
+     * The template's recordings (soft-deleted ones left out) counted by status in one aggregate: how many, how many
+     * of them failed, and the latest change among them.
+     */
+    async recordingStats(id: number): Promise<Array<{ status: RecordingStatus; count: number; failed: number; last_updated_at: string | null }>> {
+      if (!isId(id)) return []
+      const rows = await executor
+        .selectFrom('recordings')
+        .select((eb) => [
+          'status',
+          eb.fn.countAll<number>().as('count'),
+          eb.fn.sum<number>('failed').as('failed'),
+          eb.fn.max('updated_at').as('last_updated_at'),
+        ])
+        .where('user_id', '=', userId)
+        .where('template_id', '=', id)
+        .where('deleted_at', 'is', null)
+        .groupBy('status')
+        .orderBy('status')
+        .execute()
+      return rows.map((r) => ({ status: r.status, count: Number(r.count), failed: Number(r.failed ?? 0), last_updated_at: r.last_updated_at ?? null }))
     },
 
     /** Deletes the template; its recordings stay, unmapped (template_id NULL, is_mapped false). */
