@@ -15,6 +15,7 @@ import { registerOAuthRoutes } from './oauth.js'
 import { registerWebhookRoutes } from './webhooks.js'
 import { registerSourceSyncRoutes } from './source-sync.js'
 import { registerUserConfigRoutes } from './user-config.js'
+import { registerAutomationJobRoutes } from './automation-jobs.js'
 
 /**
  * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
@@ -38,4 +39,5 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerTaskRoutes(server, ctx)
   registerSourceSyncRoutes(server, ctx)
   registerUserConfigRoutes(server, ctx)
+  registerAutomationJobRoutes(server, ctx)
 }

@@ -45,6 +45,8 @@ export const automationJobPayloadSchema = z.strictObject({
   jobId: z.number().int().positive(),
   /** The schedule's time this run is for (ISO, UTC); null for a run started by hand. */
   scheduledFor: z.iso.datetime().nullable(),
+  /** Plan only (POST /automation/jobs/{id}/run {dry_run: true}): the plan is the task's result; nothing is written. */
+  dryRun: z.boolean().optional(),
 })
 
 export const taskPayloadSchemas = {

@@ -1,4 +1,4 @@
-import type { AutomationJob, AutomationJobRun } from '../../db/index.js'
+import type { AutomationJob, AutomationJobRun, Task } from '../../db/index.js'
 import { notFound, RecflowError } from '../../domain/errors.js'
 import type { RunControl } from '../../domain/events.js'
 import { checkMinInterval, describeSchedule, nextRun, nextRuns, parseSchedule, type Schedule } from '../../domain/schedule/index.js'
@@ -160,6 +160,26 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService; ru
     },
 
     execute,
+
+    /**
+     * POST /automation/jobs/{id}/run: queues a run by hand as an `automation_job` task for the worker (no scheduled
+     * time; one attempt, as scheduled runs). A dry run's task result is the plan, and it writes nothing else. The
+     * same request still queued is returned instead of a second task; a disabled job runs only as a dry run.
+     */
+    async queueRun(user: UserRef, jobId: number, opts: { dryRun?: boolean } = {}): Promise<Task> {
+      const job = await get(user, jobId)
+      const dryRun = opts.dryRun === true
+      if (!job.is_active && !dryRun) {
+        throw new RecflowError('conflict', `automation job ${jobId} is disabled`, { hint: `enable it first (\`recflow jobs enable ${jobId}\`), or ask for a dry run` })
+      }
+      const { task } = await deps.queue.enqueue(user.id, {
+        type: 'automation_job',
+        payload: { jobId, scheduledFor: null, ...(dryRun ? { dryRun } : {}) },
+        dedupeKey: `job:${jobId}:by-hand:${dryRun ? 'dry-run' : 'run'}`,
+        maxAttempts: 1,
+      })
+      return task
+    },
 
     /**
      * `jobs run ID`: a run started by hand (no scheduled time), then the pipelines it queued processed in this

@@ -100,7 +100,7 @@ export type SchedulerService = ReturnType<typeof schedulerService>
 
 /**
  * The `automation_job` task's handler: the run itself is the jobs service's. A job deleted or disabled after its
- * run was queued is not run (the change takes effect at once).
+ * run was queued is not run (the change takes effect at once); a dry run (it writes nothing) plans a disabled one too.
  */
 export function automationJobHandler(deps: ServiceDeps, jobs: () => Promise<JobRunner>): Handler<TaskPayload<'automation_job'>> {
   return async (ctx) => {
@@ -108,8 +108,9 @@ export function automationJobHandler(deps: ServiceDeps, jobs: () => Promise<JobR
     const user: UserRef = { id: ctx.userId, timezone: account?.timezone ?? 'UTC' }
     const job = await deps.scopes.forUser(ctx.userId).automationJobs.get(ctx.payload.jobId)
     if (job === undefined) return { skipped: 'the job was deleted' }
-    if (!job.is_active) return { skipped: 'the job is disabled' }
+    const dryRun = ctx.payload.dryRun === true
+    if (!job.is_active && !dryRun) return { skipped: 'the job is disabled' }
     const scheduledFor = ctx.payload.scheduledFor === null ? null : new Date(ctx.payload.scheduledFor)
-    return (await jobs()).execute(user, job.id, { scheduledFor, signal: ctx.signal, onEvent: ctx.onEvent })
+    return (await jobs()).execute(user, job.id, { scheduledFor, dryRun, signal: ctx.signal, onEvent: ctx.onEvent })
   }
 }
