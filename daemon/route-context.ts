@@ -33,6 +33,8 @@ export interface DaemonServerOptions {
   version?: string
   /** Largest JSON body accepted, bytes (default 1 MiB). */
   bodyLimit?: number
+  /** Largest media file `POST /recordings` accepts, bytes (default 4 GiB); beyond it a 413 problem. */
+  uploadLimit?: number
   /**
    * Requests per client IP and window on the password routes (register, login, password change, account
    * deletion; default 10 a minute); refresh and logout get six times as many. Tests lower or raise it.

@@ -30,6 +30,7 @@ import type { QuotaAdminService } from './services/quota/admin-service.js'
 import type { RecordingsService } from './services/recordings.js'
 import type { RecordingActionsService } from './services/recording-actions.js'
 import type { RecordingBatchService } from './services/recording-batch.js'
+import type { RecordingUploadService } from './services/recording-upload.js'
 import type { RunService } from './services/run.js'
 import type { SchedulerService } from './services/automation/scheduler.js'
 import type { SchedulerCron } from './services/automation/scheduler-cron.js'
@@ -51,6 +52,7 @@ export interface Services {
   recordings: RecordingsService
   recordingActions: RecordingActionsService
   recordingBatch: RecordingBatchService
+  recordingUpload: RecordingUploadService
   config: UserConfigService
   doctor: DoctorService
   tasks: TasksService
@@ -104,6 +106,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   recordings: async (deps) => (await import('./services/recordings.js')).recordingsService(deps),
   recordingActions: async (deps) => (await import('./services/recording-actions.js')).recordingActionsService(deps),
   recordingBatch: async (deps) => (await import('./services/recording-batch.js')).recordingBatchService(deps),
+  recordingUpload: async (deps) => (await import('./services/recording-upload.js')).recordingUploadService(deps),
   config: async (deps) => (await import('./services/user-config.js')).userConfigService(deps),
   doctor: async (deps) => (await import('./services/doctor.js')).doctorService(deps),
   tasks: async (deps) => (await import('./services/tasks.js')).tasksService(deps),

@@ -5,6 +5,7 @@ import { registerQuotaRoutes } from './quota.js'
 import { registerRecordingRunRoutes } from './recording-run.js'
 import { registerRecordingActionRoutes } from './recording-actions.js'
 import { registerRecordingBatchRoutes } from './recording-batch.js'
+import { registerRecordingUploadRoutes } from './recording-upload.js'
 import { registerSourceRoutes } from './sources.js'
 import { registerTemplateRoutes } from './templates.js'
 import { registerRecordingRoutes } from './recordings.js'
@@ -32,6 +33,7 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerWebhookRoutes(server, ctx)
   registerRecordingRunRoutes(server, ctx)
   registerRecordingBatchRoutes(server, ctx)
+  registerRecordingUploadRoutes(server, ctx)
   registerRecordingActionRoutes(server, ctx)
   registerPresetRoutes(server, ctx)
   registerTemplateRoutes(server, ctx)
