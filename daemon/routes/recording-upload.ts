@@ -1,25 +1,12 @@
 import type { FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import type { UploadPart } from '../../src/services/recording-upload.js'
 import { problem, sendProblem } from '../problem.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
-import { isoTime, problems } from '../schemas.js'
+import { problems } from '../schemas.js'
+import { recording } from './recordings.js'
 
 /** Default largest upload: 4 GiB (DaemonServerOptions.uploadLimit). */
 export const DEFAULT_UPLOAD_LIMIT = 4 * 1024 ** 3
-
-const created = z.object({
-  id: z.number().int(),
-  display_name: z.string(),
-  start_time: isoTime,
-  duration: z.number().nullable(),
-  status: z.string(),
-  is_mapped: z.boolean(),
-  template_id: z.number().int().nullable(),
-  size_bytes: z.number().nullable(),
-  failed: z.boolean(),
-  created_at: isoTime,
-})
 
 /** The request's multipart parts as the upload service reads them (files as streams, in the client's order). */
 async function* partsOf(request: FastifyRequest): AsyncGenerator<UploadPart> {
@@ -50,7 +37,7 @@ export function registerRecordingUploadRoutes(server: ApiServer, ctx: RouteConte
           tags: ['recordings'],
           summary: 'Upload a media file (multipart `file`, optional `display_name`) as a recording, template-matched',
           consumes: ['multipart/form-data'],
-          response: { 201: created, ...problems(400, 401, 406, 413, 415, 422) },
+          response: { 201: recording, ...problems(400, 401, 406, 413, 415, 422) },
         },
       },
       async (request, reply) => {

@@ -5,7 +5,8 @@ import { callerOf, type ApiServer, type RouteContext } from '../route-context.js
 
 const optionalId = idParams.shape.id.optional()
 
-const recording = z.object({
+/** A recording as every route returns it (POST /recordings too). */
+export const recording = z.object({
   id: z.number().int(),
   display_name: z.string(),
   start_time: isoTime,
