@@ -97,6 +97,35 @@ export interface RecflowSqliteDialectConfig extends SqliteDialectConfig {
 /** How many distinct statements stay prepared (the app uses a few hundred at most). */
 const STATEMENT_CACHE_SIZE = 500
 
+type Row = Record<string, unknown>
+
+/**
+ * A reading statement whose rows are made by a function generated for its columns. better-sqlite3 builds each row
+ * object key by key, and V8 turns an object with more than a dozen keys added that way into a slow dictionary: the
+ * recordings page (51 rows of 24 columns) took 2.6x as long to read as from the raw arrays this makes the same
+ * objects from, with fast properties (and everything after, the codecs, zod and JSON.stringify, is faster on
+ * them). Keys are the column names as JSON string literals, so no name can inject code; a name repeated by a join
+ * keeps its last value, as better-sqlite3's own rows do.
+ */
+function withFastRows(stmt: BetterSqlite3.Statement): SqliteStatement {
+  if (!stmt.reader) return stmt as unknown as SqliteStatement
+  stmt.raw(true)
+  const names = stmt.columns().map((c) => c.name)
+  const body = `return {${names.map((name, i) => `${JSON.stringify(name)}: r[${i}]`).join(', ')}}`
+  const toRow = new Function('r', body) as (r: unknown[]) => Row
+  return {
+    reader: true,
+    get busy(): boolean {
+      return stmt.busy
+    },
+    all: (parameters: ReadonlyArray<unknown>) => (stmt.all(parameters) as unknown[][]).map(toRow),
+    run: (parameters: ReadonlyArray<unknown>) => stmt.run(parameters),
+    *iterate(parameters: ReadonlyArray<unknown>): IterableIterator<Row> {
+      for (const r of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield toRow(r)
+    },
+  } as unknown as SqliteStatement
+}
+
 /** better-sqlite3's database with `prepare` answered from a cache; `inTransaction` still reads the real one. */
 function withStatementCache(database: SqliteDatabase): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>()
@@ -115,7 +144,7 @@ function withStatementCache(database: SqliteDatabase): SqliteDatabase {
         cache.set(sql, cached)
         return cached
       }
-      const stmt = database.prepare(sql)
+      const stmt = withFastRows((database as BetterSqlite3.Database).prepare(sql))
       if (cached === undefined) {
         cache.set(sql, stmt)
         if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
