@@ -4,11 +4,14 @@ import type { App } from '../src/app.js'
 import { authHook } from './auth-hook.js'
 import { requestMetrics } from './metrics.js'
 import { problem, sendProblem, toProblem } from './problem.js'
-import type { ApiServer, DaemonServerOptions, RouteContext } from './route-context.js'
+import type { ApiServer, DaemonServerOptions, RouteAuth, RouteContext } from './route-context.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerApiRoutes } from './routes/index.js'
 
 export const API_PREFIX = '/api/v1'
+
+/** A route any client may call without a token (its `config.auth` is 'public'; private is the default). */
+export const isPublicRoute = (config: unknown): boolean => (config as { auth?: RouteAuth } | undefined)?.auth === 'public'
 
 /**
  * The daemon's HTTP server over `app` (REST-API.md): every /api/v1 route, /health, /metrics, the OpenAPI 3.1
@@ -21,6 +24,8 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Ids and cursors only: a long path parameter is malformed input, answered before any route runs.
     routerOptions: { maxParamLength: 200 },
+    // A path fastify cannot decode (`%FF`) or a too-long parameter: problem+json like every other error.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
   }).withTypeProvider<ZodTypeProvider>()
   server.setValidatorCompiler(validatorCompiler)
   server.setSerializerCompiler(serializerCompiler)
@@ -36,9 +41,11 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
   })
   server.addHook('onRequest', authHook(ctx.tokens, () => app.service('callers')))
 
-  // Swagger UI's own routes are public (the OpenAPI document lists routes, never data).
+  // Swagger UI's own routes are public (the OpenAPI document lists routes, never data). A public route says so in
+  // the OpenAPI document (`security: []`), so clients and the route checks read the public set from one place.
   server.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), auth: 'public' }
+    if (isPublicRoute(route.config)) route.schema = { ...route.schema, security: [] }
   })
   const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')])
   await server.register(swagger, {

@@ -85,6 +85,8 @@ describe('daemon server skeleton', () => {
       ['/api/v1/sources/abc', {}, 400],
       ['/api/v1/sources/-1', {}, 400],
       ['/api/v1/sources/99999999999999999999', {}, 400],
+      ['/api/v1/sources/%FF', {}, 400],
+      [`/api/v1/sources/${'9'.repeat(300)}`, {}, 414],
       ['/api/v1/sources?limit=0', {}, 400],
       ['/api/v1/sources?limit=abc', {}, 400],
       ['/api/v1/sources?cursor=garbage', {}, 400],

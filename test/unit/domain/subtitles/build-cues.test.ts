@@ -11,18 +11,7 @@ import {
   type Cue,
   type CueWord,
 } from '../../../../src/domain/subtitles/index.js'
-
-/** A small seeded generator (mulberry32), so a failing stream can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as rng } from '../../../support/seeded-random.js'
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzäöüßабвгдеёжзий'
 const PUNCT = ['', '', '', '', '', ',', '.', '?', '!', ';', ':', '…']

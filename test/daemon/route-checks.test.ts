@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiOperations, enumValue, fillPath, pathParamsOf, sampleOf, type ApiOperation } from '../support/api-operations.js'
+import { useTestDaemon, type TestUser } from '../support/daemon.js'
+import { fuzzCases } from '../support/fuzz-cases.js'
+import { seededRandom } from '../support/seeded-random.js'
+import { kindOfPath, OBJECT_PARAMS, seedTenant, type TenantObjects } from '../support/tenant-objects.js'
+
+// Generic over /openapi.json: every route on the server is checked, including routes added after this file.
+const daemon = useTestDaemon({ server: { authRateLimit: { max: 100_000 } } })
+
+const CASES_PER_OPERATION = 12
+const SEED = 0x5eed12
+
+let ops: ApiOperation[] = []
+let owner: TestUser
+let ownerObjects: TenantObjects
+let prober: TestUser
+
+beforeAll(async () => {
+  ops = await apiOperations(daemon)
+  // The owner (tenant B) has one object of each kind; the prober (tenant A) is an admin, so the fuzz reaches the
+  // admin routes' validation too and only tenant scoping can answer 404.
+  owner = await daemon.user('tenant-b@example.org')
+  prober = await daemon.user('tenant-a@example.org', { role: 'admin' })
+  ownerObjects = await seedTenant(daemon, owner, ops, 'bravo')
+})
+
+/** Values for a path's parameters: object ids from `objects` (by the path's kind), enums their first value. */
+function pathValues(op: ApiOperation, objects: TenantObjects, userId: number): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const name of pathParamsOf(op.path)) {
+    const kind = kindOfPath(op.path)
+    if (OBJECT_PARAMS.includes(name)) {
+      if (kind === undefined) throw new Error(`${op.label}: map its path prefix to an object kind in test/support/tenant-objects.ts (ID_PREFIXES)`)
+      values[name] = String(kind === 'admin-user' ? userId : objects[kind])
+    } else {
+      const param = op.params.find((p) => p.in === 'path' && p.name === name)
+      values[name] = enumValue(param?.schema) ?? 'x'
+    }
+  }
+  return values
+}
+
+/** A failure line when `res` is not a problem+json body of its own status; undefined when it is. */
+async function problemFailure(res: Response): Promise<string | undefined> {
+  const type = res.headers.get('content-type') ?? ''
+  if (!type.startsWith('application/problem+json')) return `${res.status} with content-type ${type || 'none'}`
+  const body = (await res.json()) as { status?: unknown; code?: unknown; detail?: unknown }
+  if (body.status !== res.status || typeof body.code !== 'string' || typeof body.detail !== 'string') return `${res.status} with problem ${JSON.stringify(body).slice(0, 200)}`
+  return undefined
+}
+
+/** Drops a body we do not read (an SSE stream never ends). */
+async function discard(res: Response): Promise<void> {
+  await res.body?.cancel()
+}
+
+describe('route checks over every /openapi.json operation', () => {
+  it('the document lists the API, and the public marker comes from the routes (health and login public, sources not)', () => {
+    expect(ops.length).toBeGreaterThan(40)
+    const byLabel = new Map(ops.map((op) => [op.label, op]))
+    expect(byLabel.get('GET /health')?.public).toBe(true)
+    expect(byLabel.get('POST /api/v1/auth/login')?.public).toBe(true)
+    expect(byLabel.get('GET /api/v1/sources')?.public).toBe(false)
+    expect(byLabel.get('POST /api/v1/auth/logout-all')?.public).toBe(false)
+  })
+
+  it('every private operation is 401 problem+json without a token; a public one never asks for a token', async () => {
+    const failures: string[] = []
+    for (const op of ops) {
+      const url = fillPath(op.path, pathValues(op, ownerObjects, owner.id))
+      const res = await fetch(`${daemon.url}${url}`, { method: op.method, redirect: 'manual' })
+      const body = res.headers.get('content-type')?.startsWith('application/problem+json') ? ((await res.json()) as { code?: string; detail?: string }) : (await discard(res), undefined)
+      if (op.public) {
+        if (res.status >= 500 && !(op.notImplemented && res.status === 501)) failures.push(`${op.label}: public, answered ${res.status}`)
+        if (body?.detail?.includes('bearer access token')) failures.push(`${op.label}: marked public (security: []) but asks for a token`)
+      } else if (res.status !== 401 || body?.code !== 'auth') {
+        failures.push(`${op.label}: ${res.status} ${body?.code ?? 'not problem+json'} without a token`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
+  it("another tenant's real id is 404 on every operation that takes one (admin-only user routes: 403 for a non-admin)", async () => {
+    const stranger = await daemon.user('tenant-c@example.org')
+    const failures: string[] = []
+    const checked = new Set<string>()
+    const idOps = ops.filter((op) => pathParamsOf(op.path).some((p) => OBJECT_PARAMS.includes(p)) && !op.notImplemented)
+    // Deletes last: a delete that wrongly succeeded would hide the other routes' answers.
+    idOps.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'))
+    for (const op of idOps) {
+      const kind = kindOfPath(op.path)
+      const url = fillPath(op.path, pathValues(op, ownerObjects, owner.id))
+      const body = op.method === 'GET' || op.bodyTypes.length === 0 ? undefined : sampleOf(op.body)
+      const res = await daemon.fetch(url, { method: op.method, token: stranger.token, ...(body === undefined ? {} : { body }) })
+      const expected = kind === 'admin-user' ? 403 : 404
+      if (res.status !== expected) failures.push(`${op.label}: ${res.status} for another tenant's ${kind} (want ${expected}) ${(await res.text()).slice(0, 200)}`)
+      else {
+        const bad = await problemFailure(res)
+        if (bad) failures.push(`${op.label}: ${bad}`)
+      }
+      checked.add(kind ?? '?')
+    }
+    expect(failures).toEqual([])
+    expect([...checked].sort()).toEqual(expect.arrayContaining(['credential', 'preset', 'recording', 'source', 'template']))
+    // The owner still has every object.
+    for (const [kind, id] of Object.entries(ownerObjects)) {
+      const get = ops.find((op) => op.method === 'GET' && kindOfPath(op.path) === kind && /\/\{id\}$/.test(op.path) && !op.notImplemented)
+      if (get) expect({ kind, status: (await daemon.fetch(fillPath(get.path, { id: String(id) }), { token: owner.token })).status }).toEqual({ kind, status: 200 })
+    }
+  })
+
+  it('fuzz: malformed bodies, query strings and path parameters are never a 5xx, and every 4xx is problem+json', async () => {
+    const mine = await seedTenant(daemon, prober, ops, 'alpha')
+    const rand = seededRandom(SEED)
+    const failures: string[] = []
+    let requests = 0
+    const ordered = [...ops].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'))
+    for (const op of ordered) {
+      for (const c of fuzzCases(op, pathValues(op, mine, prober.id), rand, CASES_PER_OPERATION)) {
+        const headers: Record<string, string> = { authorization: `Bearer ${prober.token}` }
+        if (c.contentType !== undefined) headers['content-type'] = c.contentType
+        const res = await fetch(`${daemon.url}${c.url}`, { method: c.method, headers, body: c.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+        requests++
+        const where = `${op.label} [${c.what}] -> ${res.status}`
+        if (res.status >= 500 && !(op.notImplemented && res.status === 501)) failures.push(`${where}: ${(await res.text()).slice(0, 200)}`)
+        else if (res.status >= 400) {
+          const bad = await problemFailure(res)
+          if (bad) failures.push(`${where}: ${bad}`)
+        } else await discard(res)
+      }
+    }
+    expect(failures).toEqual([])
+    expect(requests).toBeGreaterThan(ops.length * 4)
+  })
+})

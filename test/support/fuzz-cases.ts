@@ -1,0 +1,97 @@
+import { enumValue, fillPath, sampleOf, type ApiOperation, type JsonSchema } from './api-operations.js'
+
+export interface FuzzCase {
+  what: string
+  /** Path and query string, ready for fetch. */
+  url: string
+  method: string
+  body?: string
+  contentType?: string
+}
+
+const UNICODE = ['\u0000', '😀💥', '\u202eevil', 'e\u0301', 'Ω≈ç√', '\ud800', '\uffff', '𝔘𝔫𝔦', '%00', '../../etc/passwd']
+const JUNK_SCALARS: unknown[] = [-1, 0, 1.5, -0.0001, 1e308, 2 ** 64, Number.MAX_SAFE_INTEGER + 2, true, false, null, '', 'abc', '1e999', [], {}, [1, 'a', null]]
+const JUNK_QUERY = ['abc', '-1', '0', '1.5', '1e400', '18446744073709551616', '', 'true', 'null', '[]', '%FF', '%00', '%F0%9F%92%A9', encodeURIComponent('\u202e')]
+const BAD_PATH_VALUES = ['0', '-1', '1.5', '9007199254740993', 'abc', '%00', '%E2%80%AE', '%FF', '..%2F..', 'x'.repeat(150), 'x'.repeat(300)]
+
+const pick = <T>(rand: () => number, from: readonly T[]): T => from[Math.floor(rand() * from.length)] as T
+
+/** Nested arrays and objects, `depth` deep. */
+function nested(depth: number): unknown {
+  let value: unknown = 'bottom'
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { deeper: value }
+  return value
+}
+
+/** Every property path of a sample object's top level (the fields a mutation can hit). */
+const fieldsOf = (schema: JsonSchema | undefined): string[] => {
+  const props = schema?.properties ?? schema?.anyOf?.find((s) => s.properties)?.properties
+  return props ? Object.keys(props) : []
+}
+
+function withField(base: unknown, field: string, value: unknown): unknown {
+  const obj = base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...(base as object) } : {}
+  return { ...obj, [field]: value }
+}
+
+/**
+ * Up to `max` malformed requests for `op` (fixed by `rand`): wrong types, huge strings, nested junk, unicode,
+ * bad numbers, missing and extra fields, non-object and invalid JSON, wrong content types, junk query values and
+ * junk path parameters. `pathValues` fills the path with valid values (the caller's own objects) otherwise.
+ */
+export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, rand: () => number, max: number): FuzzCase[] {
+  const url = fillPath(op.path, pathValues)
+  const query = op.params.filter((p) => p.in === 'query')
+  const pathParams = op.params.filter((p) => p.in === 'path')
+  const withBody = op.method !== 'GET'
+  const sample = sampleOf(op.body)
+  const fields = fieldsOf(op.body)
+  const field = () => (fields.length > 0 ? pick(rand, fields) : 'unexpected')
+  const json = (what: string, value: unknown): FuzzCase => ({ what, url, method: op.method, body: JSON.stringify(value), contentType: 'application/json' })
+  const raw = (what: string, body: string, contentType: string): FuzzCase => ({ what, url, method: op.method, body, contentType })
+  const q = (what: string, pairs: Array<[string, string]>): FuzzCase => ({ what, url: `${url}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`, method: op.method })
+
+  const cases: FuzzCase[] = []
+  if (withBody) {
+    cases.push(
+      json('a minimal valid body', sample),
+      json('a field of the wrong type', withField(sample, field(), pick(rand, JUNK_SCALARS))),
+      json('a huge string', withField(sample, field(), 'x'.repeat(200_000 + Math.floor(rand() * 100_000)))),
+      json('nested junk', withField(sample, field(), nested(64 + Math.floor(rand() * 64)))),
+      json('unicode', withField(sample, field(), pick(rand, UNICODE).repeat(1 + Math.floor(rand() * 50)))),
+      json('a bad number', withField(sample, field(), pick(rand, [-1, 0, 1.5, 1e308, -1e308, 2 ** 64, -(2 ** 63), 0.1]))),
+      json('every field missing', {}),
+      raw('extra fields and __proto__', JSON.stringify(withField(sample, 'zz_extra', 1)).replace(/^\{/, '{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"x":1}},'), 'application/json'),
+      json('not an object', pick(rand, [[], null, 'text', 42, true, [sample]])),
+      raw('invalid JSON', pick(rand, ['{"a":', '{', 'nul', '{"a":1}}', '\u0000', '{"a":"\\ud800"', "{'a':1}"]), 'application/json'),
+      raw('an empty JSON body', '', 'application/json'),
+      raw('the wrong content type', pick(rand, [JSON.stringify(sample), 'a=1&b=2', '<x/>']), pick(rand, ['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])),
+    )
+    if (op.bodyTypes.some((t) => t.startsWith('multipart/'))) {
+      const part = `--b0undary\r\nContent-Disposition: form-data; name="file"; filename="../../${pick(rand, ['x.mp4', 'x.png', 'evil\u0000.sh'])}"\r\nContent-Type: video/mp4\r\n\r\nnot media\r\n--b0undary--\r\n`
+      cases.push(raw('multipart junk', part, 'multipart/form-data; boundary=b0undary'), raw('a truncated multipart body', part.slice(0, 60), 'multipart/form-data; boundary=b0undary'))
+    }
+  }
+  for (const param of query) {
+    cases.push(q(`query ${param.name} junk`, [[param.name, pick(rand, JUNK_QUERY)]]))
+  }
+  if (query.length > 0) {
+    const param = pick(rand, query)
+    cases.push(
+      q(`query ${param.name} huge`, [[param.name, 'x'.repeat(4000)]]),
+      q(`query ${param.name} repeated`, [[param.name, '1'], [param.name, '2']]),
+      q('every query value junk', query.map((p) => [p.name, pick(rand, JUNK_QUERY)])),
+    )
+  }
+  cases.push(q('an unknown query parameter', [['zz_unknown', pick(rand, JUNK_QUERY)]]))
+  for (const param of pathParams) {
+    const bad = enumValue(param.schema) !== undefined ? pick(rand, ['nope', '%2e%2e', '%00', 'YOUTUBE']) : pick(rand, BAD_PATH_VALUES)
+    cases.push({ what: `path {${param.name}} = ${bad.slice(0, 20)}`, url: fillPath(op.path, { ...pathValues, [param.name]: bad }, true), method: op.method })
+  }
+  // The same cases every run: a seeded shuffle, then the first `max`.
+  for (let i = cases.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1))
+    ;[cases[i], cases[j]] = [cases[j] as FuzzCase, cases[i] as FuzzCase]
+  }
+  return cases.slice(0, max)
+}
