@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiOperations, enumValue, fillPath, pathParamsOf, sampleOf, type ApiOperation } from '../support/api-operations.js'
+import { apiOperations, enumValue, fillPath, pathParamsOf, sendValid, type ApiOperation } from '../support/api-operations.js'
 import { useTestDaemon, type TestUser } from '../support/daemon.js'
 import { fuzzCases } from '../support/fuzz-cases.js'
 import { seededRandom } from '../support/seeded-random.js'
@@ -91,8 +91,7 @@ describe('route checks over every /openapi.json operation', () => {
     for (const op of idOps) {
       const kind = kindOfPath(op.path)
       const url = fillPath(op.path, pathValues(op, ownerObjects, owner.id))
-      const body = op.method === 'GET' || op.bodyTypes.length === 0 ? undefined : sampleOf(op.body)
-      const res = await daemon.fetch(url, { method: op.method, token: stranger.token, ...(body === undefined ? {} : { body }) })
+      const res = await sendValid(daemon, op, url, stranger.token)
       const expected = kind === 'admin-user' ? 403 : 404
       if (res.status !== expected) failures.push(`${op.label}: ${res.status} for another tenant's ${kind} (want ${expected}) ${(await res.text()).slice(0, 200)}`)
       else {
