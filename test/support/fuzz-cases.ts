@@ -56,7 +56,7 @@ export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, 
     cases.push(
       json('a minimal valid body', sample),
       json('a field of the wrong type', withField(sample, field(), pick(rand, JUNK_SCALARS))),
-      json('a huge string', withField(sample, field(), 'x'.repeat(200_000 + Math.floor(rand() * 100_000)))),
+      json('a huge string', withField(sample, field(), 'x'.repeat(100_000 + Math.floor(rand() * 50_000)))),
       json('nested junk', withField(sample, field(), nested(64 + Math.floor(rand() * 64)))),
       json('unicode', withField(sample, field(), pick(rand, UNICODE).repeat(1 + Math.floor(rand() * 50)))),
       json('a bad number', withField(sample, field(), pick(rand, [-1, 0, 1.5, 1e308, -1e308, 2 ** 64, -(2 ** 63), 0.1]))),
