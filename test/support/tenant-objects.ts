@@ -62,7 +62,7 @@ export async function seedTenant(daemon: TestDaemon, user: TestUser, ops: ApiOpe
   const credential = await post('/api/v1/credentials', { platform: 'deepseek', account_name: `${marker} key`, credentials: { api_key: `sk-${marker}-0001` } }, 'credential')
   const recording = await scope.recordings.create({ display_name: `${marker} lecture`, start_time: '2026-12-01T09:00:00Z', input_source_id: source.id })
   const run = await post(`/api/v1/recordings/${recording.id}/run`, {}, 'task')
-  const schedule = { type: 'time_of_day', time: '06:00', timezone: 'UTC' }
+  const schedule = { type: 'time_of_day', time: '06:00', timezone: 'UTC' } // a plan with automation jobs (plus) is needed
   const job = has('POST /api/v1/automation/jobs')
     ? await post('/api/v1/automation/jobs', { name: `${marker} job`, source_ids: [source.id], schedule }, 'automation job')
     : await scope.automationJobs.create({ name: `${marker} job`, source_ids: [source.id], schedule })
