@@ -24,7 +24,7 @@ export async function enqueuePipeline(
   deps: ServiceDeps,
   user: UserRef,
   payload: TaskPayload<'pipeline'>,
-  opts: { exclusive: boolean; emit: EventSink },
+  opts: { exclusive: boolean; emit: EventSink; refuseHeld?: boolean },
 ): Promise<Task> {
   // The quota check comes first: a refused start creates no task. A start whose task then cannot be queued is given back.
   const start = await startRecording(deps, user, payload.recordingId)
@@ -38,9 +38,19 @@ export async function enqueuePipeline(
   }
 }
 
-async function enqueueCounted(deps: ServiceDeps, user: UserRef, payload: TaskPayload<'pipeline'>, opts: { exclusive: boolean; emit: EventSink }): Promise<Task> {
+async function enqueueCounted(
+  deps: ServiceDeps,
+  user: UserRef,
+  payload: TaskPayload<'pipeline'>,
+  opts: { exclusive: boolean; emit: EventSink; refuseHeld?: boolean },
+): Promise<Task> {
   const input = { type: 'pipeline' as const, payload, dedupeKey: `pipeline:${payload.recordingId}`, recordingId: payload.recordingId }
   const first = await deps.queue.enqueue(user.id, input)
+  // `refuseHeld` (the daemon's single actions): any unfinished task holding the key is a conflict, decided by the
+  // enqueue itself, so two concurrent requests cannot both be accepted (nor one replace the other's task).
+  if (!first.created && opts.refuseHeld) {
+    throw conflict(`recording ${payload.recordingId} already has a ${first.task.state} task (${first.task.id})`, `follow it at /api/v1/tasks/${first.task.id} or cancel it with DELETE /api/v1/tasks/${first.task.id}`)
+  }
   if (first.created || canonical(first.task.payload) === canonical(JSON.parse(JSON.stringify(payload)))) return first.task
 
   const held = (await deps.queue.recoverFromDeadLocalOwner(first.task.id, { now: deps.clock.now(), logger: deps.logger })) ?? first.task

@@ -84,20 +84,16 @@ export function actionOverride(action: StageAction): PartialConfig | undefined {
 export function recordingActionsService(deps: ServiceDeps) {
   const scope = (user: UserRef) => deps.scopes.forUser(user.id)
 
-  async function ownedIdle(user: UserRef, recordingId: number): Promise<void> {
-    const s = scope(user)
-    if (!(await s.recordings.get(recordingId))) throw notFound('recording', recordingId, 'list your recordings with GET /api/v1/recordings')
-    // A task left "running" by a worker process that died is not active: take it back first.
+  async function owned(user: UserRef, recordingId: number): Promise<void> {
+    if (!(await scope(user).recordings.get(recordingId))) throw notFound('recording', recordingId, 'list your recordings with GET /api/v1/recordings')
+    // A task left "running" by a worker process that died is not active: take it back first (the enqueue then
+    // refuses only a task that is really pending or running: `refuseHeld`).
     await deps.queue.recoverDeadLocalOwners({ now: deps.clock.now(), userId: user.id, logger: deps.logger })
-    const active = (await s.tasks.list({ recording_id: recordingId, state: ['pending', 'running'] }, { limit: 1 })).items[0]
-    if (active) {
-      throw conflict(`recording ${recordingId} already has a ${active.state} task (${active.id})`, `follow it at /api/v1/tasks/${active.id} or cancel it with DELETE /api/v1/tasks/${active.id}`)
-    }
   }
 
   async function queue(user: UserRef, payload: TaskPayload<'pipeline'>): Promise<Task> {
-    await ownedIdle(user, payload.recordingId)
-    return enqueuePipeline(deps, user, payload, { exclusive: true, emit: noopSink })
+    await owned(user, payload.recordingId)
+    return enqueuePipeline(deps, user, payload, { exclusive: true, emit: noopSink, refuseHeld: true })
   }
 
   async function checkTopicsVersion(user: UserRef, recordingId: number, versionId: number): Promise<void> {
@@ -116,7 +112,7 @@ export function recordingActionsService(deps: ServiceDeps) {
     async stage(user: UserRef, recordingId: number, action: StageAction): Promise<Task> {
       const runOverride = actionOverride(action)
       if (action.kind === 'topics' && action.versionId !== undefined) {
-        await ownedIdle(user, recordingId)
+        await owned(user, recordingId)
         await checkTopicsVersion(user, recordingId, action.versionId)
       }
       const stage = STAGE_OF[action.kind]

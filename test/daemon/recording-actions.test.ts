@@ -44,6 +44,17 @@ describe('POST /recordings/{id}/<action>', () => {
     expect(await tasksOf(user)).toHaveLength(1)
   })
 
+  it('two concurrent actions on one recording: exactly one is accepted, the other 409; no task is replaced', async () => {
+    const user = await daemon.user('race@example.org', { plan: 'enterprise' })
+    const id = await newRecording(user)
+    const [a, b] = await Promise.all([post(user, `/recordings/${id}/process`, { mode: 'pauses' }), post(user, `/recordings/${id}/transcribe`, {})])
+    expect([a.status, b.status].sort()).toEqual([202, 409])
+    const tasks = await tasksOf(user)
+    expect(tasks.map((t) => t.state)).toEqual(['pending'])
+    const accepted = (await (a.status === 202 ? a : b).json()) as { task_id: number }
+    expect(tasks[0]!.id).toBe(accepted.task_id)
+  })
+
   it('bad trim values are 422 (the config schema), wrong types 400; neither queues a task nor counts', async () => {
     const user = await daemon.user('badtrim@example.org')
     const id = await newRecording(user)
