@@ -39,6 +39,7 @@ import type { SourcesService } from './services/sources.js'
 import type { SyncService } from './services/sync/sync-sources.js'
 import type { TasksService } from './services/tasks.js'
 import type { TemplatesService } from './services/templates.js'
+import type { ThumbnailsService } from './services/thumbnails.js'
 import type { TopicsService } from './services/topics/topics-service.js'
 import type { UserConfigService } from './services/user-config.js'
 import type { ZoomWebhooksService } from './services/zoom-webhooks/zoom-webhooks.js'
@@ -78,6 +79,7 @@ export interface Services {
   quota: QuotaService
   quotaAdmin: QuotaAdminService
   daemon: DaemonService
+  thumbnails: ThumbnailsService
 }
 export type ServiceName = keyof Services
 
@@ -126,6 +128,7 @@ const SERVICE_LOADERS: ServiceLoaders = {
   accessTokens: async (deps) => (await import('./services/access-tokens.js')).accessTokensService(deps),
   callers: async (deps) => (await import('./services/callers.js')).callersService(deps),
   health: async (deps) => (await import('./services/health.js')).healthService(deps),
+  thumbnails: async (deps) => (await import('./services/thumbnails.js')).thumbnailsService(deps),
   accounts: async (deps, service) => (await import('./services/accounts/accounts-service.js')).accountsService(deps, () => service('accessTokens')),
   schedulerTick: async (deps, service) => {
     const [{ schedulerTick }, { buildTaskRegistry }, scheduler] = await Promise.all([

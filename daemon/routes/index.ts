@@ -17,6 +17,7 @@ import { registerWebhookRoutes } from './webhooks.js'
 import { registerSourceSyncRoutes } from './source-sync.js'
 import { registerUserConfigRoutes } from './user-config.js'
 import { registerAutomationJobRoutes } from './automation-jobs.js'
+import { registerThumbnailRoutes } from './thumbnails.js'
 
 /**
  * Every /api/v1 route module, in one static list (REST-API.md). Within a module, literal paths are registered
@@ -42,4 +43,5 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerSourceSyncRoutes(server, ctx)
   registerUserConfigRoutes(server, ctx)
   registerAutomationJobRoutes(server, ctx)
+  registerThumbnailRoutes(server, ctx)
 }
