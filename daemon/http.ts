@@ -7,11 +7,12 @@ import { buildServer } from './server.js'
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
 
 /** The daemon's HTTP half: the API server (daemon/server.ts) listening on host:port (0: any free port). */
-export const startHttp: StartHttp = async (app, { host, port, logger, version }) => {
+export const startHttp: StartHttp = async (app, { host, port, logger, version, uploadLimit }) => {
   // One access line per request on the daemon's JSON log: no query string, never a header. Server errors at warn.
   const server = await buildServer(app, {
     logger: false,
     version,
+    uploadLimit,
     onResponse: (fields) => (fields.status >= 500 ? logger.warn('request failed', fields) : logger.debug('request', fields)),
   })
   try {

@@ -12,7 +12,7 @@ export interface HttpPart {
   close(timeoutMs: number): Promise<void>
 }
 
-export type StartHttp = (app: App, opts: { host: string; port: number; logger: Logger; version?: string }) => Promise<HttpPart>
+export type StartHttp = (app: App, opts: { host: string; port: number; logger: Logger; version?: string; uploadLimit?: number }) => Promise<HttpPart>
 
 export interface DaemonOptions {
   mode: DaemonMode

@@ -27,6 +27,7 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
     'api-only': Flags.boolean({ summary: 'Serve the API only (another daemon runs the tasks: --worker-only).', exclusive: ['worker-only'] }),
     'worker-only': Flags.boolean({ summary: 'Run the worker and the scheduler only, without the API.', exclusive: ['api-only'] }),
     grace: Flags.string({ summary: 'How long running tasks may finish after a stop before they go back to the queue (e.g. 30s, 2m).', default: '30s' }),
+    'max-upload': Flags.integer({ summary: 'Largest media file POST /api/v1/recordings accepts, in MiB (413 beyond).', default: 4096, min: 1, max: 1024 * 1024, env: 'RECFLOW_DAEMON_MAX_UPLOAD_MIB' }),
     concurrency: Flags.integer({ summary: 'Tasks run at once, over all users (each user is further limited by their plan).', default: 2, min: 1, max: 64 }),
     'log-level': Flags.string({ summary: 'Least important log lines written.', options: LOG_LEVELS, default: 'info' }),
     'log-file': Flags.string({ hidden: true, summary: 'Write the log here, rotated (what --detach gives the daemon).' }),
@@ -53,7 +54,7 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
         graceMs,
         concurrency: flags.concurrency,
         logger,
-        startHttp: (a, o) => startHttp(a, { ...o, version: this.config.version }),
+        startHttp: (a, o) => startHttp(a, { ...o, version: this.config.version, uploadLimit: flags['max-upload'] * 1024 * 1024 }),
         onReady: (info) => {
           reportToParent({ type: 'ready', info })
           // stdout: stderr carries the JSON log lines.
@@ -78,7 +79,7 @@ export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
     daemon.refuseIfRunning(mode)
     const { daemonPaths } = await import('../../src/services/daemon/daemon-files.js')
     const log = daemonPaths(app.env, mode).log
-    const args = ['daemon', 'start', '--host', flags.host, '--port', String(flags.port), '--grace', flags.grace, '--concurrency', String(flags.concurrency), '--log-level', flags['log-level'], '--log-file', log]
+    const args = ['daemon', 'start', '--host', flags.host, '--port', String(flags.port), '--grace', flags.grace, '--concurrency', String(flags.concurrency), '--max-upload', String(flags['max-upload']), '--log-level', flags['log-level'], '--log-file', log]
     if (flags.home) args.push('--home', path.resolve(flags.home))
     if (mode !== 'full') args.push(mode === 'api' ? '--api-only' : '--worker-only')
     const { startDetached } = await import('../../daemon/detach.js')
