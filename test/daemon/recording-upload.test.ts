@@ -77,6 +77,41 @@ describe('POST /recordings (multipart upload)', () => {
     expect(uploadsOf(user)).toEqual([])
   })
 
+  it('a client that goes away mid-upload leaves no partial file and no recording', async () => {
+    const user = await daemon.user('abort@example.org')
+    const boundary = 'recflow-abort-test'
+    const enc = new TextEncoder()
+    let pushMore: ((c: ReadableStreamDefaultController<Uint8Array>) => void) | undefined
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`))
+        c.enqueue(clip.subarray(0, 64 * 1024))
+        pushMore = (ctl) => ctl.enqueue(clip.subarray(64 * 1024, 96 * 1024))
+      },
+      pull(c) {
+        pushMore?.(c)
+        pushMore = undefined
+      },
+    })
+    const abort = new AbortController()
+    const sent = fetch(`${daemon.url}/api/v1/recordings`, {
+      method: 'POST',
+      body,
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      duplex: 'half',
+    } as RequestInit).catch((e: unknown) => e)
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 2000 && !what(); i++) await new Promise((r) => setTimeout(r, 5))
+      return what()
+    }
+    expect(await until(() => uploadsOf(user).some((f) => f.endsWith('.part')))).toBe(true)
+    abort.abort()
+    expect(await sent).toBeInstanceOf(Error)
+    expect(await until(() => uploadsOf(user).length === 0)).toBe(true)
+    expect((await forUser(daemon.app.database.db, user.id).recordings.list({}, { limit: 10 })).items).toEqual([])
+  })
+
   it('no file is 400, a JSON body 406, no token 401; nothing is stored', async () => {
     const user = await daemon.user('nofile@example.org')
     expect((await upload(user, [['display_name', 'x']])).status).toBe(400)
