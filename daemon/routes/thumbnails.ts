@@ -65,8 +65,8 @@ export function registerThumbnailRoutes(server: ApiServer, ctx: RouteContext): v
       {
         schema: {
           tags,
-          summary: 'Upload an image (multipart/form-data, one file part): PNG or JPEG by content, at most 2 MB; stored under a generated name',
-          response: { 201: thumbnail, ...problems(400, 401, 413, 415, 422) },
+          summary: 'Upload an image (multipart/form-data, one file part): PNG or JPEG by content, at most 2 MB, counted towards your storage; stored under a generated name',
+          response: { 201: thumbnail, ...problems(400, 401, 413, 415, 422, 429) },
         },
       },
       async (request, reply) => {

@@ -6,6 +6,9 @@ import { sniffImageType, THUMBNAIL_MAX_BYTES, THUMBNAIL_NAME } from '../domain/p
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { userMediaDir } from './pipeline/recording-files.js'
+import { describeBytes } from './quota/describe.js'
+import { userPlan } from './quota/effective-limits.js'
+import { addStorage } from './quota/storage.js'
 
 export interface Thumbnail {
   name: string
@@ -44,9 +47,11 @@ function mentions(doc: unknown, name: string, at = ''): string[] {
 /**
  * The caller's thumbnail images (`media/user_<id>/thumbnails/`) and the shared ones (`media/shared/thumbnails/`,
  * placed by the operator). Uploads are sniffed by their first bytes, get a generated name and never touch a path
- * a client chose; reads and deletions take a name that can only resolve inside those two folders.
+ * a client chose; reads and deletions take a name that can only resolve inside those two folders. Your images
+ * count towards your plan's storage (checked before a write, moved after it and after a deletion).
  */
-export function thumbnailsService({ env, scopes, clock }: ServiceDeps) {
+export function thumbnailsService(deps: ServiceDeps) {
+  const { env, scopes, clock } = deps
   const userDir = (user: UserRef) => path.join(userMediaDir(env.mediaDir, user.id), 'thumbnails')
   const sharedDir = path.join(env.mediaDir, 'shared', 'thumbnails')
 
@@ -114,10 +119,19 @@ export function thumbnailsService({ env, scopes, clock }: ServiceDeps) {
       if (bytes.length > THUMBNAIL_MAX_BYTES) throw validationError(`the image is ${bytes.length} bytes; thumbnails are at most ${THUMBNAIL_MAX_BYTES} bytes (2 MB)`)
       const type = sniffImageType(bytes)
       if (type === null) throw validationError('the file is neither a PNG nor a JPEG image', 'upload a .png or .jpg file of at most 2 MB')
+      const scope = scopes.forUser(user.id)
+      const [{ limits }, stored] = await Promise.all([userPlan(scope), scope.quota.storedBytes()])
+      if (limits.storage_bytes !== null && stored + bytes.length > limits.storage_bytes) {
+        throw new RecflowError('quota', `your media takes ${describeBytes(stored)} and your plan allows ${describeBytes(limits.storage_bytes)}: no room for this image`, {
+          hint: 'delete thumbnails or recordings you no longer need, or ask an administrator for more storage',
+          details: { quota: 'storage_bytes', limit: limits.storage_bytes, usage: stored },
+        })
+      }
       const dir = userDir(user)
       await fs.mkdir(dir, { recursive: true, mode: 0o700 })
       const name = `thumb_${clock.now().getTime().toString(36)}${randomBytes(8).toString('hex')}.${type === 'image/png' ? 'png' : 'jpg'}`
       await fs.writeFile(path.join(dir, name), bytes, { flag: 'wx', mode: 0o600 })
+      await addStorage(deps, user, bytes.length)
       return (await fileIn(dir, name, 'user')) as Thumbnail
     },
 
@@ -146,6 +160,7 @@ export function thumbnailsService({ env, scopes, clock }: ServiceDeps) {
         throw new RecflowError('conflict', `thumbnail ${name} is used by ${who}`, { hint: 'change those first, or delete with force=true', details: { references: refs } })
       }
       await fs.rm(thumbnail.path, { force: true })
+      await addStorage(deps, user, -thumbnail.size_bytes)
       return { name, removed: true, references: refs }
     },
   }

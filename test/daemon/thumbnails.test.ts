@@ -30,6 +30,9 @@ async function uploaded(u: TestUser, bytes: Buffer, filename?: string, type?: st
   return (await res.json()) as Thumb
 }
 
+const storedBytes = async (u: TestUser) =>
+  ((await (await daemon.fetch('/api/v1/users/me/quota', { token: u.token })).json()) as { usage: { storage_bytes: number } }).usage.storage_bytes
+
 describe('/thumbnails', () => {
   it('uploads under a generated name (sniffed type, client name ignored), lists yours and the shared ones, serves the bytes', async () => {
     const alice = await daemon.user('thumbs-alice@example.com')
@@ -117,6 +120,21 @@ describe('/thumbnails', () => {
     expect((await daemon.fetch(`/api/v1/thumbnails/${mine.name}`)).status).toBe(401)
     expect((await daemon.fetch(`/api/v1/thumbnails/${mine.name}`, { method: 'DELETE' })).status).toBe(401)
     expect(fs.existsSync(mine.path)).toBe(true)
+  })
+
+  it('counts towards the plan storage: a write past the limit is 429 QUOTA_EXCEEDED, a deletion frees its bytes', async () => {
+    const admin = await daemon.user('thumbs-admin@example.com', { role: 'admin' })
+    const dan = await daemon.user('thumbs-dan@example.com')
+    const limit = await daemon.fetch(`/api/v1/admin/users/${dan.id}/subscription`, { method: 'PATCH', token: admin.token, body: { custom_storage_bytes: 6000 } })
+    expect(limit.status).toBe(200)
+    const t = await uploaded(dan, image(PNG, 4000))
+    expect(await storedBytes(dan)).toBe(4000)
+    const over = await upload(dan, image(PNG, 2001))
+    expect(over.status).toBe(429)
+    expect(await over.json()).toMatchObject({ code: 'QUOTA_EXCEEDED', limit: 6000, usage: 4000 })
+    expect((await daemon.fetch(`/api/v1/thumbnails/${t.name}`, { method: 'DELETE', token: dan.token })).status).toBe(200)
+    expect(await storedBytes(dan)).toBe(0)
+    await uploaded(dan, image(PNG, 6000))
   })
 
   it('DELETE is refused (409, listing them) while a template or your config names the image, unless force=true', async () => {

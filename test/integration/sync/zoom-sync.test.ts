@@ -124,6 +124,15 @@ describe('syncing a Zoom source', () => {
     expect(await recordings()).toHaveLength(1)
   })
 
+  it("lists the range a sync asks for (POST /sources/{id}/sync {from, to}) instead of the source config's", async () => {
+    zoom.addMeetings('me', [zoomMeeting({ topic: 'In May', startTime: '2024-05-10T10:00:00Z', seed: 71 }), zoomMeeting({ topic: 'In July', startTime: '2024-07-10T10:00:00Z', seed: 72 })])
+    const source = await addZoomSource({ from: '2024-01-01', to: '2024-12-31' })
+    const result = (await (await app.service('sync')).sync(app.localUser, { sourceIds: [source.id], from: '2024-05-01', to: '2024-05-31' })).sources[0]
+    expect(result).toMatchObject({ status: 'synced', found: 1, created: 1 })
+    expect([...new Set(zoom.listings.map((l) => `${l.from}..${l.to}`))]).toEqual(['2024-05-01..2024-05-31'])
+    expect((await recordings()).map((r) => r.display_name)).toEqual([expect.stringContaining('In May')])
+  })
+
   it('lists every configured user', async () => {
     zoom.addMeetings('me', [zoomMeeting({ topic: 'Mine', startTime: '2024-12-02T10:00:00Z' })])
     zoom.addMeetings('alice@example.edu', [zoomMeeting({ topic: 'Alice’s', startTime: '2024-12-03T10:00:00Z' })])
