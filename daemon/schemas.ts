@@ -34,8 +34,27 @@ export const taskAccepted = z.object({
 })
 export const accepted = (taskId: number) => ({ task_id: taskId, status: 'queued' as const, links: { self: `/api/v1/tasks/${taskId}` } })
 
-/** A JSON object of settings (config columns): any keys, validated by the service's own schema. */
-export const jsonObject = z.record(z.string(), z.unknown())
+/** Deepest nesting a JSON body may have (config documents are a few levels deep). */
+export const MAX_JSON_DEPTH = 32
+
+/** Whether `value` nests objects and arrays at most `max` levels deep (iterative: a hostile body cannot overflow the stack). */
+export function jsonDepthWithin(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (v === null || typeof v !== 'object') continue
+    if (depth > max) return false
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return true
+}
+
+/**
+ * A JSON object of settings (config columns): any keys, validated by the service's own schema. Nested deeper than
+ * MAX_JSON_DEPTH is a 400 here: the services' recursive merges and validation errors (which echo the input) would
+ * otherwise overflow the stack on a hostile body and answer 500.
+ */
+export const jsonObject = z.record(z.string(), z.unknown()).refine((v) => jsonDepthWithin(v, MAX_JSON_DEPTH), `must not nest more than ${MAX_JSON_DEPTH} levels deep`)
 
 /** Timestamps as the services return them (ISO text; Date is serialised to ISO). */
 export const isoTime = z.union([z.string(), z.date().transform((d) => d.toISOString())])
