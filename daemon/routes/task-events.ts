@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isRecflowError } from '../../src/domain/errors.js'
 import { idParams, problems } from '../schemas.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
+import { taskEventHub } from '../task-event-hub.js'
 
 const HEARTBEAT_MS = 15_000
 const POLL_MS = 250
@@ -17,6 +18,7 @@ const frame = (event: string, data: unknown, id?: number) => `${id === undefined
  * (another user's task is a 404 problem, like every other route).
  */
 export function registerTaskEventRoutes(server: ApiServer, ctx: RouteContext): void {
+  const hub = taskEventHub(() => ctx.app.service('tasks'), { intervalMs: POLL_MS })
   server.get(
     '/tasks/:id/events',
     { schema: { tags: ['tasks'], summary: 'Server-Sent Events of a task (progress events, then `end`); honours Last-Event-ID', params: idParams, headers: lastEventId, response: problems(400, 401, 404) } },
@@ -24,30 +26,31 @@ export function registerTaskEventRoutes(server: ApiServer, ctx: RouteContext): v
       const user = callerOf(request)
       const tasks = await ctx.app.service('tasks')
       await tasks.get(user, request.params.id)
-      let after = Number(request.headers['last-event-id'] ?? 0)
+      const after = Number(request.headers['last-event-id'] ?? 0)
       const raw = reply.raw
       reply.hijack()
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
       raw.write(': stream of task events\n\n')
-      const stop = new AbortController()
-      raw.on('close', () => stop.abort())
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS)
       try {
-        const task = await tasks.watch(user, request.params.id, {
-          signal: stop.signal,
-          intervalMs: POLL_MS,
-          onUpdate: ({ events }) => {
-            for (const e of events) {
-              if (e.id <= after) continue
-              after = e.id
-              raw.write(frame('progress', { kind: e.kind, progress: e.progress, stage: e.stage, message: e.message, at: e.at }, e.id))
-            }
-          },
+        await new Promise<void>((resolve) => {
+          const unfollow = hub.follow(user, request.params.id, {
+            after,
+            onEvents: (events) => {
+              for (const e of events) raw.write(frame('progress', { kind: e.kind, progress: e.progress, stage: e.stage, message: e.message, at: e.at }, e.id))
+            },
+            onEnd: (outcome) => {
+              if ('task' in outcome) raw.write(frame('end', { state: outcome.task.state, progress: outcome.task.progress, error: outcome.task.error ?? null }))
+              // The task went away mid-stream, or the database failed: say so without internals.
+              else raw.write(frame('end', { state: 'unknown', error: isRecflowError(outcome.error) ? outcome.error.message : 'the task could not be read' }))
+              resolve()
+            },
+          })
+          raw.on('close', () => {
+            unfollow()
+            resolve()
+          })
         })
-        raw.write(frame('end', { state: task.state, progress: task.progress, error: task.error ?? null }))
-      } catch (e) {
-        // The client has gone (abort), or the task went away mid-stream: say so without internals.
-        if (!stop.signal.aborted) raw.write(frame('end', { state: 'unknown', error: isRecflowError(e) ? e.message : 'the task could not be read' }))
       } finally {
         clearInterval(heartbeat)
         raw.end()

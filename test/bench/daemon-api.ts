@@ -12,7 +12,6 @@
  * The seeded home is made once in RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench/daemon-100k) and reused;
  * RECFLOW_BENCH_ROUNDS sets the rounds (default 3), RECFLOW_BENCH_SECONDS the length of each run (default 10).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,21 +20,11 @@ import { createApp } from '../../src/app.js'
 import { forUser, systemScope } from '../../src/db/index.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
+import { BENCH_DIR, benchEnv as envFor, daemonArgs as daemonArgsFor, median, peakRssMiB, ROUNDS, startServer, stopServer as stop, writeBenchmarkSection } from './daemon-support.js'
 
-const ROOT = process.cwd()
-const BENCH_DIR = process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench')
-const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.RECFLOW_BENCH_SECONDS ?? 10)
 const USERS = 10
 const PER_USER = 10_000
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-
-const envFor = (home: string) => ({ ...process.env, RECFLOW_HOME: home, RECFLOW_SECRET_STORE: 'file', RECFLOW_LOG_LEVEL: 'error' })
 
 /** 10 users with 10,000 recordings each (made once, then reused). */
 async function seededHome(): Promise<string> {
@@ -90,41 +79,6 @@ async function tokensFor(home: string): Promise<string[]> {
   }
 }
 
-interface Server {
-  child: ChildProcess
-  url: string
-}
-
-/** Starts a server process and waits for its /health (or the baseline's /). */
-async function startServer(args: string[], env: NodeJS.ProcessEnv, port: number, probe: string): Promise<Server> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`)
-    try {
-      if ((await fetch(`${url}${probe}`)).status < 500) return { child, url }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`server did not start: ${stderr}`)
-}
-
-async function stop(server: Server): Promise<void> {
-  const exited = new Promise((r) => server.child.once('exit', r))
-  server.child.kill('SIGTERM')
-  await exited
-}
-
-function peakRssMiB(pid: number | undefined): number {
-  const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return hwm ? Number(hwm[1]) / 1024 : NaN
-}
-
 interface Load {
   rps: number
   p99: number
@@ -166,7 +120,7 @@ export async function benchDaemonApi(): Promise<void> {
   const daemonPort = 18_000 + (process.pid % 1000)
   const basePort = daemonPort + 1
   const pathname = '/api/v1/recordings?limit=50'
-  const daemonArgs = [path.join(ROOT, 'bin/run.js'), 'daemon', 'start', '--api-only', '--port', String(daemonPort), '--log-level', 'error']
+  const daemonArgs = daemonArgsFor(daemonPort)
   // One page from the daemon gives the baseline its body (same bytes on the wire).
   const first = await startServer(daemonArgs, envFor(home), daemonPort, '/health')
   const sample = await fetch(`${first.url}${pathname}`, { headers: { authorization: `Bearer ${tokens[0]}` } })
@@ -215,11 +169,7 @@ export async function benchDaemonApi(): Promise<void> {
     `| non-2xx answers or errors during the daemon runs | ${failures} | must be 0 |`,
   ].join('\n')
   console.log(table)
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const text = fs.readFileSync(doc, 'utf8')
-  const begin = '<!-- bench:daemon-api:begin -->'
-  const end = '<!-- bench:daemon-api:end -->'
-  if (text.includes(begin)) fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), `${begin}\n${table}\n${end}`))
+  writeBenchmarkSection('daemon-api', table)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchDaemonApi()

@@ -17,7 +17,7 @@
  * Media: a 60-minute 720p H.264/AAC lecture from ../shared/media/make-lecture.sh, generated once and cached in
  * RECFLOW_BENCH_DIR (default $TMPDIR/recflow-bench). RECFLOW_BENCH_FILE uses another file instead;
  * RECFLOW_BENCH_ROUNDS sets the number of rounds (default 5). Start-up runs first and the first-sync bench last;
- * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe,zoom-sync,youtube-upload leaves them out (the trim part alone); the transcription
+ * RECFLOW_BENCH_SKIP=startup,first-sync,transcribe,zoom-sync,youtube-upload,daemon-api,daemon-sse leaves them out (the trim part alone); the transcription
  * bench (test/bench/transcribe.ts) runs between the trim and the first-sync benches, the Zoom sync bench
  * (test/bench/zoom-sync.ts) after the first-sync one, the YouTube upload bench (test/bench/youtube-upload.ts) last.
  */
@@ -207,6 +207,11 @@ if (!SKIP.includes('zoom-sync')) {
 if (!SKIP.includes('daemon-api')) {
   const { benchDaemonApi } = await import('./daemon-api.js')
   await benchDaemonApi()
+}
+// Then 200 SSE subscribers of one task against one (alone: `node dist/test/bench/daemon-sse.js`).
+if (!SKIP.includes('daemon-sse')) {
+  const { benchDaemonSse } = await import('./daemon-sse.js')
+  await benchDaemonSse()
 }
 // Then the YouTube upload of a 2 GiB file against a plain loopback copy (alone: `node dist/test/bench/youtube-upload.js`).
 if (!SKIP.includes('youtube-upload')) {
