@@ -4,12 +4,15 @@ import { createWriteStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import type { Recording } from '../db/index.js'
+import { LOCAL_USER_EMAIL, type Recording } from '../db/index.js'
 import { RecflowError, usageError } from '../domain/errors.js'
+import { availability } from '../domain/quota/index.js'
 import { containerFromSignature } from '../media/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { importRecordingService, type ImportResult } from './import-recording.js'
 import { userMediaDir } from './pipeline/recording-files.js'
+import { describeBytes } from './quota/describe.js'
+import { userPlan } from './quota/effective-limits.js'
 import { measureRecordingStorage } from './quota/storage.js'
 
 /** One part of a multipart upload, in the order the client sent them. */
@@ -31,6 +34,33 @@ const EXTENSIONS: Record<string, string> = {
 /** Where uploads are kept: under the user's media folder (counted in their storage, removed with the account). */
 export const uploadsDir = (mediaDir: string, userId: number) => path.join(userMediaDir(mediaDir, userId), 'uploads')
 
+/**
+ * The bytes the user's plan still lets them store (null: unlimited; the CLI's own user always). Storage used up is
+ * a `quota` refusal (429 QUOTA_EXCEEDED) before a byte is read.
+ */
+interface Room {
+  left: number
+  limit: number
+  used: number
+}
+
+async function storageRoom(deps: ServiceDeps, user: UserRef): Promise<Room | null> {
+  const scope = deps.scopes.forUser(user.id)
+  if ((await scope.profile.get())?.email === LOCAL_USER_EMAIL) return null
+  const [{ limits }, used] = await Promise.all([userPlan(scope), scope.quota.storedBytes()])
+  const room = availability(limits.storage_bytes, used)
+  if (room.exhausted) throw storageFull(used, room.limit ?? 0)
+  return room.remaining === null ? null : { left: room.remaining, limit: room.limit ?? 0, used }
+}
+
+function storageFull(usage: number, limit: number, tooBig = false): RecflowError {
+  const what = !tooBig ? '' : `the file is larger than the ${describeBytes(limit - usage)} left: `
+  return new RecflowError('quota', `${what}your media takes ${describeBytes(usage)} and your plan allows ${describeBytes(limit)}`, {
+    hint: 'delete recordings you no longer need (DELETE /api/v1/recordings/{id}), or ask an administrator for more storage',
+    details: { quota: 'storage_bytes', limit, usage },
+  })
+}
+
 interface Received {
   file: string
   bytes: number
@@ -41,7 +71,13 @@ interface Received {
  * disk), judging the first bytes by their container signature. Past `maxBytes`, or not media, the rest of the
  * stream is read and dropped (so the client gets its answer) and the partial file is removed; so it is on any error.
  */
-async function receive(deps: ServiceDeps, user: UserRef, stream: Readable, maxBytes: number): Promise<Received | Extract<UploadOutcome, { kind: 'refused' }>> {
+async function receive(
+  deps: ServiceDeps,
+  user: UserRef,
+  stream: Readable,
+  limits: { maxBytes: number; room: Room | null },
+): Promise<Received | Extract<UploadOutcome, { kind: 'refused' }>> {
+  const { maxBytes, room } = limits
   const dir = uploadsDir(deps.env.mediaDir, user.id)
   await fs.mkdir(dir, { recursive: true })
   const base = `upload-${deps.clock.now().getTime()}-${randomBytes(6).toString('hex')}`
@@ -50,13 +86,13 @@ async function receive(deps: ServiceDeps, user: UserRef, stream: Readable, maxBy
   let bytes = 0
   let head = Buffer.alloc(0)
   let container: string | undefined
-  let refused: 'too_large' | 'not_media' | undefined
+  let refused: 'too_large' | 'not_media' | 'storage' | undefined
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (refused) continue
       bytes += chunk.length
-      if (bytes > maxBytes) {
-        refused = 'too_large'
+      if (bytes > maxBytes || (room !== null && bytes > room.left)) {
+        refused = bytes > maxBytes ? 'too_large' : 'storage'
         continue
       }
       if (container === undefined && head.length < SNIFF_BYTES) {
@@ -81,6 +117,7 @@ async function receive(deps: ServiceDeps, user: UserRef, stream: Readable, maxBy
   }
   if (refused) {
     await fs.rm(part, { force: true })
+    if (refused === 'storage') throw storageFull(room!.used, room!.limit, true)
     return refused === 'too_large'
       ? { kind: 'refused', reason: 'too_large', message: `the file is larger than the ${maxBytes} bytes an upload may have`, hint: 'trim or compress it, or add it with `recflow recordings add` on the server' }
       : { kind: 'refused', reason: 'not_media', message: 'the file is not an audio or video container recflow knows (its first bytes say otherwise)', hint: 'upload an mp4, m4a, mkv, webm, mov, mp3, wav, ogg or flac file' }
@@ -105,6 +142,7 @@ export function recordingUploadService(deps: ServiceDeps) {
       let received: Received | undefined
       let clientName = ''
       let displayName: string | undefined
+      const room = await storageRoom(deps, user)
       try {
         for await (const p of parts) {
           if (p.kind === 'field') {
@@ -116,7 +154,7 @@ export function recordingUploadService(deps: ServiceDeps) {
             p.stream.resume()
             throw usageError(received ? 'only one file per upload' : `unknown file field "${p.field}"`, 'send the media as the form field `file`')
           }
-          const got = await receive(deps, user, p.stream, opts.maxBytes)
+          const got = await receive(deps, user, p.stream, { maxBytes: opts.maxBytes, room })
           if ('kind' in got) return got
           received = got
           clientName = nameFromClient(p.filename)

@@ -112,6 +112,21 @@ describe('POST /recordings (multipart upload)', () => {
     expect((await forUser(daemon.app.database.db, user.id).recordings.list({}, { limit: 10 })).items).toEqual([])
   })
 
+  it("past the plan's storage (full, or this file bigger than what is left) is 429 QUOTA_EXCEEDED and leaves no file", async () => {
+    const user = await daemon.user('storage@example.org')
+    const scope = forUser(daemon.app.database.db, user.id)
+    await scope.subscription.update({ custom_storage_bytes: 3000 })
+    const bigger = await upload(user, [['file', new Blob([clip]), 'a.mp4']])
+    expect(bigger.status).toBe(429)
+    expect(await bigger.json()).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'storage_bytes', limit: 3000, usage: 0, detail: expect.stringMatching(/larger than the .* left/) })
+    await scope.subscription.update({ custom_storage_bytes: 0 })
+    const full = await upload(user, [['file', new Blob([clip]), 'a.mp4']])
+    expect(full.status).toBe(429)
+    expect(await full.json()).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'storage_bytes', limit: 0 })
+    expect(uploadsOf(user)).toEqual([])
+    expect((await scope.recordings.list({}, { limit: 10 })).items).toEqual([])
+  })
+
   it('no file is 400, a JSON body 406, no token 401; nothing is stored', async () => {
     const user = await daemon.user('nofile@example.org')
     expect((await upload(user, [['display_name', 'x']])).status).toBe(400)
