@@ -76,6 +76,13 @@ describe('/automation/jobs', () => {
     const again = (await (await daemon.fetch(`/api/v1/automation/jobs/${job.id}/run`, { method: 'POST', token: alice.token, body: { dry_run: false } })).json()) as { task_id: number }
     expect(real.task_id).not.toBe(task_id)
     expect(again.task_id).toBe(real.task_id)
+    // Run, it syncs the job's source and is recorded in the job's history.
+    await new Worker({ db, registry }).runUntilIdle({ filter: { types: ['automation_job'] } })
+    expect((await (await daemon.app.service('tasks')).get({ id: alice.id, timezone: 'UTC' }, real.task_id)).task).toMatchObject({ state: 'succeeded', result: { dryRun: false, synced: 1 } })
+    expect((await forUser(db, alice.id).recordings.allFromSource(source)).length).toBe(1)
+    const history = (await (await daemon.fetch(`/api/v1/automation/jobs/${job.id}/runs`, { token: alice.token })).json()) as { items: Array<Record<string, unknown>>; next_cursor: null }
+    expect(history.items).toEqual([expect.objectContaining({ job_id: job.id, status: 'succeeded', finished_at: expect.any(String) })])
+    expect(history.items[0]).not.toHaveProperty('user_id')
 
     const removed = await daemon.fetch(`/api/v1/automation/jobs/${job.id}`, { method: 'DELETE', token: alice.token })
     expect(await removed.json()).toEqual({ id: job.id, removed: true })
