@@ -10,6 +10,8 @@ import { registerSourceRoutes } from './sources.js'
 import { registerTemplateRoutes } from './templates.js'
 import { registerRecordingRoutes } from './recordings.js'
 import { registerTaskRoutes } from './tasks.js'
+import { registerRecordingConfigRoutes } from './recording-config.js'
+import { registerRecordingFileRoutes } from './recording-files.js'
 import { registerUsersMeRoutes } from './users-me.js'
 import { registerCredentialRoutes } from './credentials.js'
 import { registerOAuthRoutes } from './oauth.js'
@@ -44,4 +46,6 @@ export function registerApiRoutes(server: ApiServer, ctx: RouteContext): void {
   registerUserConfigRoutes(server, ctx)
   registerAutomationJobRoutes(server, ctx)
   registerThumbnailRoutes(server, ctx)
+  registerRecordingConfigRoutes(server, ctx)
+  registerRecordingFileRoutes(server, ctx)
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { notImplemented } from '../not-implemented.js'
 import { idParams, isoTime, pageOf, pageQuery, problems, queryList, queryFlag, storedJson, toApiPage } from '../schemas.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 
@@ -122,10 +121,17 @@ export function registerRecordingRoutes(server: ApiServer, ctx: RouteContext): v
     },
   )
 
-  notImplemented(server, 'DELETE', '/recordings/:id', 'deleting a recording with its media')
-  notImplemented(server, 'GET', '/recordings/:id/config', 'per-recording config layers')
-  notImplemented(server, 'PUT', '/recordings/:id/config', 'per-recording config layers')
-  notImplemented(server, 'DELETE', '/recordings/:id/config', 'per-recording config layers')
-  notImplemented(server, 'POST', '/recordings/:id/config/save-as-template', 'per-recording config layers')
-  notImplemented(server, 'GET', '/recordings/:id/files/:kind', 'file downloads')
+  server.delete(
+    '/recordings/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete it with its media (its storage is given back); 409 while a task runs it. A synced recording keeps a hidden row so no sync brings it back',
+        params: idParams,
+        response: { 200: z.object({ id: z.number().int(), row: z.enum(['removed', 'tombstone']), freed_bytes: z.number() }), ...problems(400, 401, 403, 404, 409) },
+      },
+      config: { auth: { permission: 'can_delete_recordings' } },
+    },
+    async (request) => (await recordings()).remove(callerOf(request), request.params.id),
+  )
 }

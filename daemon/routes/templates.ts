@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { idParams, isoTime, jsonObject, pageOf, pageQuery, problems, queryFlag, storedJson, toApiPage } from '../schemas.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 
-const template = z.object({
+export const template = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string().nullable(),
@@ -18,7 +18,7 @@ const template = z.object({
 })
 
 const fromRecordingParams = z.object({ recording_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) })
-const fromRecordingBody = z
+export const fromRecordingBody = z
   .object({
     name: z.string().min(1).max(200),
     match_pattern: z.string().min(1).max(500).optional(),

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { RecflowError, notFound, usageError } from '../domain/errors.js'
 import type { Transcript } from '../domain/transcript/index.js'
 import type { StageType } from '../domain/status/index.js'
+import type { UserScope } from '../db/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll } from './paging.js'
 import { recordingFiles, type RecordingFiles } from './pipeline/recording-files.js'
@@ -49,16 +50,29 @@ export async function recordingTranscript(deps: Pick<ServiceDeps, 'scopes' | 'en
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof RecflowError && e.code === 'not_found')
     if (!missing) throw e
-    const stages = await listAll((page) => scope.stages.list({ recording_id: rec.id }, page))
-    const row = stages.find((s) => s.stage_type === source.stage)
-    const why =
-      row?.status === 'SKIPPED' ? `: ${source.stage} was skipped (${row.skip_reason ?? 'no reason recorded'})`
-      : row?.status === 'FAILED' ? `: ${source.stage} failed (${row.failed_reason ?? 'no reason recorded'})`
-      : row?.status === 'COMPLETED' ? ` (${source.stage} completed, but ${path.basename(file)} is not there)`
-      : ` yet (${source.stage} has not run)`
-    const formats = fmt === 'srt' || fmt === 'vtt' ? ` with ${fmt} in subtitles.formats` : ''
-    throw new RecflowError('not_found', `recording ${rec.id} has no ${source.what}${why}`, {
-      hint: `run \`recflow recordings run ${rec.id} --force ${source.stage}\`${formats}`,
-    })
+    throw await missingArtefact(scope, rec.id, { stage: source.stage, what: source.what, file, subtitleFormat: fmt === 'srt' || fmt === 'vtt' ? fmt : undefined })
   }
+}
+
+/**
+ * The not_found error for an artefact a stage should have written: why it is not there (the stage's skip or
+ * failure reason when it has one) and the command that makes it.
+ */
+export async function missingArtefact(
+  scope: UserScope,
+  recordingId: number,
+  artefact: { stage: StageType; what: string; file: string; subtitleFormat?: string },
+): Promise<RecflowError> {
+  const { stage, what, file } = artefact
+  const stages = await listAll((page) => scope.stages.list({ recording_id: recordingId }, page))
+  const row = stages.find((s) => s.stage_type === stage)
+  const why =
+    row?.status === 'SKIPPED' ? `: ${stage} was skipped (${row.skip_reason ?? 'no reason recorded'})`
+    : row?.status === 'FAILED' ? `: ${stage} failed (${row.failed_reason ?? 'no reason recorded'})`
+    : row?.status === 'COMPLETED' ? ` (${stage} completed, but ${path.basename(file)} is not there)`
+    : ` yet (${stage} has not run)`
+  const formats = artefact.subtitleFormat ? ` with ${artefact.subtitleFormat} in subtitles.formats` : ''
+  return new RecflowError('not_found', `recording ${recordingId} has no ${what}${why}`, {
+    hint: `run \`recflow recordings run ${recordingId} --force ${stage}\`${formats}`,
+  })
 }

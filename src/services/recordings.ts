@@ -1,5 +1,6 @@
 import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus, type Task } from '../db/index.js'
 import type { QueueRunInput } from './recording-run.js'
+import type { RecordingFileKind } from '../domain/resources/recording-file-kinds.js'
 import fs from 'node:fs/promises'
 import { conflict, notFound, usageError } from '../domain/errors.js'
 import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
@@ -77,6 +78,15 @@ export function recordingsService(deps: ServiceDeps) {
     /** Its transcript (text or JSON), subtitles (SRT, VTT) or chapters, as the stages wrote them. */
     // Loaded on use: the transcript schema is no cost for the other recordings commands.
     transcript: async (user: UserRef, id: number, format: string) => (await import('./recording-transcript.js')).recordingTranscript({ scopes, env }, user, id, format),
+
+    /** Its resolved config with the layer of each value, and its manual override layer (recording-config.ts). */
+    config: async (user: UserRef, id: number) => (await import('./recording-config.js')).showRecordingConfig(deps, user, id),
+    /** Replaces its manual override layer, checked like the user's config; null drops it. */
+    setConfig: async (user: UserRef, id: number, override: unknown) => (await import('./recording-config.js')).setRecordingConfig(deps, user, id, override),
+    /** One of its artefacts as a file to stream (transcript, srt, vtt, topics, video): recording-downloads.ts. */
+    file: async (user: UserRef, id: number, kind: RecordingFileKind) => (await import('./recording-downloads.js')).recordingFile(deps, user, id, kind),
+    /** Deletes it with its media and gives back its storage: recording-delete.ts. */
+    remove: async (user: UserRef, id: number) => (await import('./recording-delete.js')).deleteRecording(deps, user, id),
 
     /** The recording with its processing stages and output targets. */
     async show(user: UserRef, id: number) {

@@ -3,7 +3,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { forUser } from '../../src/db/index.js'
 import { enqueue } from '../../src/jobs/index.js'
-import { recordingDir } from '../../src/services/pipeline/recording-files.js'
+import { usagePeriod } from '../../src/domain/quota/period.js'
+import { recordingDir, userMediaDir } from '../../src/services/pipeline/recording-files.js'
 import { useTestDaemon } from '../support/daemon.js'
 
 const daemon = useTestDaemon()
@@ -105,5 +106,65 @@ describe('daemon /recordings', () => {
     expect(fs.existsSync(dir)).toBe(false)
     const after = (await (await daemon.fetch(`/api/v1/recordings/${rec.id}?detailed=true`, { token: bob.token })).json()) as { status: string; stages: unknown[]; targets: unknown[] }
     expect(after).toMatchObject({ status: 'SKIPPED', stages: [], targets: [] })
+  })
+
+  it('DELETE /recordings/{id} (can_delete_recordings): rows and media go, the storage quota follows; 409 while a task is queued; a synced recording stays as a hidden tombstone', async () => {
+    const dan = await daemon.user('dan@example.com')
+    const eve = await daemon.user('eve2@example.com')
+    const viewer = await daemon.user('viewer@example.com', { permissions: { can_delete_recordings: false } })
+    const db = daemon.app.database.db
+    const s = forUser(db, dan.id)
+    const period = usagePeriod(new Date())
+    /** A recording with media as the pipeline leaves it: its folder, and the storage measured. */
+    const withMedia = async (rec: { id: number }, originalBytes: number) => {
+      const dir = recordingDir(daemon.app.env.mediaDir, dan.id, rec.id)
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, 'processed.mp4'), Buffer.alloc(1000, 1))
+      await s.stages.create({ recording_id: rec.id, stage_type: 'PROCESS', status: 'COMPLETED' })
+      await s.targets.create({ recording_id: rec.id, target_type: 'local', status: 'UPLOADED' })
+      await s.quota.setRecordingBytes(rec.id, 1000 + originalBytes)
+      await s.quota.addUsage(period, { storage_bytes: 1000 + originalBytes })
+      return dir
+    }
+
+    // An upload: its original lies under the user's media folder and counts.
+    const original = path.join(userMediaDir(daemon.app.env.mediaDir, dan.id), 'uploads', 'talk.mp4')
+    fs.mkdirSync(path.dirname(original), { recursive: true })
+    fs.writeFileSync(original, Buffer.alloc(2000, 2))
+    const upload = await s.recordings.create({ display_name: 'Uploaded talk', start_time: '2026-07-01T10:00:00Z', original_file: original })
+    const dir = await withMedia(upload, 2000)
+    expect(await s.quota.storedBytes()).toBe(3000)
+
+    const url = `/api/v1/recordings/${upload.id}`
+    expect((await daemon.fetch(url, { method: 'DELETE', token: eve.token })).status).toBe(404)
+    expect((await daemon.fetch(url, { method: 'DELETE', token: viewer.token })).status).toBe(403)
+    expect((await daemon.fetch(url, { method: 'DELETE' })).status).toBe(401)
+    const { task } = await enqueue(db, dan.id, { type: 'pipeline', payload: { recordingId: upload.id }, recordingId: upload.id })
+    expect((await daemon.fetch(url, { method: 'DELETE', token: dan.token })).status).toBe(409)
+    expect([fs.existsSync(dir), fs.existsSync(original), await s.quota.storedBytes()]).toEqual([true, true, 3000])
+    await s.tasks.requestCancel(task.id)
+
+    const deleted = await daemon.fetch(url, { method: 'DELETE', token: dan.token })
+    expect(deleted.status).toBe(200)
+    expect(await deleted.json()).toEqual({ id: upload.id, row: 'removed', freed_bytes: 3000 })
+    expect([fs.existsSync(dir), fs.existsSync(original), await s.quota.storedBytes()]).toEqual([false, false, 0])
+    expect(await s.recordings.get(upload.id)).toBeUndefined()
+    expect(await s.tasks.get(task.id)).toBeUndefined()
+    expect((await daemon.fetch(url, { token: dan.token })).status).toBe(404)
+    expect((await daemon.fetch(url, { method: 'DELETE', token: dan.token })).status).toBe(404)
+
+    // A synced recording: hidden, without stages or targets, and the next sync finds it (no second import).
+    const source = await s.sources.create({ name: 'Folder', platform: 'local', config: { path: '/data/talks' } })
+    const synced = await s.recordings.create({ display_name: 'Synced talk', start_time: '2026-07-02T10:00:00Z', input_source_id: source.id, source_key: 'talk-2.mp4', original_file: '/data/talks/talk-2.mp4' })
+    const syncedDir = await withMedia(synced, 0)
+    const tomb = await daemon.fetch(`/api/v1/recordings/${synced.id}`, { method: 'DELETE', token: dan.token })
+    expect(await tomb.json()).toEqual({ id: synced.id, row: 'tombstone', freed_bytes: 1000 })
+    expect([fs.existsSync(syncedDir), await s.quota.storedBytes()]).toEqual([false, 0])
+    expect((await list(dan.token, '')).items.map((r) => r.id)).not.toContain(synced.id)
+    expect(await s.stages.list({ recording_id: synced.id })).toMatchObject({ items: [] })
+    expect(await s.targets.list({ recording_id: synced.id })).toMatchObject({ items: [] })
+    const resync = await s.recordings.upsertFromSource({ display_name: 'Synced talk', start_time: '2026-07-02T10:00:00Z', input_source_id: source.id, source_key: 'talk-2.mp4' })
+    expect([resync.created, resync.recording.id, resync.recording.deleted_at !== null]).toEqual([false, synced.id, true])
+    expect((await daemon.fetch(`/api/v1/recordings/${synced.id}`, { method: 'DELETE', token: dan.token })).status).toBe(404)
   })
 })

@@ -14,7 +14,7 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 /** Whether `file` lies under `dir`. */
-function inside(file: string, dir: string): boolean {
+export function inside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file)
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)
 }
