@@ -1,9 +1,9 @@
 import type { Recording, UserScope } from '../db/index.js'
 import type { ConfigLayerName, PartialConfig } from '../domain/config/index.js'
 import { isPlainObject } from '../domain/config/merge.js'
-import { notFound } from '../domain/errors.js'
 import { assertConfigCredentials, assertConfigPresets, assertConfigTemplates } from './config-checks.js'
 import type { ServiceDeps, UserRef } from './context.js'
+import { liveRecording } from './live-recording.js'
 
 /** A recording's effective config: each value with the layer it came from (default < user < template < recording). */
 export interface RecordingConfig {
@@ -17,12 +17,6 @@ export interface RecordingConfig {
 }
 
 const configDomain = () => import('../domain/config/index.js')
-
-async function recordingOf(scope: UserScope, id: number): Promise<Recording> {
-  const rec = await scope.recordings.get(id)
-  if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
-  return rec
-}
 
 /** The cascade a pipeline run of this recording resolves (without a run's own override), with its layers. */
 async function resolveFor(scope: UserScope, rec: Recording, override: unknown): Promise<Omit<RecordingConfig, 'override'>> {
@@ -42,7 +36,7 @@ const storedOverride = (rec: Recording): PartialConfig | null =>
 /** Reads the recording's resolved config with the layer of each value. */
 export async function showRecordingConfig(deps: Pick<ServiceDeps, 'scopes'>, user: UserRef, id: number): Promise<RecordingConfig> {
   const scope = deps.scopes.forUser(user.id)
-  const rec = await recordingOf(scope, id)
+  const rec = await liveRecording(scope, id)
   const override = storedOverride(rec)
   return { ...(await resolveFor(scope, rec, override)), override }
 }
@@ -55,7 +49,7 @@ export async function showRecordingConfig(deps: Pick<ServiceDeps, 'scopes'>, use
 export async function setRecordingConfig(deps: Pick<ServiceDeps, 'scopes'>, user: UserRef, id: number, override: unknown): Promise<RecordingConfig> {
   const { validatePartialConfig } = await configDomain()
   return deps.scopes.forUser(user.id).transaction(async (tx) => {
-    const rec = await recordingOf(tx, id)
+    const rec = await liveRecording(tx, id)
     const checked = override === null ? null : validatePartialConfig(override, 'recording config override')
     const next = checked !== null && Object.keys(checked).length > 0 ? checked : null
     if (next !== null) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
-import { conflict, notFound } from '../domain/errors.js'
+import { conflict } from '../domain/errors.js'
 import type { ServiceDeps, UserRef } from './context.js'
+import { liveRecording } from './live-recording.js'
 import { listAll } from './paging.js'
 import { recordingDir, userMediaDir } from './pipeline/recording-files.js'
 import { inside, measureRecordingStorage } from './quota/storage.js'
@@ -22,8 +23,7 @@ export interface DeletedRecording {
  */
 export async function deleteRecording(deps: ServiceDeps, user: UserRef, id: number): Promise<DeletedRecording> {
   const scope = deps.scopes.forUser(user.id)
-  const rec = await scope.recordings.get(id)
-  if (!rec || rec.deleted_at !== null) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
+  const rec = await liveRecording(scope, id)
   // A task left "running" by a dead process is not active: take it back first.
   await deps.queue.recoverDeadLocalOwners({ now: deps.clock.now(), userId: user.id, logger: deps.logger })
   const tombstone = rec.input_source_id !== null

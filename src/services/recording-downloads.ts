@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { notFound } from '../domain/errors.js'
 import type { RecordingFileKind } from '../domain/resources/recording-file-kinds.js'
 import type { StageType } from '../domain/status/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
+import { liveRecording } from './live-recording.js'
 import { recordingFiles, type RecordingFiles } from './pipeline/recording-files.js'
 import { inside } from './quota/storage.js'
 import { missingArtefact } from './recording-transcript.js'
@@ -44,8 +44,7 @@ export interface RecordingFile {
  */
 export async function recordingFile(deps: Pick<ServiceDeps, 'scopes' | 'env'>, user: UserRef, id: number, kind: RecordingFileKind): Promise<RecordingFile> {
   const scope = deps.scopes.forUser(user.id)
-  const rec = await scope.recordings.get(id)
-  if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
+  const rec = await liveRecording(scope, id)
   const files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
   const source =
     kind === 'video'

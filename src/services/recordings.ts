@@ -8,6 +8,7 @@ import { recordingDir } from './pipeline/recording-files.js'
 import { measureRecordingStorage } from './quota/storage.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
+import { liveRecording } from './live-recording.js'
 import { holdsPublication, platformMeta } from './pipeline/target-checkpoint.js'
 import type { TargetSelection } from './pipeline/publish-targets.js'
 
@@ -60,11 +61,8 @@ export function recordingsService(deps: ServiceDeps) {
   return {
     list: (user: UserRef, query: RecordingQuery = {}) => scope(user).recordings.list(toFilters(query), query),
 
-    async get(user: UserRef, id: number): Promise<Recording> {
-      const rec = await scope(user).recordings.get(id)
-      if (!rec) throw notFound('recording', id, 'run `recflow recordings list` to see recording ids')
-      return rec
-    },
+    /** Deleted (hidden) recordings are not found, as in the list. */
+    get: (user: UserRef, id: number): Promise<Recording> => liveRecording(scope(user), id),
 
     /**
      * Queues the recording's pipeline without running it (the daemon's `POST /recordings/{id}/run`): see

@@ -166,6 +166,10 @@ describe('daemon /recordings', () => {
     const resync = await s.recordings.upsertFromSource({ display_name: 'Synced talk', start_time: '2026-07-02T10:00:00Z', input_source_id: source.id, source_key: 'talk-2.mp4' })
     expect([resync.created, resync.recording.id, resync.recording.deleted_at !== null]).toEqual([false, synced.id, true])
     expect((await daemon.fetch(`/api/v1/recordings/${synced.id}`, { method: 'DELETE', token: dan.token })).status).toBe(404)
+    for (const hidden of ['', '?detailed=true', '/config', '/files/video']) {
+      expect((await daemon.fetch(`/api/v1/recordings/${synced.id}${hidden}`, { token: dan.token })).status, hidden).toBe(404)
+    }
+    expect((await daemon.fetch(`/api/v1/recordings/${synced.id}/reset`, { method: 'POST', token: dan.token })).status).toBe(404)
   })
 })
 
