@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiOperations, enumValue, fillPath, pathParamsOf, sendValid, type ApiOperation } from '../support/api-operations.js'
 import { useTestDaemon, type TestUser } from '../support/daemon.js'
 import { fuzzCases } from '../support/fuzz-cases.js'
+import { keepAliveClient, type RawReply } from '../support/keep-alive-client.js'
 import { seededRandom } from '../support/seeded-random.js'
 import { kindOfPath, OBJECT_PARAMS, seedTenant, type TenantObjects } from '../support/tenant-objects.js'
 
@@ -19,14 +20,19 @@ let owner: TestUser
 let ownerObjects: TenantObjects
 let prober: TestUser
 
+let client: ReturnType<typeof keepAliveClient>
+
 beforeAll(async () => {
   ops = await apiOperations(daemon)
+  client = keepAliveClient(daemon.url)
   // The owner (tenant B) has one object of each kind; the prober (tenant A) is an admin, so the fuzz reaches the
   // admin routes' validation too and only tenant scoping can answer 404.
   owner = await daemon.user('tenant-b@example.org', { plan: 'plus' })
   prober = await daemon.user('tenant-a@example.org', { role: 'admin', plan: 'plus' })
   ownerObjects = await seedTenant(daemon, owner, ops, 'bravo')
 })
+
+afterAll(() => client?.close())
 
 /** Values for a path's parameters: object ids from `objects` (by the path's kind), enums their first value. */
 function pathValues(op: ApiOperation, objects: TenantObjects, userId: number): Record<string, string> {
@@ -44,19 +50,15 @@ function pathValues(op: ApiOperation, objects: TenantObjects, userId: number): R
   return values
 }
 
-/** A failure line when `res` is not a problem+json body of its own status; undefined when it is. */
-async function problemFailure(res: Response): Promise<string | undefined> {
-  const type = res.headers.get('content-type') ?? ''
-  if (!type.startsWith('application/problem+json')) return `${res.status} with content-type ${type || 'none'}`
-  const body = (await res.json()) as { status?: unknown; code?: unknown; detail?: unknown }
-  if (body.status !== res.status || typeof body.code !== 'string' || typeof body.detail !== 'string') return `${res.status} with problem ${JSON.stringify(body).slice(0, 200)}`
+/** A failure line when a reply is not a problem+json body of its own status; undefined when it is. */
+function problemFailure(reply: RawReply): string | undefined {
+  if (!reply.contentType.startsWith('application/problem+json')) return `${reply.status} with content-type ${reply.contentType || 'none'}`
+  const body = JSON.parse(reply.text) as { status?: unknown; code?: unknown; detail?: unknown }
+  if (body.status !== reply.status || typeof body.code !== 'string' || typeof body.detail !== 'string') return `${reply.status} with problem ${reply.text.slice(0, 200)}`
   return undefined
 }
 
-/** Drops a body we do not read (an SSE stream never ends). */
-async function discard(res: Response): Promise<void> {
-  await res.body?.cancel()
-}
+const rawOf = async (res: Response): Promise<RawReply> => ({ status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() })
 
 describe('route checks over every /openapi.json operation', () => {
   it('the document lists the API, and the public marker comes from the routes (health and login public, sources not)', () => {
@@ -71,9 +73,8 @@ describe('route checks over every /openapi.json operation', () => {
   it('every private operation is 401 problem+json without a token; a public one never asks for a token', async () => {
     const failures: string[] = []
     for (const op of ops) {
-      const url = fillPath(op.path, pathValues(op, ownerObjects, owner.id))
-      const res = await fetch(`${daemon.url}${url}`, { method: op.method, redirect: 'manual' })
-      const body = res.headers.get('content-type')?.startsWith('application/problem+json') ? ((await res.json()) as { code?: string; detail?: string }) : (await discard(res), undefined)
+      const res = await client.request(op.method, fillPath(op.path, pathValues(op, ownerObjects, owner.id)), {})
+      const body = res.contentType.startsWith('application/problem+json') ? (JSON.parse(res.text) as { code?: string; detail?: string }) : undefined
       if (op.public) {
         if (res.status >= 500 && !(op.notImplemented && res.status === 501)) failures.push(`${op.label}: public, answered ${res.status}`)
         if (body?.detail?.includes('bearer access token')) failures.push(`${op.label}: marked public (security: []) but asks for a token`)
@@ -94,11 +95,11 @@ describe('route checks over every /openapi.json operation', () => {
     for (const op of idOps) {
       const kind = kindOfPath(op.path)
       const url = fillPath(op.path, pathValues(op, ownerObjects, owner.id))
-      const res = await sendValid(daemon, op, url, stranger.token)
+      const res = await rawOf(await sendValid(daemon, op, url, stranger.token))
       const expected = kind === 'admin-user' ? 403 : 404
-      if (res.status !== expected) failures.push(`${op.label}: ${res.status} for another tenant's ${kind} (want ${expected}) ${(await res.text()).slice(0, 200)}`)
+      if (res.status !== expected) failures.push(`${op.label}: ${res.status} for another tenant's ${kind} (want ${expected}) ${res.text.slice(0, 200)}`)
       else {
-        const bad = await problemFailure(res)
+        const bad = problemFailure(res)
         if (bad) failures.push(`${op.label}: ${bad}`)
       }
       checked.add(kind ?? '?')
@@ -122,14 +123,14 @@ describe('route checks over every /openapi.json operation', () => {
       for (const c of fuzzCases(op, pathValues(op, mine, prober.id), rand, casesPerOperation(ops.length))) {
         const headers: Record<string, string> = { authorization: `Bearer ${prober.token}` }
         if (c.contentType !== undefined) headers['content-type'] = c.contentType
-        const res = await fetch(`${daemon.url}${c.url}`, { method: c.method, headers, body: c.body, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+        const res = await client.request(c.method, c.url, headers, c.body)
         requests++
         const where = `${op.label} [${c.what}] -> ${res.status}`
-        if (res.status >= 500 && !(op.notImplemented && res.status === 501)) failures.push(`${where}: ${(await res.text()).slice(0, 200)}`)
+        if (res.status >= 500 && !(op.notImplemented && res.status === 501)) failures.push(`${where}: ${res.text.slice(0, 200)}`)
         else if (res.status >= 400) {
-          const bad = await problemFailure(res)
+          const bad = problemFailure(res)
           if (bad) failures.push(`${where}: ${bad}`)
-        } else await discard(res)
+        }
       }
     }
     expect(failures).toEqual([])
