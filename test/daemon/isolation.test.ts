@@ -35,9 +35,10 @@ async function read(url: string, user: TestUser): Promise<{ status: number; text
   return { status: res.status, text: (await res.text()).replace(CLOCK_FIELDS, '"$1":"(clock)"') }
 }
 
-const idsIn = (text: string): number[] => {
-  const body = JSON.parse(text) as { items?: Array<{ id?: unknown }> }
-  return (body.items ?? []).map((item) => item.id).filter((id): id is number => typeof id === 'number')
+/** The ids (or, for thumbnails, names) of a page's items. */
+const idsIn = (text: string): Array<number | string> => {
+  const body = JSON.parse(text) as { items?: Array<{ id?: unknown; name?: unknown }> }
+  return (body.items ?? []).map((item) => (typeof item.id === 'number' ? item.id : item.name)).filter((id): id is number | string => id !== undefined)
 }
 
 describe('two tenants over HTTP', () => {
@@ -72,7 +73,7 @@ describe('two tenants over HTTP', () => {
         listed.add(kind)
       }
     }
-    expect([...listed].sort()).toEqual(['credential', 'job', 'preset', 'recording', 'source', 'task', 'template'])
+    expect([...listed].sort()).toEqual(['credential', 'job', 'preset', 'recording', 'source', 'task', 'template', 'thumbnail'])
 
     // Every read, change and delete of one of Alice's ids: 404 for Bob, deletes last.
     const probes = ops

@@ -105,11 +105,11 @@ describe('route checks over every /openapi.json operation', () => {
       checked.add(kind ?? '?')
     }
     expect(failures).toEqual([])
-    expect([...checked].sort()).toEqual(['admin-user', 'credential', 'job', 'preset', 'recording', 'source', 'task', 'template'])
+    expect([...checked].sort()).toEqual(['admin-user', 'credential', 'job', 'preset', 'recording', 'source', 'task', 'template', 'thumbnail'])
     // The owner still has every object.
     for (const [kind, id] of Object.entries(ownerObjects)) {
-      const get = ops.find((op) => op.method === 'GET' && kindOfPath(op.path) === kind && /\/\{id\}$/.test(op.path) && !op.notImplemented)
-      if (get) expect({ kind, status: (await daemon.fetch(fillPath(get.path, { id: String(id) }), { token: owner.token })).status }).toEqual({ kind, status: 200 })
+      const get = ops.find((op) => op.method === 'GET' && kindOfPath(op.path) === kind && /\/\{(id|name)\}$/.test(op.path) && !op.notImplemented)
+      if (get) expect({ kind, status: (await daemon.fetch(fillPath(get.path, { id: String(id), name: String(id) }), { token: owner.token })).status }).toEqual({ kind, status: 200 })
     }
   })
 

@@ -5,7 +5,7 @@ import type { ApiOperation } from './api-operations.js'
 import type { TestDaemon, TestUser } from './daemon.js'
 
 /** The kinds of object a tenant owns that routes address by `{id}` (or `{recording_id}`, `{name}`). */
-export type ObjectKind = 'recording' | 'task' | 'source' | 'preset' | 'template' | 'credential' | 'job'
+export type ObjectKind = 'recording' | 'task' | 'source' | 'preset' | 'template' | 'credential' | 'job' | 'thumbnail'
 
 /**
  * Which kind of object a path's id names, by path prefix (the longest match wins). A route whose prefix is
@@ -21,6 +21,7 @@ export const ID_PREFIXES: ReadonlyArray<[string, ObjectKind | 'admin-user']> = [
   ['/api/v1/templates/', 'template'],
   ['/api/v1/credentials/', 'credential'],
   ['/api/v1/automation/jobs/', 'job'],
+  ['/api/v1/thumbnails/', 'thumbnail'],
   ['/api/v1/admin/users/', 'admin-user'],
 ]
 
@@ -36,7 +37,10 @@ export function kindOfPath(apiPath: string): ObjectKind | 'admin-user' | undefin
 /** The kind a collection path lists (`/api/v1/sources` lists sources), if it is one. */
 export const kindOfCollection = (apiPath: string): ObjectKind | 'admin-user' | undefined => ID_PREFIXES.find(([prefix]) => prefix === `${apiPath}/`)?.[1]
 
-export type TenantObjects = Record<ObjectKind, number>
+/** Each kind's object: an id, or a name for thumbnails. */
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+export type TenantObjects = Record<ObjectKind, number | string>
 
 const json = async (res: Response, what: string): Promise<{ id: number; task_id?: number }> => {
   const body = (await res.json()) as { id: number; task_id?: number }
@@ -46,7 +50,7 @@ const json = async (res: Response, what: string): Promise<{ id: number; task_id?
 
 /**
  * One object of every kind for `user`, made through the API where the route exists (the database where it does
- * not yet: recordings until multipart upload lands, automation jobs until their routes do). Names carry `marker`
+ * not yet: recordings, whose upload needs real media; automation jobs until their routes exist). Names carry `marker`
  * so another tenant's responses can be searched for it.
  */
 export async function seedTenant(daemon: TestDaemon, user: TestUser, ops: ApiOperation[], marker: string): Promise<TenantObjects> {
@@ -66,5 +70,8 @@ export async function seedTenant(daemon: TestDaemon, user: TestUser, ops: ApiOpe
   const job = has('POST /api/v1/automation/jobs')
     ? await post('/api/v1/automation/jobs', { name: `${marker} job`, source_ids: [source.id], schedule }, 'automation job')
     : await scope.automationJobs.create({ name: `${marker} job`, source_ids: [source.id], schedule })
-  return { source: source.id, preset: preset.id, template: template.id, credential: credential.id, recording: recording.id, task: run.task_id as number, job: job.id }
+  const form = new FormData()
+  form.append('file', new Blob([Buffer.concat([PNG_MAGIC, Buffer.alloc(256, user.id)])], { type: 'image/png' }), `${marker}.png`)
+  const thumbnail = (await json(await fetch(`${daemon.url}/api/v1/thumbnails`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form }), 'thumbnail')) as unknown as { name: string }
+  return { source: source.id, preset: preset.id, template: template.id, credential: credential.id, recording: recording.id, task: run.task_id as number, job: job.id, thumbnail: thumbnail.name }
 }
