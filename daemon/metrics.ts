@@ -24,9 +24,9 @@ export function requestMetrics() {
   const latency = new Map<string, Histogram>()
   return {
     observe(method: string, route: string, status: number, seconds: number): void {
-      const key = JSON.stringify([method, route, String(status)])
+      const key = `${method}\u0000${route}\u0000${status}`
       requests.set(key, (requests.get(key) ?? 0) + 1)
-      const lkey = JSON.stringify([method, route])
+      const lkey = `${method}\u0000${route}`
       let h = latency.get(lkey)
       if (!h) latency.set(lkey, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }))
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++
@@ -38,12 +38,12 @@ export function requestMetrics() {
       const out: string[] = []
       out.push('# HELP recflow_http_requests_total HTTP requests by route and status.', '# TYPE recflow_http_requests_total counter')
       for (const [key, n] of requests) {
-        const [method, route, status] = JSON.parse(key) as [string, string, string]
+        const [method, route, status] = key.split('\u0000') as [string, string, string]
         out.push(`recflow_http_requests_total${labels({ method, route, status })} ${n}`)
       }
       out.push('# HELP recflow_http_request_duration_seconds HTTP request latency by route.', '# TYPE recflow_http_request_duration_seconds histogram')
       for (const [key, h] of latency) {
-        const [method, route] = JSON.parse(key) as [string, string]
+        const [method, route] = key.split('\u0000') as [string, string]
         BUCKETS.forEach((le, i) => out.push(`recflow_http_request_duration_seconds_bucket${labels({ method, route, le: String(le) })} ${h.counts[i]}`))
         out.push(`recflow_http_request_duration_seconds_bucket${labels({ method, route, le: '+Inf' })} ${h.count}`)
         out.push(`recflow_http_request_duration_seconds_sum${labels({ method, route })} ${h.sum}`)

@@ -6,6 +6,7 @@ import * as m0004 from './0004_preset_captions.js'
 import * as m0005 from './0005_pending_source.js'
 import * as m0006 from './0006_credential_quota.js'
 import * as m0007 from './0007_quota_ledger.js'
+import * as m0008 from './0008_recording_list_versions.js'
 
 /**
  * Every migration, keyed by its name (names sort in application order). A static registry rather than a folder
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_pending_source': m0005,
   '0006_credential_quota': m0006,
   '0007_quota_ledger': m0007,
+  '0008_recording_list_versions': m0008,
 }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor } from './db/index.js'
+import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor, type UserScope } from './db/index.js'
 import { isNotRecflowDatabase } from './db/connection.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
@@ -231,8 +231,25 @@ export interface CreateAppOptions {
 }
 
 /** The scopes services reach the database through: they never hold the raw query handle. */
+/**
+ * Scopes over the root connection. A user's scope holds only the executor and the user id, so one is made per user
+ * and kept (making the ~25 repositories' closures on every call was ~4 % of a daemon list request); transaction
+ * scopes are made by `transaction`, never kept.
+ */
 function scopesOf(db: Executor): Scopes {
-  return { forUser: (userId) => forUser(db, userId), system: () => systemScope(db) }
+  const users = new Map<number, UserScope>()
+  return {
+    forUser: (userId) => {
+      let scope = users.get(userId)
+      if (scope === undefined) {
+        scope = forUser(db, userId)
+        if (users.size >= 10_000) users.delete(users.keys().next().value as number)
+        users.set(userId, scope)
+      }
+      return scope
+    },
+    system: () => systemScope(db),
+  }
 }
 
 /** The task queue bound to the database; the job modules are loaded the first time a command uses the queue. */

@@ -12,7 +12,7 @@ export type { Credential, CredentialPatch, NewCredential } from './repositories/
 export type { AutomationJobRun, AutomationJobRunPatch, NewAutomationJobRun } from './repositories/job-runs.js'
 export type { NewPreset, Preset, PresetPatch } from './repositories/presets.js'
 export type { NewQuotaChange, QuotaChange, QuotaUsage, UsageDelta } from './repositories/quota.js'
-export type { RecordingFilters } from './repositories/recording-list.js'
+export type { JsonPage, RecordingFilters } from './repositories/recording-list.js'
 export type { Failure, NewRecording, Recording, RecordingPatch, SourcedRecording } from './repositories/recordings.js'
 export type { NewRefreshToken, RefreshToken } from './repositories/refresh-tokens.js'
 export type { SourceMetadata } from './repositories/source-metadata.js'

@@ -309,6 +309,12 @@ export interface TaskEventsTable {
   data: JsonText | null
 }
 
+/** Each user's recordings change counter, kept by triggers (migrations/0008_recording_list_versions.ts). */
+export interface RecordingListVersionsTable {
+  user_id: number
+  version: number
+}
+
 export interface DB {
   users: UsersTable
   refresh_tokens: RefreshTokensTable
@@ -332,11 +338,12 @@ export interface DB {
   automation_job_runs: AutomationJobRunsTable
   tasks: TasksTable
   task_events: TaskEventsTable
+  recording_list_versions: RecordingListVersionsTable
 }
 
 export type TableName = keyof DB
 /** Tables whose rows belong to one user (a `user_id` column bound by `forUser`). */
-export type OwnedTableName = Exclude<TableName, 'users' | 'subscription_plans'>
+export type OwnedTableName = Exclude<TableName, 'users' | 'subscription_plans' | 'recording_list_versions'>
 
 /** Raw rows as stored. Callers normally see the decoded types exported by the repositories. */
 export type RawRow<T extends TableName> = Selectable<DB[T]>

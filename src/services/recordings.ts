@@ -1,4 +1,4 @@
-import { RECORDING_STATUSES, type Recording, type RecordingFilters, type RecordingStatus, type Task } from '../db/index.js'
+import { RECORDING_STATUSES, type Recording, type JsonPage, type RecordingFilters, type RecordingStatus, type Task } from '../db/index.js'
 import type { QueueRunInput } from './recording-run.js'
 import type { RecordingFileKind } from '../domain/resources/recording-file-kinds.js'
 import fs from 'node:fs/promises'
@@ -34,6 +34,29 @@ export function parseDateBound(value: string, flag: string): string {
   return new Date(t).toISOString()
 }
 
+/** Recordings pages kept for the daemon's list route (a 50-item page is ~25 kB: at most ~25 MB). */
+const LIST_PAGES_KEPT = 1000
+
+/** A Map that forgets its least recently set or read entry beyond `max` entries. */
+function boundedMap<K, V>(max: number) {
+  const map = new Map<K, V>()
+  return {
+    get(key: K): V | undefined {
+      const value = map.get(key)
+      if (value !== undefined) {
+        map.delete(key)
+        map.set(key, value)
+      }
+      return value
+    },
+    set(key: K, value: V): void {
+      map.delete(key)
+      map.set(key, value)
+      if (map.size > max) map.delete(map.keys().next().value as K)
+    },
+  }
+}
+
 function toFilters(q: RecordingQuery): RecordingFilters {
   const statuses = q.status?.map((s) => s.toUpperCase())
   const unknown = statuses?.filter((s) => !(RECORDING_STATUSES as readonly string[]).includes(s))
@@ -57,9 +80,25 @@ function toFilters(q: RecordingQuery): RecordingFilters {
 export function recordingsService(deps: ServiceDeps) {
   const { scopes, queue, env, clock, logger } = deps
   const scope = (user: UserRef) => scopes.forUser(user.id)
+  const listPages = boundedMap<string, { version: number; page: JsonPage }>(LIST_PAGES_KEPT)
 
   return {
     list: (user: UserRef, query: RecordingQuery = {}) => scope(user).recordings.list(toFilters(query), query),
+    /**
+     * The same page as `list`, its items as JSON text of recording summaries (the daemon sends it as it is). A
+     * page is answered from memory while the user's recordings change counter (kept by database triggers, so
+     * writes from any process count) is what it was when the page was read before; the counter is read first, so
+     * a write racing the read only makes the kept page newer than its counter, never older.
+     */
+    async listJson(user: UserRef, query: RecordingQuery = {}): Promise<JsonPage> {
+      const key = `${user.id}\u0000${JSON.stringify(query)}`
+      const version = await scope(user).recordings.listVersion()
+      const kept = listPages.get(key)
+      if (kept !== undefined && kept.version === version) return kept.page
+      const page = await scope(user).recordings.listJson(toFilters(query), query)
+      listPages.set(key, { version, page })
+      return page
+    },
 
     /** Deleted (hidden) recordings are not found, as in the list. */
     get: (user: UserRef, id: number): Promise<Recording> => liveRecording(scope(user), id),

@@ -1,10 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { forUser } from '../../src/db/index.js'
+import { forUser, openDatabase } from '../../src/db/index.js'
 import { enqueue } from '../../src/jobs/index.js'
 import { usagePeriod } from '../../src/domain/quota/period.js'
 import { recordingDir, userMediaDir } from '../../src/services/pipeline/recording-files.js'
+import { recording, recordingPage } from '../../daemon/routes/recordings.js'
+import { RECORDING_SUMMARY_FIELDS } from '../../src/db/repositories/recording-list.js'
 import { useTestDaemon } from '../support/daemon.js'
 
 const daemon = useTestDaemon()
@@ -19,6 +21,68 @@ const list = async (token: string, query: string) => {
 }
 
 describe('daemon /recordings', () => {
+  it('a kept page is answered again only while nothing changed the user\'s recordings, whichever process wrote', async () => {
+    const kim = await daemon.user('kim@example.com')
+    const other = await daemon.user('kim-neighbour@example.com')
+    const db = daemon.app.database.db
+    const s = forUser(db, kim.id)
+    const service = await daemon.app.service('recordings')
+    const user = { id: kim.id, timezone: 'UTC' }
+    const names = async () => (JSON.parse((await service.listJson(user, { limit: 10 })).itemsJson) as Array<{ display_name: string; status: string }>).map((r) => `${r.display_name}:${r.status}`)
+    const first = await s.recordings.create({ display_name: 'One', start_time: '2026-05-01T09:00:00Z', status: 'INITIALIZED' })
+    expect(await names()).toEqual(['One:INITIALIZED'])
+    const kept = await service.listJson(user, { limit: 10 })
+    expect(await service.listJson(user, { limit: 10 })).toBe(kept)
+    await forUser(db, other.id).recordings.create({ display_name: 'Not yours', start_time: '2026-05-02T09:00:00Z' })
+    expect(await service.listJson(user, { limit: 10 })).toBe(kept)
+
+    const second = await s.recordings.create({ display_name: 'Two', start_time: '2026-05-02T09:00:00Z', status: 'INITIALIZED' })
+    expect(await names()).toEqual(['Two:INITIALIZED', 'One:INITIALIZED'])
+    await s.recordings.markFailed(first.id, { stage: 'PROCESS', reason: 'broken' })
+    expect((JSON.parse((await service.listJson(user, { limit: 10 })).itemsJson) as Array<{ failed: boolean }>).map((r) => r.failed)).toEqual([false, true])
+    await s.recordings.markDeleted(second.id)
+    expect(await names()).toEqual(['One:INITIALIZED'])
+    // Another connection to the same file (the CLI beside the daemon): its write is seen at once.
+    const cli = await openDatabase(daemon.app.env.dbPath)
+    try {
+      await forUser(cli.db, kim.id).recordings.create({ display_name: 'From the CLI', start_time: '2026-05-03T09:00:00Z', status: 'READY' })
+    } finally {
+      await cli.close()
+    }
+    expect(await names()).toEqual(['From the CLI:READY', 'One:INITIALIZED'])
+  })
+
+  it('the list made as JSON by the database is what the reply schema makes of the rows, page by page and filter by filter', async () => {
+    expect(Object.keys(recording.shape)).toEqual([...RECORDING_SUMMARY_FIELDS])
+    const zoe = await daemon.user('zoe@example.com')
+    const s = forUser(daemon.app.database.db, zoe.id)
+    const names = ['Plain', 'Quotes "and" \\ backslash', 'Юникод 🎓 lecture', 'Tab\tand\nnewline', '<script>&amp;']
+    for (let i = 0; i < 12; i++) {
+      const rec = await s.recordings.create({
+        display_name: `${names[i % names.length]} ${i}`,
+        start_time: `2026-04-${String(1 + (i % 9)).padStart(2, '0')}T0${i % 10}:30:00Z`,
+        status: i % 3 ? 'READY' : 'INITIALIZED',
+        is_mapped: i % 2 === 0,
+        duration: i % 4 === 0 ? null : 3600.25 + i,
+        size_bytes: i % 5 === 0 ? null : 5_000_000_000_000 + i,
+      })
+      if (i % 4 === 1) await s.recordings.markFailed(rec.id, { stage: 'UPLOAD', reason: `quota "exceeded" ${i}` })
+    }
+    const service = await daemon.app.service('recordings')
+    const user = { id: zoe.id, timezone: 'UTC' }
+    for (const query of [{}, { limit: 5 }, { limit: 1, status: ['ready'] }, { failed: true }, { mapped: false, search: 'lecture' }, { from: '2026-04-03', to: '2026-04-07', limit: 2 }]) {
+      let cursor: string | null = null
+      do {
+        const q: typeof query & { cursor?: string } = cursor === null ? query : { ...query, cursor }
+        const objects = await service.list(user, q)
+        const expected = recordingPage.parse({ items: objects.items, next_cursor: objects.nextCursor })
+        const json = await service.listJson(user, q)
+        expect({ items: JSON.parse(json.itemsJson) as unknown, next_cursor: json.nextCursor }, JSON.stringify(q)).toEqual(expected)
+        cursor = objects.nextCursor
+      } while (cursor !== null)
+    }
+  })
+
   it('lists newest first with filters and a keyset cursor; malformed queries are 400', async () => {
     const alice = await daemon.user('alice@example.com')
     const s = forUser(daemon.app.database.db, alice.id)

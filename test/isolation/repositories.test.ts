@@ -90,6 +90,17 @@ const CASES: Record<string, Case> = {
     noItems(await ctx.as.recordings.list({ source_id: ctx.b.source }))
     mine(ctx, (await ctx.as.recordings.list({ includeDeleted: true })).items)
   },
+  'recordings.listJson': async (ctx) => {
+    const ids = (json: { itemsJson: string }) => (JSON.parse(json.itemsJson) as Array<{ id: number }>).map((r) => r.id)
+    expect(ids(await ctx.as.recordings.listJson({ template_id: ctx.b.template }))).toEqual([])
+    expect(ids(await ctx.as.recordings.listJson({ source_id: ctx.b.source }))).toEqual([])
+    expect(ids(await ctx.as.recordings.listJson({ includeDeleted: true }, { limit: 100 }))).toEqual((await ctx.as.recordings.list({ includeDeleted: true }, { limit: 100 })).items.map((r) => r.id))
+  },
+  'recordings.listVersion': async ({ as, a }) => {
+    // A's own counter (its seeded recordings were written), whatever B has written.
+    const own = await t.database.db.selectFrom('recording_list_versions').select('version').where('user_id', '=', a.userId).executeTakeFirstOrThrow()
+    expect(await as.recordings.listVersion()).toBe(Number(own.version))
+  },
   'recordings.create': async ({ as, b }) => {
     await rejectsNotFound(as.recordings.create({ display_name: 'x', start_time: '2024-01-01T00:00:00Z', template_id: b.template }))
     await rejectsNotFound(as.recordings.create({ display_name: 'x', start_time: '2024-01-01T00:00:00Z', input_source_id: b.source }))
@@ -140,6 +151,7 @@ const CASES: Record<string, Case> = {
     await rejectsNotFound(as.templates.update(a.template, { output_config: { preset_ids: [b.preset] } }))
   },
   'templates.markUsed': async ({ as, b }) => nothing(await as.templates.markUsed(b.template)),
+  'templates.recordingStats': async ({ as, b }) => expect(await as.templates.recordingStats(b.template)).toEqual([]),
   'templates.remove': async ({ as, b }) => nothing(await as.templates.remove(b.template)),
 
   'presets.get': async ({ as, b }) => nothing(await as.presets.get(b.preset)),

@@ -6,7 +6,7 @@ import { ownedTable } from '../owned-table.js'
 import type { RawRow, RecordingStatus } from '../schema.js'
 import type { Executor } from '../transaction.js'
 import { nowIso, toIso } from '../values.js'
-import { listRecordings, type RecordingFilters } from './recording-list.js'
+import { listRecordings, listRecordingsJson, type RecordingFilters } from './recording-list.js'
 
 export type Recording = Decoded<
   RawRow<'recordings'>,
@@ -85,6 +85,13 @@ export function recordingRepository(executor: Executor, userId: number) {
     get: table.get,
     list: (filters: RecordingFilters = {}, page?: PageRequest) =>
       listRecordings(executor, userId, recordingCodec, filters, page),
+    /** The user's recordings change counter: any write to them, by any process, moves it (0 before the first). */
+    async listVersion(): Promise<number> {
+      const row = await executor.selectFrom('recording_list_versions').select('version').where('user_id', '=', userId).executeTakeFirst()
+      return row === undefined ? 0 : Number(row.version)
+    },
+    /** The same page as `list`, as JSON text of recording summaries (the daemon's list route). */
+    listJson: (filters: RecordingFilters = {}, page?: PageRequest) => listRecordingsJson(executor, userId, filters, page),
 
     async create(input: NewRecording): Promise<Recording> {
       await checkReferences(input)

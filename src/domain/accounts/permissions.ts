@@ -25,6 +25,8 @@ export const DEFAULT_PERMISSIONS: Permissions = Object.fromEntries(PERMISSION_FL
 /** The flags of a stored `users.permissions` value: only an explicit `false` takes a flag away; unknown keys are dropped. */
 export function permissionsOf(stored: unknown): Permissions {
   const record = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {}
-  return Object.fromEntries(PERMISSION_FLAGS.map((f) => [f, record[f] !== false])) as Permissions
+  const flags = {} as Record<PermissionFlag, boolean>
+  for (const f of PERMISSION_FLAGS) flags[f] = record[f] !== false
+  return flags
 }
 
