@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RECORDING_FILE_KINDS } from '../../src/domain/resources/recording-file-kinds.js'
 import { idParams, isoTime, pageOf, pageQuery, problems, queryList, queryFlag, storedJson } from '../schemas.js'
 import { callerOf, type ApiServer, type RouteContext } from '../route-context.js'
 
@@ -43,6 +44,16 @@ const target = z.object({
   failed_reason: z.string().nullable(),
   uploaded_at: isoTime.nullable(),
   url: z.string().nullable(),
+})
+
+const topicVersion = z.object({
+  version: z.number().int(),
+  active: z.boolean(),
+  main_topic: z.string(),
+  granularity: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  created_at: isoTime,
 })
 
 const listQuery = pageQuery.extend({
@@ -94,10 +105,10 @@ export function registerRecordingRoutes(server: ApiServer, ctx: RouteContext): v
     {
       schema: {
         tags,
-        summary: 'One recording; detailed=true adds its stages and output targets',
+        summary: 'One recording; detailed=true adds its stages, output targets, topic versions and the files it has',
         params: idParams,
         querystring: z.object({ detailed: queryFlag.optional() }),
-        response: { 200: recording.extend({ stages: z.array(stage).optional(), targets: z.array(target).optional(), zoom_trash: storedJson.optional() }), ...problems(400, 401, 404) },
+        response: { 200: recording.extend({ stages: z.array(stage).optional(), targets: z.array(target).optional(), files: z.array(z.enum(RECORDING_FILE_KINDS)).optional(), topic_versions: z.array(topicVersion).optional(), zoom_trash: storedJson.optional() }), ...problems(400, 401, 404) },
       },
     },
     async (request) => {

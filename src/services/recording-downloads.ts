@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { RecordingFileKind } from '../domain/resources/recording-file-kinds.js'
 import type { StageType } from '../domain/status/index.js'
+import type { Recording } from '../db/index.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { liveRecording } from './live-recording.js'
 import { recordingFiles, type RecordingFiles } from './pipeline/recording-files.js'
@@ -53,4 +54,15 @@ export async function recordingFile(deps: Pick<ServiceDeps, 'scopes' | 'env'>, u
   const stat = inside(source.file, files.dir) ? await fs.stat(source.file).catch(() => undefined) : undefined
   if (!stat?.isFile()) throw await missingArtefact(scope, rec.id, { ...source, subtitleFormat: kind === 'srt' || kind === 'vtt' ? kind : undefined })
   return { path: source.file, contentType: source.type, size: stat.size, fileName: `rec_${rec.id}_${kind}${path.extname(source.file)}` }
+}
+
+/** Which of a recording's files exist now (what `GET /recordings/{id}/files/{kind}` would serve). */
+export async function availableFiles(env: ServiceDeps['env'], user: UserRef, rec: Recording): Promise<RecordingFileKind[]> {
+  const files = recordingFiles(env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
+  const paths: Array<[RecordingFileKind, string]> = [
+    ...(Object.keys(TEXT) as Array<keyof typeof TEXT>).map((kind): [RecordingFileKind, string] => [kind, TEXT[kind].file(files)]),
+    ['video', rec.processed_file ?? files.processed],
+  ]
+  const present = await Promise.all(paths.map(async ([kind, file]) => (inside(file, files.dir) && (await fs.stat(file).then((st) => st.isFile(), () => false)) ? kind : undefined)))
+  return present.filter((k) => k !== undefined)
 }

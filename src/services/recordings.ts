@@ -125,20 +125,24 @@ export function recordingsService(deps: ServiceDeps) {
     /** Deletes it with its media and gives back its storage: recording-delete.ts. */
     remove: async (user: UserRef, id: number) => (await import('./recording-delete.js')).deleteRecording(deps, user, id),
 
-    /** The recording with its processing stages and output targets. */
+    /** The recording with its processing stages, output targets, topic versions and the files it has. */
     async show(user: UserRef, id: number) {
       const s = scope(user)
       const recording = await this.get(user, id)
-      const [stages, targets, metadata] = await Promise.all([
+      const [stages, targets, metadata, topicSets, files] = await Promise.all([
         listAll((page) => s.stages.list({ recording_id: id }, page)),
         listAll((page) => s.targets.list({ recording_id: id }, page)),
         s.sourceMetadata.getByRecording(id),
+        s.topicSets.listForRecording(id),
+        import('./recording-downloads.js').then((m) => m.availableFiles(env, user, recording)),
       ])
+      // Each topic extraction is a version; the active one is what presets render and chapters.vtt holds.
+      const topicVersions = topicSets.map((t) => ({ version: t.version, active: t.is_active, main_topic: t.main_topic, granularity: t.granularity, provider: t.provider, model: t.model, created_at: t.created_at }))
       // Set once its Zoom cloud copy went to Zoom's trash (a template's zoom_after_archive: trash).
       const zoomTrash = zoomTrashRecordOf(metadata?.metadata)
       // A published video's URL at the top of its target (the checkpoint inside target_meta is the uploader's).
       const withUrls = targets.map((t) => ({ ...t, url: t.target_type === 'local' ? null : (platformMeta(t).url ?? null) }))
-      return { ...recording, stages, targets: withUrls, ...(zoomTrash ? { zoom_trash: zoomTrash } : {}) }
+      return { ...recording, stages, targets: withUrls, files, topic_versions: topicVersions, ...(zoomTrash ? { zoom_trash: zoomTrash } : {}) }
     },
 
     /**

@@ -137,6 +137,10 @@ describe('daemon /recordings', () => {
     const dir = recordingDir(daemon.app.env.mediaDir, bob.id, rec.id)
     fs.mkdirSync(dir, { recursive: true })
     fs.writeFileSync(path.join(dir, 'processed.mp4'), Buffer.alloc(1024))
+    fs.writeFileSync(path.join(dir, 'subtitles.vtt'), 'WEBVTT\n')
+    const topic = { main_topic: 'Waves', summary: 'About waves', topics: [{ title: 'Intro', start: 0 }], provider: 'deepseek', model: 'm1', granularity: 'long' }
+    await s.topicSets.addActive({ recording_id: rec.id, ...topic })
+    await s.topicSets.addActive({ recording_id: rec.id, ...topic, granularity: 'short' })
 
     const plain = (await (await daemon.fetch(`/api/v1/recordings/${rec.id}`, { token: bob.token })).json()) as Record<string, unknown>
     expect(plain).toMatchObject({ id: rec.id, display_name: 'Seminar', status: 'PROCESSED' })
@@ -144,7 +148,12 @@ describe('daemon /recordings', () => {
     const detailedRes = await daemon.fetch(`/api/v1/recordings/${rec.id}?detailed=true`, { token: bob.token })
     const detailedText = await detailedRes.text()
     expect(detailedText).not.toContain('SECRET')
-    const detailed = JSON.parse(detailedText) as { stages: unknown[]; targets: unknown[] }
+    const detailed = JSON.parse(detailedText) as { stages: unknown[]; targets: unknown[]; files: string[]; topic_versions: unknown[] }
+    expect(detailed.files).toEqual(['vtt', 'video'])
+    expect(detailed.topic_versions).toEqual([
+      expect.objectContaining({ version: 1, active: false, granularity: 'long', main_topic: 'Waves' }),
+      expect.objectContaining({ version: 2, active: true, granularity: 'short' }),
+    ])
     expect(detailed.stages).toEqual([expect.objectContaining({ stage_type: 'PROCESS', status: 'COMPLETED', attempts: 0 })])
     expect(detailed.targets).toEqual([expect.objectContaining({ target_type: 'youtube', status: 'FAILED', url: null, preset_id: null })])
 
@@ -169,7 +178,7 @@ describe('daemon /recordings', () => {
     expect(await reset.json()).toEqual({ id: rec.id, status: 'SKIPPED', removed_stages: 1, removed_targets: 1, kept_targets: 0 })
     expect(fs.existsSync(dir)).toBe(false)
     const after = (await (await daemon.fetch(`/api/v1/recordings/${rec.id}?detailed=true`, { token: bob.token })).json()) as { status: string; stages: unknown[]; targets: unknown[] }
-    expect(after).toMatchObject({ status: 'SKIPPED', stages: [], targets: [] })
+    expect(after).toMatchObject({ status: 'SKIPPED', stages: [], targets: [], files: [] })
   })
 
   it('DELETE /recordings/{id} (can_delete_recordings): rows and media go, the storage quota follows; 409 while a task is queued; a synced recording stays as a hidden tombstone', async () => {
