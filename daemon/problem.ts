@@ -79,6 +79,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     return problem(500, 'internal', 'the server built a response it could not send')
   }
   const fastifyError = error as Partial<FastifyError>
+  // @fastify/multipart calls a non-multipart body 406 (Not Acceptable is about the reply's Accept header): 415.
+  if (fastifyError.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return problem(415, 'usage', 'send the body as multipart/form-data')
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500
   if (status >= 400 && status < 500) return problem(status, status === 413 ? 'usage' : status === 429 ? 'rate_limited' : 'usage', fastifyError.message ?? 'bad request')
   request.log.error({ err: error }, 'unexpected error')

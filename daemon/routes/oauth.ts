@@ -4,6 +4,7 @@ import { problems } from '../schemas.js'
 
 const platformParams = z.object({ platform: z.enum(['youtube', 'vk', 'zoom']) })
 const tags = ['oauth']
+const callbackValue = z.string().max(4096)
 
 /**
  * /oauth/{platform}/authorize and /callback: sign-in for web clients (src/services/auth/web-sign-in.ts). The
@@ -56,7 +57,12 @@ export function registerOAuthRoutes(server: ApiServer, ctx: RouteContext): void 
         tags,
         summary: "The provider's redirect: trades the code, stores the credential, then 302 to the return URL (status=success|error)",
         params: platformParams,
-        querystring: z.record(z.string(), z.string().max(4096)),
+        // The provider's parameters by name (a z.record would come out of the OpenAPI transform as parameters named
+        // type/propertyNames/additionalProperties); whatever else it sends is kept as text.
+        querystring: z
+          .object({ code: callbackValue, state: callbackValue, error: callbackValue, error_description: callbackValue })
+          .partial()
+          .catchall(callbackValue),
         response: { 302: z.null(), ...problems(400) },
       },
     },

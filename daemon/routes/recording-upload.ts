@@ -37,7 +37,7 @@ export function registerRecordingUploadRoutes(server: ApiServer, ctx: RouteConte
           tags: ['recordings'],
           summary: 'Upload a media file (multipart `file`, optional `display_name`) as a recording, template-matched',
           consumes: ['multipart/form-data'],
-          response: { 201: recording, ...problems(400, 401, 406, 413, 415, 422) },
+          response: { 201: recording, ...problems(400, 401, 413, 415, 422) },
         },
       },
       async (request, reply) => {

@@ -127,10 +127,10 @@ describe('POST /recordings (multipart upload)', () => {
     expect((await scope.recordings.list({}, { limit: 10 })).items).toEqual([])
   })
 
-  it('no file is 400, a JSON body 406, no token 401; nothing is stored', async () => {
+  it('no file is 400, a JSON body 415, no token 401; nothing is stored', async () => {
     const user = await daemon.user('nofile@example.org')
     expect((await upload(user, [['display_name', 'x']])).status).toBe(400)
-    expect((await daemon.fetch('/api/v1/recordings', { method: 'POST', token: user.token, body: { display_name: 'x' } })).status).toBe(406)
+    expect((await daemon.fetch('/api/v1/recordings', { method: 'POST', token: user.token, body: { display_name: 'x' } })).status).toBe(415)
     expect((await upload(undefined, [['file', new Blob([clip]), 'a.mp4']])).status).toBe(401)
     expect((await upload(user, [['file', new Blob([clip]), 'a.mp4'], ['colour', 'red']])).status).toBe(400)
     expect(uploadsOf(user)).toEqual([])

@@ -73,8 +73,7 @@ export async function apiOperations(daemon: TestDaemon): Promise<ApiOperation[]>
         path,
         public: Array.isArray(op.security) && op.security.length === 0,
         notImplemented: (op.tags ?? []).includes('not implemented'),
-        // A z.record querystring comes out as its JSON Schema keywords (type, propertyNames, ...): not parameters.
-        params: (op.parameters ?? []).filter((p) => p.in === 'path' || (p.schema !== undefined && typeof p.schema === 'object')),
+        params: op.parameters ?? [],
         bodyTypes: Object.keys(content),
         body: content['application/json']?.schema,
         reply: replyContent?.['application/json']?.schema,
