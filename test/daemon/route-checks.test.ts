@@ -9,8 +9,8 @@ import { kindOfPath, OBJECT_PARAMS, seedTenant, type TenantObjects } from '../su
 // Generic over /openapi.json: every route on the server is checked, including routes added after this file.
 const daemon = useTestDaemon({ server: { authRateLimit: { max: 100_000 } } })
 
-// The fuzz pass costs ~6 ms of CPU a request: a fixed total keeps it near 4 s however many routes there are
-// (12 cases per operation up to 50 operations, never fewer than 6).
+// The fuzz pass costs ~4 ms of CPU a request (client and server): a fixed total keeps it near 2.5 s however many
+// routes there are (12 cases per operation up to 50 operations, never fewer than 6).
 const FUZZ_CASES_TOTAL = 600
 const casesPerOperation = (operations: number) => Math.max(6, Math.min(12, Math.floor(FUZZ_CASES_TOTAL / operations)))
 const SEED = 0x5eed12
