@@ -13,10 +13,11 @@ export interface QueueRunInput {
 
 /**
  * Queues a recording's pipeline without running it (the daemon's worker runs the task). The start is counted
- * against the user's plan first (a refusal queues nothing); a task already queued for the recording with the same
- * settings is returned instead of a second one, one with other settings that another process runs is a conflict.
+ * against the user's plan first (a refusal queues nothing); while the recording has a pending or running task,
+ * another run is a conflict naming it (REST-API.md: 409), decided by the enqueue itself so that two concurrent
+ * requests cannot both be accepted.
  */
 export async function queueRecordingRun(deps: ServiceDeps, user: UserRef, recordingId: number, input: QueueRunInput): Promise<Task> {
   const runOverride = input.runOverride ? validatePartialConfig(input.runOverride, 'run settings') : undefined
-  return enqueuePipeline(deps, user, { recordingId, force: input.force, runOverride, stopAfter: input.stopAfter }, { exclusive: true, emit: noopSink })
+  return enqueuePipeline(deps, user, { recordingId, force: input.force, runOverride, stopAfter: input.stopAfter }, { exclusive: true, emit: noopSink, refuseHeld: true })
 }

@@ -37,4 +37,21 @@ describe('quota over HTTP (Must-show)', () => {
     expect((await daemon.fetch(`/api/v1/recordings/${theirs.id}/run`, { method: 'POST', token: b.token, body: { stop_after: 'NOPE' } })).status).toBe(400)
     expect(((await (await daemon.fetch('/api/v1/users/me/quota', { token: b.token })).json()) as any).usage.recordings).toBe(0)
   })
+
+  it('a second run while the first is queued is 409 naming the task, and is not counted again', async () => {
+    const c = await daemon.user('run-c@example.org')
+    const rec = await forUser(daemon.app.database.db, c.id).recordings.create({ display_name: 'c', start_time: '2026-12-01T09:00:00Z' })
+    const first = await daemon.fetch(`/api/v1/recordings/${rec.id}/run`, { method: 'POST', token: c.token })
+    expect(first.status).toBe(202)
+    const { task_id } = (await first.json()) as { task_id: number }
+    const [again, other] = await Promise.all([
+      daemon.fetch(`/api/v1/recordings/${rec.id}/run`, { method: 'POST', token: c.token }),
+      daemon.fetch(`/api/v1/recordings/${rec.id}/run`, { method: 'POST', token: c.token, body: { stop_after: 'TRANSCRIBE' } }),
+    ])
+    for (const res of [again, other]) {
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as { detail: string }).detail).toContain(`(${task_id})`)
+    }
+    expect(((await (await daemon.fetch('/api/v1/users/me/quota', { token: c.token })).json()) as any).usage.recordings).toBe(1)
+  })
 })
