@@ -75,6 +75,9 @@ export const recordingPage = pageOf(recording)
 /** /recordings (REST-API.md "Recordings"): list, one recording, reset; the rest answer 501 until built. */
 export function registerRecordingRoutes(server: ApiServer, ctx: RouteContext): void {
   const recordings = () => ctx.app.service('recordings')
+  // The reply text of a page the service keeps (it hands back the same page object while it is current): a
+  // 25 kB string built again on every request was most of the list route's garbage.
+  const bodies = new WeakMap<object, string>()
 
   server.get(
     '/recordings',
@@ -95,7 +98,8 @@ export function registerRecordingRoutes(server: ApiServer, ctx: RouteContext): v
       })
       // The items are JSON text made by the database in the shape of `recording` (test/daemon/recordings.test.ts
       // compares the two), sent as they are: no rows read into objects, nothing serialised again.
-      const body = `{"items":${page.itemsJson},"next_cursor":${JSON.stringify(page.nextCursor)}}`
+      let body = bodies.get(page)
+      if (body === undefined) bodies.set(page, (body = `{"items":${page.itemsJson},"next_cursor":${JSON.stringify(page.nextCursor)}}`))
       return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof recordingPage>)
     },
   )

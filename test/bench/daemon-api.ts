@@ -163,7 +163,7 @@ export async function benchDaemonApi(): Promise<void> {
     '|---|---|---|',
     `| daemon \`GET /api/v1/recordings?limit=50\`, requests/s, median | ${dRps.toFixed(0)} | limit ≥ 3,000: ${dRps >= 3000 ? 'ok' : '**not met**'} |`,
     `| daemon latency p99, median of rounds (p50) | ${dP99} ms (${median(daemon.map((d) => d.p50))} ms) | limit ≤ 25 ms: ${dP99 <= 25 ? 'ok' : '**not met**'} |`,
-    `| bare fastify, same page from memory, requests/s, median | ${median(base.map((b) => b.rps)).toFixed(0)} | baseline |`,
+    `| bare fastify, same page from memory, requests/s, median (p99) | ${median(base.map((b) => b.rps)).toFixed(0)} (${median(base.map((b) => b.p99))} ms) | baseline |`,
     `| daemon / bare throughput, median of per-pair ratios (min–max) | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | |`,
     `| daemon peak RSS (VmHWM, max of rounds) | ${rss.toFixed(0)} MiB | limit ≤ 250 MB: ${rss * 1.048576 <= 250 ? 'ok' : '**not met**'} |`,
     `| non-2xx answers or errors during the daemon runs | ${failures} | must be 0 |`,
