@@ -1,8 +1,8 @@
 import type { UserRef } from '../src/services/context.js'
-import type { TasksService } from '../src/services/tasks.js'
+import type { TasksService, TaskWatchUpdate } from '../src/services/tasks.js'
 
-type Task = Awaited<ReturnType<TasksService['watch']>>
-type TaskEvent = Parameters<NonNullable<NonNullable<Parameters<TasksService['watch']>[2]>['onUpdate']>>[0]['events'][number]
+type Task = TaskWatchUpdate['task']
+type TaskEvent = TaskWatchUpdate['events'][number]
 
 /** One subscriber of a task's events. `after` is the last event id it has; the hub moves it on. */
 export interface TaskEventListener {

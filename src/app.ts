@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor, type UserScope } from './db/index.js'
 import { isNotRecflowDatabase } from './db/connection.js'
+import { boundedMap } from './domain/bounded-map.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
 import { systemClock, type Clock } from './platform/clock.js'
@@ -237,15 +238,11 @@ export interface CreateAppOptions {
  * scopes are made by `transaction`, never kept.
  */
 function scopesOf(db: Executor): Scopes {
-  const users = new Map<number, UserScope>()
+  const users = boundedMap<number, UserScope>(10_000)
   return {
     forUser: (userId) => {
       let scope = users.get(userId)
-      if (scope === undefined) {
-        scope = forUser(db, userId)
-        if (users.size >= 10_000) users.delete(users.keys().next().value as number)
-        users.set(userId, scope)
-      }
+      if (scope === undefined) users.set(userId, (scope = forUser(db, userId)))
       return scope
     },
     system: () => systemScope(db),

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
+import { boundedMap } from '../domain/bounded-map.js'
 import { RecflowError } from '../domain/errors.js'
 import {
   CompiledQuery,
@@ -128,7 +129,7 @@ function withFastRows(stmt: BetterSqlite3.Statement): SqliteStatement {
 
 /** better-sqlite3's database with `prepare` answered from a cache; `inTransaction` still reads the real one. */
 function withStatementCache(database: SqliteDatabase): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>()
+  const cache = boundedMap<string, SqliteStatement>(STATEMENT_CACHE_SIZE)
   return {
     get inTransaction(): boolean {
       return (database as BetterSqlite3.Database).inTransaction
@@ -139,16 +140,9 @@ function withStatementCache(database: SqliteDatabase): SqliteDatabase {
     },
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql)
-      if (cached !== undefined && (cached as { busy?: boolean }).busy !== true) {
-        cache.delete(sql) // re-inserted below: most recently used last
-        cache.set(sql, cached)
-        return cached
-      }
+      if (cached !== undefined && (cached as { busy?: boolean }).busy !== true) return cached
       const stmt = withFastRows((database as BetterSqlite3.Database).prepare(sql))
-      if (cached === undefined) {
-        cache.set(sql, stmt)
-        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-      }
+      if (cached === undefined) cache.set(sql, stmt)
       return stmt
     },
   } as SqliteDatabase

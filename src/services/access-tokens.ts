@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import { boundedMap } from '../domain/bounded-map.js'
 import { RecflowError } from '../domain/errors.js'
 import type { ServiceDeps } from './context.js'
 
@@ -33,11 +34,7 @@ const VERIFIED_CACHE_SIZE = 10_000
  */
 export function accessTokensWithSecret(secret: Uint8Array, now: () => Date): AccessTokens {
   const seconds = () => Math.floor(now().getTime() / 1000)
-  const verified = new Map<string, { claims: AccessClaims; exp: number }>()
-  const remember = (token: string, claims: AccessClaims, exp: number) => {
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string)
-    verified.set(token, { claims, exp })
-  }
+  const verified = boundedMap<string, { claims: AccessClaims; exp: number }>(VERIFIED_CACHE_SIZE)
   return {
     async issue(user) {
       const iat = seconds()
@@ -55,7 +52,6 @@ export function accessTokensWithSecret(secret: Uint8Array, now: () => Date): Acc
       const known = verified.get(token)
       if (known !== undefined) {
         if (seconds() < known.exp) return known.claims
-        verified.delete(token)
         throw invalid('the access token has expired')
       }
       try {
@@ -64,7 +60,7 @@ export function accessTokensWithSecret(secret: Uint8Array, now: () => Date): Acc
         const role = payload.role
         if (!Number.isSafeInteger(userId) || userId <= 0 || (role !== 'user' && role !== 'admin')) throw invalid('the access token has no valid subject')
         const claims: AccessClaims = { userId, role }
-        if (typeof payload.exp === 'number') remember(token, claims, payload.exp)
+        if (typeof payload.exp === 'number') verified.set(token, { claims, exp: payload.exp })
         return claims
       } catch (e) {
         if (e instanceof RecflowError) throw e

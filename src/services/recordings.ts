@@ -2,6 +2,7 @@ import { RECORDING_STATUSES, type Recording, type JsonPage, type RecordingFilter
 import type { QueueRunInput } from './recording-run.js'
 import type { RecordingFileKind } from '../domain/resources/recording-file-kinds.js'
 import fs from 'node:fs/promises'
+import { boundedMap } from '../domain/bounded-map.js'
 import { conflict, notFound, usageError } from '../domain/errors.js'
 import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
 import { recordingDir } from './pipeline/recording-files.js'
@@ -36,26 +37,6 @@ export function parseDateBound(value: string, flag: string): string {
 
 /** Recordings pages kept for the daemon's list route (a 50-item page is ~25 kB: at most ~25 MB). */
 const LIST_PAGES_KEPT = 1000
-
-/** A Map that forgets its least recently set or read entry beyond `max` entries. */
-function boundedMap<K, V>(max: number) {
-  const map = new Map<K, V>()
-  return {
-    get(key: K): V | undefined {
-      const value = map.get(key)
-      if (value !== undefined) {
-        map.delete(key)
-        map.set(key, value)
-      }
-      return value
-    },
-    set(key: K, value: V): void {
-      map.delete(key)
-      map.set(key, value)
-      if (map.size > max) map.delete(map.keys().next().value as K)
-    },
-  }
-}
 
 function toFilters(q: RecordingQuery): RecordingFilters {
   const statuses = q.status?.map((s) => s.toUpperCase())
