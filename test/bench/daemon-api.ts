@@ -20,7 +20,8 @@ import { createApp } from '../../src/app.js'
 import { forUser, systemScope } from '../../src/db/index.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
-import { BENCH_DIR, benchEnv as envFor, daemonArgs as daemonArgsFor, median, peakRssMiB, ROUNDS, startServer, stopServer as stop, writeBenchmarkSection } from './daemon-support.js'
+import { BENCH_DIR, benchEnv as envFor, daemonArgs as daemonArgsFor, peakRssMiB, ROUNDS, startServer, stopServer as stop } from './daemon-support.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const SECONDS = Number(process.env.RECFLOW_BENCH_SECONDS ?? 10)
 const USERS = 10

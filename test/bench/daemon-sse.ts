@@ -20,7 +20,8 @@ import { forUser, systemScope } from '../../src/db/index.js'
 import { newLeaseOwner } from '../../src/jobs/lease-owner.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
-import { BENCH_DIR, benchEnv, cpuMs, daemonArgs, median, peakRssMiB, percentile, ROUNDS, startServer, stopServer, writeBenchmarkSection } from './daemon-support.js'
+import { BENCH_DIR, benchEnv, cpuMs, daemonArgs, peakRssMiB, ROUNDS, startServer, stopServer } from './daemon-support.js'
+import { median, percentile, writeBenchmarkSection } from './report.js'
 
 const SUBSCRIBERS = Number(process.env.RECFLOW_BENCH_SSE_SUBSCRIBERS ?? 200)
 const EVENTS = 40

@@ -1,4 +1,4 @@
-/** What the daemon benchmarks share: a daemon (or baseline) process started and stopped, its peak RSS, medians. */
+/** What the daemon benchmarks share: a daemon (or baseline) process started and stopped, its CPU and peak RSS. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -7,17 +7,6 @@ import path from 'node:path'
 export const ROOT = process.cwd()
 export const BENCH_DIR = process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench')
 export const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-
-export const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
-}
 
 export const benchEnv = (home: string): NodeJS.ProcessEnv => ({ ...process.env, RECFLOW_HOME: home, RECFLOW_SECRET_STORE: 'file', RECFLOW_LOG_LEVEL: 'error' })
 
@@ -64,14 +53,4 @@ export function peakRssMiB(pid: number | undefined): number {
 export function cpuMs(pid: number | undefined): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) * 10
-}
-
-/** Replaces the text between a benchmark's markers in docs/BENCHMARKS.md (nothing when the markers are absent). */
-export function writeBenchmarkSection(name: string, table: string): void {
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const text = fs.readFileSync(doc, 'utf8')
-  const begin = `<!-- bench:${name}:begin -->`
-  const end = `<!-- bench:${name}:end -->`
-  if (text.includes(begin)) fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), `${begin}\n${table}\n${end}`))
-  else console.error(`docs/BENCHMARKS.md has no ${begin} … ${end} markers: the ${name} figures were not written there`)
 }

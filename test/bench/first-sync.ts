@@ -16,6 +16,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { locateMediaTools } from '../../src/media/binaries.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const ROOT = process.cwd()
 const RUN = path.join(ROOT, 'bin', 'run.js')
@@ -24,11 +25,6 @@ const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const COUNTS = process.argv.slice(2).map(Number).filter((n) => n > 0)
 const UNUSABLE = 4
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 /** The real CLI on a home, timed by /usr/bin/time: wall seconds, peak RSS in MB, stdout. */
 function recflow(home: string, args: string[]): { seconds: number; rssMB: number; stdout: string } {
@@ -137,15 +133,7 @@ export async function benchFirstSync(counts: number[] = [1000, 10000]): Promise<
   return table
 }
 
-function writeSection(text: string): void {
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const begin = '<!-- bench:first-sync:begin -->'
-  const end = '<!-- bench:first-sync:end -->'
-  const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-  if (!current.includes(begin) || !current.includes(end)) return
-  fs.writeFileSync(doc, current.slice(0, current.indexOf(begin) + begin.length) + '\n' + text + '\n' + current.slice(current.indexOf(end)))
-  console.error(`updated ${path.relative(ROOT, doc)}`)
-}
+const writeSection = (text: string): void => writeBenchmarkSection('first-sync', text)
 
 // Run alone: `node dist/test/bench/first-sync.js [COUNT...]`.
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {

@@ -27,6 +27,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { locateMediaTools } from '../../src/media/binaries.js'
 import { runStartupBench } from './startup.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 // npm runs scripts from the package root; the bench runs the compiled CLI (dist/), as users do.
 const ROOT = process.cwd()
@@ -35,11 +36,6 @@ const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 5)
 const MAKE_LECTURE = path.resolve(ROOT, '../shared/media/make-lecture.sh')
 const TIME = '/usr/bin/time'
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 function lecture(minutes: number): string {
   const dir = path.join(BENCH_DIR, `lecture-${minutes}`)
@@ -173,15 +169,7 @@ try {
     `(${(fs.statSync(file).size / 1e6).toFixed(0)} MB), cut ${keep.start.toFixed(1)}–${keep.end.toFixed(1)} s.`
   console.log(header + '\n\n' + table)
 
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const begin = '<!-- bench:trim:begin -->'
-  const end = '<!-- bench:trim:end -->'
-  const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-  if (current.includes(begin) && current.includes(end)) {
-    const next = current.slice(0, current.indexOf(begin) + begin.length) + '\n' + header + '\n\n' + table + '\n' + current.slice(current.indexOf(end))
-    fs.writeFileSync(doc, next)
-    console.error(`updated ${path.relative(ROOT, doc)}`)
-  }
+  writeBenchmarkSection('trim', `${header}\n\n${table}`)
 } finally {
   fs.rmSync(home, { recursive: true, force: true })
   fs.rmSync(bareOut, { force: true })

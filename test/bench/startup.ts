@@ -13,6 +13,7 @@ import { createApp } from '../../src/app.js'
 import { forUser } from '../../src/db/index.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const ROOT = process.cwd()
 const BENCH_DIR = process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench')
@@ -31,11 +32,6 @@ const SUBJECTS: Subject[] = [
   { label: '`recflow config get processing.padding_before`', args: ['config', 'get', 'processing.padding_before'], limit: 4 },
 ]
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 /** A home with RECORDINGS recordings, three templates and one source, made once and reused (a marker file says it is whole). */
 export async function seedStartupHome(home: string): Promise<void> {
@@ -127,14 +123,7 @@ export async function runStartupBench(opts: { rounds?: number; writeDoc?: boolea
   console.log(header + '\n\n' + table)
 
   if (opts.writeDoc !== false) {
-    const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-    const begin = '<!-- bench:startup:begin -->'
-    const end = '<!-- bench:startup:end -->'
-    const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-    if (current.includes(begin) && current.includes(end)) {
-      fs.writeFileSync(doc, current.slice(0, current.indexOf(begin) + begin.length) + '\n' + header + '\n\n' + table + '\n' + current.slice(current.indexOf(end)))
-      console.error(`updated ${path.relative(ROOT, doc)}`)
-    }
+    writeBenchmarkSection('startup', `${header}\n\n${table}`)
   }
   return figures
 }

@@ -19,6 +19,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { FIREWORKS_TEST_KEY, startFireworksFake } from '../fakes/fireworks.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const ROOT = process.cwd()
 const RUN = path.join(ROOT, 'bin', 'run.js')
@@ -27,11 +28,6 @@ const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const LATENCY_MS = Number(process.env.RECFLOW_BENCH_ASR_LATENCY_MS ?? 90_000)
 const MAKE_LECTURE = path.resolve(ROOT, '../shared/media/make-lecture.sh')
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 /** 18 copies of a 10-minute generated lecture's audio in one M4A (stream copy); made once. */
 function threeHours(): string {
@@ -138,14 +134,7 @@ export async function benchTranscribe(): Promise<void> {
       `(load average ${os.loadavg()[0]!.toFixed(1)} at the end), ${ROUNDS} rounds of paired runs (order alternating), ` +
       `fake latency ${LATENCY_MS / 1000} s per request, file ${path.basename(file)} (${(fs.statSync(file).size / 1e6).toFixed(0)} MB, ${hours.toFixed(2)} h).`
     console.log(header + '\n\n' + table)
-    const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-    const begin = '<!-- bench:transcribe:begin -->'
-    const end = '<!-- bench:transcribe:end -->'
-    const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-    if (current.includes(begin) && current.includes(end)) {
-      fs.writeFileSync(doc, current.slice(0, current.indexOf(begin) + begin.length) + '\n' + header + '\n\n' + table + '\n' + current.slice(current.indexOf(end)))
-      console.error(`updated ${path.relative(ROOT, doc)}`)
-    }
+    writeBenchmarkSection('transcribe', `${header}\n\n${table}`)
   } finally {
     await fake.close()
     fs.rmSync(home, { recursive: true, force: true })

@@ -22,17 +22,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startYoutubeFake } from '../fakes/youtube.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const ROOT = process.cwd()
 const BENCH_DIR = process.env.RECFLOW_BENCH_DIR ?? path.join(os.tmpdir(), 'recflow-bench')
 const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'youtube-upload-child.js')
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 function randomFile(mib: number): string {
   const file = path.join(BENCH_DIR, `random-${mib}m.bin`)
@@ -126,14 +122,7 @@ export async function benchYoutubeUpload(mib = 2048): Promise<void> {
     `| peak RSS of the uploading process (max of rounds) | ${peakMB.toFixed(0)} MB | limit 150 MB: ${peakMB <= 150 ? 'ok' : 'FAILS'} |`,
   ].join('\n')
   console.log(text)
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const begin = '<!-- bench:youtube-upload:begin -->'
-  const end = '<!-- bench:youtube-upload:end -->'
-  const current = fs.readFileSync(doc, 'utf8')
-  const a = current.indexOf(begin)
-  const b = current.indexOf(end)
-  if (a !== -1 && b > a) fs.writeFileSync(doc, `${current.slice(0, a + begin.length)}\n${text}\n${current.slice(b)}`)
-  else console.error('docs/BENCHMARKS.md has no youtube-upload markers; figures printed only')
+  writeBenchmarkSection('youtube-upload', text)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

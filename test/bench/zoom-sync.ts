@@ -20,6 +20,7 @@ import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
 import { startZoomApiFake, zoomMeeting, ZOOM_TEST_TOKEN, type ZoomMeeting } from '../fakes/zoom-api.js'
 import { seedZoomCredential } from '../support/zoom.js'
+import { median, writeBenchmarkSection } from './report.js'
 
 const ROOT = process.cwd()
 const RUN = path.join(ROOT, 'bin', 'run.js')
@@ -27,11 +28,6 @@ const ROUNDS = Number(process.env.RECFLOW_BENCH_ROUNDS ?? 3)
 const TEMPLATES = 500
 const COURSES = 600 // topics name 600 courses; 500 have a template, so about 5 in 6 meetings match
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 /** 10,000 meetings spread over 2024 (about 27 a day), each with the usual files (video, audio, transcript, chat). */
 export function yearOfMeetings(count: number): ZoomMeeting[] {
@@ -143,15 +139,7 @@ export async function benchZoomSync(count = 10_000): Promise<string> {
   return table
 }
 
-function writeSection(text: string): void {
-  const doc = path.join(ROOT, 'docs/BENCHMARKS.md')
-  const begin = '<!-- bench:zoom-sync:begin -->'
-  const end = '<!-- bench:zoom-sync:end -->'
-  const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : ''
-  if (!current.includes(begin) || !current.includes(end)) return
-  fs.writeFileSync(doc, current.slice(0, current.indexOf(begin) + begin.length) + '\n' + text + '\n' + current.slice(current.indexOf(end)))
-  console.error(`updated ${path.relative(ROOT, doc)}`)
-}
+const writeSection = (text: string): void => writeBenchmarkSection('zoom-sync', text)
 
 // Run alone: `node dist/test/bench/zoom-sync.js [MEETINGS]`.
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
