@@ -1,14 +1,8 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { useTestDaemon } from '../support/daemon.js'
+import { expectJson as json, useTestDaemon } from '../support/daemon.js'
 
 const daemon = useTestDaemon()
-
-const json = async (res: Response, status: number) => {
-  const body = (await res.json()) as any
-  expect(res.status, JSON.stringify(body)).toBe(status)
-  return body
-}
 
 describe('preset routes', () => {
   it('create, list with filters, get, patch, render a sample, delete', async () => {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { forUser } from '../../src/db/index.js'
-import { useTestDaemon } from '../support/daemon.js'
+import { expectJson as json, useTestDaemon } from '../support/daemon.js'
 
 const daemon = useTestDaemon()
-
-const json = async (res: Response, status: number) => {
-  const body = (await res.json()) as any
-  expect(res.status, JSON.stringify(body)).toBe(status)
-  return body
-}
 
 const lectures = { name: 'Lectures', matching_rules: { keywords: ['Lecture'] }, auto_rematch: false }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { DaemonServerOptions } from '../../daemon/route-context.js'
 import { buildServer } from '../../daemon/server.js'
 import type { App } from '../../src/app.js'
@@ -94,4 +94,11 @@ export function useTestDaemon(opts: TestDaemonOptions | (() => TestDaemonOptions
     user: (...args) => get().user(...args),
     fetch: (...args) => get().fetch(...args),
   }
+}
+
+/** The JSON body of a response whose status must be `status` (the body is the failure message otherwise). */
+export async function expectJson(res: Response, status: number): Promise<any> {
+  const body = (await res.json()) as any
+  expect(res.status, JSON.stringify(body)).toBe(status)
+  return body
 }
