@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fsp from 'node:fs/promises'
 import type { YoutubePublishRequest } from '../../domain/publish/requests.js'
+import { THUMBNAIL_MAX_BYTES } from '../../domain/publish/thumbnail-file.js'
 import { ProviderError } from '../types.js'
 import type { YoutubeClient } from './youtube-client.js'
 import { answerFailure, errorInfo } from './youtube-errors.js'
@@ -11,8 +12,6 @@ import { answerFailure, errorInfo } from './youtube-errors.js'
  * warning, not a failure), playlistItems.insert (§B.6), captions.insert (§B.7, multipart/related: the snippet
  * JSON, then the subtitle file; 409 captionExists means an earlier attempt already added it).
  */
-
-export const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
 
 export type StepName = 'thumbnail' | 'playlist' | 'captions'
 

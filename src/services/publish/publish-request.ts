@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import type { Preset, Recording, UserScope } from '../../db/index.js'
 import { validationError } from '../../domain/errors.js'
 import { renderPresetMetadata, type RenderContext, type RenderedMetadata } from '../../domain/metadata/index.js'
-import { vkRequest, youtubeRequest, type PlatformPublishRequest, type PublishFiles } from '../../domain/publish/index.js'
+import { THUMBNAIL_MAX_BYTES, vkRequest, youtubeRequest, type PlatformPublishRequest, type PublishFiles } from '../../domain/publish/index.js'
 import {
   effectivePresetMetadata,
   validatePresetInput,
@@ -12,9 +12,6 @@ import {
 } from '../../domain/resources/index.js'
 import { listAll } from '../paging.js'
 import { publishRenderContext, templateMetadataConfig, type PublishRenderSource, type StageOutputs } from './render-context.js'
-
-/** The largest thumbnail YouTube takes (API-CONTRACTS.md §B.5). */
-export const YOUTUBE_THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
 
 export interface BuiltPublishRequest {
   /** Title, description and tags as rendered, with the platform's limits applied (what the request carries). */
@@ -83,7 +80,7 @@ function checkThumbnail(preset: Preset, file: string, templateId: number | null)
   } catch {
     throw validationError(`${owner}'s thumbnail ${file} does not exist`, hint)
   }
-  if (preset.platform === 'youtube' && size > YOUTUBE_THUMBNAIL_MAX_BYTES) {
+  if (preset.platform === 'youtube' && size > THUMBNAIL_MAX_BYTES) {
     throw validationError(`${owner}'s thumbnail ${file} is ${(size / 1048576).toFixed(1)} MB; YouTube takes at most 2 MB`, hint)
   }
 }
