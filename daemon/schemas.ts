@@ -50,11 +50,10 @@ export function jsonDepthWithin(value: unknown, max: number): boolean {
 }
 
 /**
- * A JSON object of settings (config columns): any keys, validated by the service's own schema. Nested deeper than
- * MAX_JSON_DEPTH is a 400 here: the services' recursive merges and validation errors (which echo the input) would
- * otherwise overflow the stack on a hostile body and answer 500.
+ * A JSON object of settings (config columns): any keys, validated by the service's own schema. Its nesting is
+ * bounded for every JSON body by the server's parser (MAX_JSON_DEPTH, daemon/server.ts).
  */
-export const jsonObject = z.record(z.string(), z.unknown()).refine((v) => jsonDepthWithin(v, MAX_JSON_DEPTH), `must not nest more than ${MAX_JSON_DEPTH} levels deep`)
+export const jsonObject = z.record(z.string(), z.unknown())
 
 /** Timestamps as the services return them (ISO text; Date is serialised to ISO). */
 export const isoTime = z.union([z.string(), z.date().transform((d) => d.toISOString())])

@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { App } from '../src/app.js'
+import { RecflowError } from '../src/domain/errors.js'
 import { authHook } from './auth-hook.js'
 import { requestMetrics } from './metrics.js'
 import { problem, sendProblem, toProblem } from './problem.js'
+import { jsonDepthWithin, MAX_JSON_DEPTH } from './schemas.js'
 import { serializerCompiler } from './serializer.js'
 import type { ApiServer, DaemonServerOptions, RouteAuth, RouteContext } from './route-context.js'
 import { registerHealthRoutes } from './routes/health.js'
@@ -28,6 +30,17 @@ export async function buildServer(app: App, options: DaemonServerOptions = {}): 
     // A path fastify cannot decode (`%FF`) or a too-long parameter: problem+json like every other error.
     frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
   }).withTypeProvider<ZodTypeProvider>()
+  // Every JSON body is bounded in depth before any route sees it: the services' recursive merges and validation
+  // errors (which echo the input) overflowed the stack on a 50,000-level body and answered 500.
+  const parseJson = server.getDefaultJsonParser('error', 'error')
+  server.removeContentTypeParser('application/json')
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body as string, (error, value) => {
+      if (error) done(error, undefined)
+      else if (!jsonDepthWithin(value, MAX_JSON_DEPTH)) done(new RecflowError('usage', `the JSON body nests more than ${MAX_JSON_DEPTH} levels deep`), undefined)
+      else done(null, value)
+    }),
+  )
   server.setValidatorCompiler(validatorCompiler)
   server.setSerializerCompiler(serializerCompiler)
 

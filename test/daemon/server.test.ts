@@ -113,4 +113,20 @@ describe('daemon server skeleton', () => {
     expect(text).toContain('recflow_queue_oldest_wait_seconds 0')
     expect(text).not.toContain('12345')
   })
+
+  it('any JSON body nested deeper than 32 levels is a 400 problem before a route runs; 32 levels pass the parser', async () => {
+    const me = await daemon.user('deep@example.com')
+    const nest = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)
+    for (const [path, body] of [['/api/v1/sources', `{"name":"x","platform":"local","config":${nest(50_000)}}`], ['/api/v1/presets', `{"name":"x","platform":"local","preset_metadata":${nest(40)}}`]] as const) {
+      const res = await daemon.fetch(path, { method: 'POST', token: me.token, body, headers: { 'content-type': 'application/json' } })
+      expect(res.status, path).toBe(400)
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/more than 32 levels/)
+    }
+    // 31 objects inside `config` (32 levels with the body) reach the route, which judges the config on its own terms.
+    const ok = await daemon.fetch('/api/v1/sources', { method: 'POST', token: me.token, body: `{"name":"x","platform":"local","config":${nest(31)}}`, headers: { 'content-type': 'application/json' } })
+    expect(JSON.stringify(await ok.json())).not.toMatch(/levels/)
+    expect(ok.status).toBeGreaterThanOrEqual(400)
+    expect(ok.status).toBeLessThan(500)
+  })
 })
