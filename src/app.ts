@@ -260,7 +260,7 @@ function taskQueueOf(db: Executor): TaskQueuePort {
 }
 
 /** What every service is built from except the database: clock, logger, media tools, secrets, publishers. */
-function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'> {
+function baseDeps(env: RuntimeEnv, opts: CreateAppOptions): Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth' | 'databaseChanges'> {
   let secretStore: Promise<SecretStore> | undefined
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? createLogger(env.logLevel)
@@ -292,7 +292,7 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
   ensureDir(env.mediaDir, 0o700)
   const database = await openDatabase(env.dbPath)
   try {
-    const deps: ServiceDeps = { ...baseDeps(env, opts), scopes: scopesOf(database.db), queue: taskQueueOf(database.db), databaseHealth: database }
+    const deps: ServiceDeps = { ...baseDeps(env, opts), scopes: scopesOf(database.db), queue: taskQueueOf(database.db), databaseHealth: database, databaseChanges: database }
     deps.logger.debug('opened the database', { path: env.dbPath, schema: database.schemaVersion })
     const system = deps.scopes.system()
     const existing = await system.users.findByEmail(LOCAL_USER_EMAIL)

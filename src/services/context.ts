@@ -43,6 +43,11 @@ export interface DatabaseHealth {
   integrityProblems(max?: number): string[]
 }
 
+/** Whether the database may have changed: see Database.changeStamp (src/db/connection.ts) and read-cache.ts. */
+export interface DatabaseChanges {
+  changeStamp(): string | undefined
+}
+
 /** Daemon-mode credential sealing (src/services/credentials/credential-secrets.ts). */
 export interface CredentialKeysPort {
   /** True (RECFLOW_SECRET_STORE=database): new credential secrets are sealed into their rows, not the secret store. */
@@ -55,6 +60,7 @@ export interface ServiceDeps {
   readonly scopes: Scopes
   readonly queue: TaskQueuePort
   readonly databaseHealth: DatabaseHealth
+  readonly databaseChanges: DatabaseChanges
   readonly env: RuntimeEnv
   readonly clock: Clock
   readonly logger: Logger

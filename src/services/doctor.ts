@@ -13,7 +13,7 @@ export interface DoctorCheck {
  * What doctor is built from: the services' deps, where the database may be missing because it could not be
  * opened (a corrupt or foreign file); then the database check fails with `databaseError` and the others still run.
  */
-export type DoctorDeps = Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'> &
+export type DoctorDeps = Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth' | 'databaseChanges'> &
   ({ databaseHealth: DatabaseHealth; databaseError?: undefined } | { databaseHealth?: undefined; databaseError: RecflowError })
 
 /** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */

@@ -7,6 +7,7 @@ import { conflict, notFound, usageError } from '../domain/errors.js'
 import { zoomTrashRecordOf } from '../domain/zoom/trash-record.js'
 import { recordingDir } from './pipeline/recording-files.js'
 import { measureRecordingStorage } from './quota/storage.js'
+import { readCache } from './read-cache.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { liveRecording } from './live-recording.js'
@@ -62,6 +63,7 @@ export function recordingsService(deps: ServiceDeps) {
   const { scopes, queue, env, clock, logger } = deps
   const scope = (user: UserRef) => scopes.forUser(user.id)
   const listPages = boundedMap<string, { version: number; page: JsonPage }>(LIST_PAGES_KEPT)
+  const listVersions = readCache<number, number>(deps.databaseChanges, LIST_PAGES_KEPT)
 
   return {
     list: (user: UserRef, query: RecordingQuery = {}) => scope(user).recordings.list(toFilters(query), query),
@@ -69,11 +71,12 @@ export function recordingsService(deps: ServiceDeps) {
      * The same page as `list`, its items as JSON text of recording summaries (the daemon sends it as it is). A
      * page is answered from memory while the user's recordings change counter (kept by database triggers, so
      * writes from any process count) is what it was when the page was read before; the counter is read first, so
-     * a write racing the read only makes the kept page newer than its counter, never older.
+     * a write racing the read only makes the kept page newer than its counter, never older. The counter itself is
+     * not read again while the database is unchanged (read-cache.ts).
      */
     async listJson(user: UserRef, query: RecordingQuery = {}): Promise<JsonPage> {
       const key = `${user.id}\u0000${JSON.stringify(query)}`
-      const version = await scope(user).recordings.listVersion()
+      const version = await listVersions.get(user.id, () => scope(user).recordings.listVersion())
       const kept = listPages.get(key)
       if (kept !== undefined && kept.version === version) return kept.page
       const page = await scope(user).recordings.listJson(toFilters(query), query)

@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildServer } from '../../daemon/server.js'
+import { openDatabase } from '../../src/db/connection.js'
+import { systemScope } from '../../src/db/index.js'
 import { useTestDaemon } from '../support/daemon.js'
 
 // Cheap scrypt (the test daemon's N = 2^10) and a login limit high enough for this file; the limit itself is
@@ -116,6 +118,26 @@ describe('/users/me', () => {
     // The access token is still within its 30 minutes, but the account is gone: 401 at once.
     expect((await daemon.fetch('/api/v1/users/me', { token: again.access_token })).status).toBe(401)
     expect((await post('/auth/login', { email, password: 'brand new pass 9' })).status).toBe(401)
+  })
+
+  it('a user changed by another process (the CLI on the same file) is read again at the next request', async () => {
+    // The daemon keeps callers while the database is unchanged; a commit on another connection must count.
+    const user = await daemon.user('changed-elsewhere@example.com')
+    const me = () => daemon.fetch('/api/v1/users/me', { token: user.token })
+    const templates = () => daemon.fetch('/api/v1/templates', { token: user.token, method: 'POST', body: { name: 'x' } })
+    expect((await me()).status).toBe(200)
+    const cli = await openDatabase(daemon.app.env.dbPath)
+    try {
+      await systemScope(cli.db).users.update(user.id, { permissions: { can_create_templates: false } })
+      const denied = await problemOf(await templates())
+      expect([denied.status, denied.detail]).toEqual([403, 'your account lacks the permission can_create_templates'])
+      await systemScope(cli.db).users.update(user.id, { is_active: false })
+      expect((await me()).status).toBe(401)
+      await systemScope(cli.db).users.update(user.id, { is_active: true })
+      expect((await me()).status).toBe(200)
+    } finally {
+      await cli.close()
+    }
   })
 
   it('is in the OpenAPI document, with the auth routes public', async () => {
