@@ -66,7 +66,7 @@ describe('readCache over Database.changeStamp', () => {
     expect(reads).toBe(2)
   })
 
-  it('keys are separate, and without a stamp (connection busy) nothing is kept', async () => {
+  it('keys are separate, and without a stamp (none could be read) nothing is kept', async () => {
     await systemScope(temp.database.db).users.create({ email: 'a@example.com', full_name: 'Ann' })
     const { read, reads } = counted()
     const cache = readCache<number, string | null>(temp.database, 10)
