@@ -1,11 +1,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import ts from 'typescript'
+import { transform } from 'esbuild'
+import { init, parse } from 'es-module-lexer'
 
 /**
- * The static import graph of our own sources as they run: each file is transpiled the way tsc emits it (type-only
- * imports erased), then its `import … from` / `export … from` / `import 'x'` edges are followed. Dynamic
- * `import()` is not an edge: it is exactly how a module is loaded lazily. Packages are leaves (by name).
+ * The static import graph of our own sources as they run: each file is transpiled the way tsc emits it (esbuild,
+ * which like tsc drops type-only imports and imports used only as types), then the compiled module's static
+ * `import … from` / `export … from` / `import 'x'` edges are read with es-module-lexer. Dynamic `import()` is not
+ * an edge: it is exactly how a module is loaded lazily. Packages are leaves (by name).
+ *
+ * Built once for the whole tree (importGraph, async: esbuild's service transpiles ~450 files in well under a
+ * second, where the TypeScript compiler API took ~5 s of CPU), then walked synchronously (staticClosure).
  */
 export interface StaticClosure {
   /** Repository-relative source files, forward slashes. */
@@ -14,20 +19,35 @@ export interface StaticClosure {
   packages: Set<string>
 }
 
-const STATIC_IMPORT_RE = /^\s*(?:import|export)\s(?:[^'"();]*?\sfrom\s*)?['"]([^'"]+)['"]/gm
-const cache = new Map<string, string[]>()
+/** Absolute source file -> the specifiers of its static imports, in source order. */
+export interface ImportGraph {
+  root: string
+  imports: Map<string, string[]>
+}
 
-function staticImportsOf(file: string): string[] {
-  let specs = cache.get(file)
-  if (!specs) {
-    const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.ReactJSX },
-    }).outputText
-    specs = [...js.matchAll(STATIC_IMPORT_RE)].map((m) => m[1]!)
-    cache.set(file, specs)
-  }
-  return specs
+const SOURCE_DIRS = ['src', 'commands', 'daemon', 'migrations']
+
+/** A TypeScript source's static imports as tsc would emit them (exported for the graph's own tests). */
+export async function staticImportsOfSource(source: string, file: string): Promise<string[]> {
+  const { code } = await transform(source, { loader: file.endsWith('.tsx') ? 'tsx' : 'ts', format: 'esm', target: 'es2022', jsx: 'automatic', sourcefile: file })
+  await init
+  const [imports] = parse(code, file)
+  // `d === -1`: a static import or re-export; dynamic import() (d >= 0) and import.meta (d === -2) are not edges.
+  return imports.filter((i) => i.d === -1 && i.n !== undefined).map((i) => i.n!)
+}
+
+/** The static imports of every .ts/.tsx file under src/, commands/, daemon/ and migrations/ of `root`. */
+export async function importGraph(root: string): Promise<ImportGraph> {
+  const files = SOURCE_DIRS.flatMap((dir) => {
+    const abs = path.join(root, dir)
+    if (!fs.existsSync(abs)) return []
+    return fs
+      .readdirSync(abs, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile() && /\.tsx?$/.test(d.name) && !d.name.endsWith('.d.ts'))
+      .map((d) => path.join(d.parentPath, d.name))
+  })
+  const entries = await Promise.all(files.map(async (f) => [f, await staticImportsOfSource(fs.readFileSync(f, 'utf8'), f)] as const))
+  return { root, imports: new Map(entries) }
 }
 
 function resolveSource(fromFile: string, spec: string): string {
@@ -40,16 +60,18 @@ function resolveSource(fromFile: string, spec: string): string {
 
 const packageName = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
 
-export function staticClosure(root: string, entries: string[]): StaticClosure {
+export function staticClosure(graph: ImportGraph, entries: string[]): StaticClosure {
   const files = new Set<string>()
   const packages = new Set<string>()
-  const queue = entries.map((e) => path.resolve(root, e))
+  const queue = entries.map((e) => path.resolve(graph.root, e))
   while (queue.length > 0) {
     const file = queue.pop()!
-    const rel = path.relative(root, file).split(path.sep).join('/')
+    const rel = path.relative(graph.root, file).split(path.sep).join('/')
     if (files.has(rel)) continue
     files.add(rel)
-    for (const spec of staticImportsOf(file)) {
+    const specs = graph.imports.get(file)
+    if (!specs) throw new Error(`${rel} is not in the import graph (only ${SOURCE_DIRS.join(', ')} are read)`)
+    for (const spec of specs) {
       if (spec.startsWith('.')) queue.push(resolveSource(file, spec))
       else if (!spec.startsWith('node:')) packages.add(packageName(spec))
     }
