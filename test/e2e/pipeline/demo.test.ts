@@ -4,11 +4,12 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { systemOrBundledTools } from '../../fixtures/media/generate.js'
 import { tempHome } from '../../support/cli.js'
-import { filesUnder, query, sha256, spawnedCliData } from './pipeline-fixture.js'
+import { cliData, filesUnder, query, sha256 } from './pipeline-fixture.js'
 
 /**
- * `recflow demo` in a fresh home, spawned as a user runs it: the whole pipeline on a generated lecture, and nothing
- * twice on a second go.
+ * `recflow demo` in a fresh home: the whole pipeline on a generated lecture, and nothing twice on a second go. Run
+ * in-process (test/support/run-in-process.ts, the compiled command as bin/run.js runs it): nothing here is about
+ * the process itself, and two spawns cost ~2 s of CPU.
  */
 
 async function durationOf(file: string): Promise<number> {
@@ -30,7 +31,7 @@ describe('recflow demo', () => {
   afterAll(() => fs.rmSync(home, { recursive: true, force: true }))
 
   it('publishes a trimmed, playable lecture with rendered metadata, and does nothing twice', async () => {
-    const demo = await spawnedCliData(['demo'], home, 240_000)
+    const demo = await cliData(['demo'], home)
     expect(demo.run.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', result: { status: 'READY', failed: false } }])
     expect(demo.outputs).toHaveLength(1)
     const published: string = demo.outputs[0]
@@ -55,7 +56,7 @@ describe('recflow demo', () => {
     const lectureHash = sha256(demo.lecture)
 
     // A second demo reuses the lecture, the source, the template and the preset: no new recording, no new file.
-    const again = await spawnedCliData(['demo'], home, 120_000)
+    const again = await cliData(['demo'], home)
     expect(again).toMatchObject({ source: demo.source, preset: demo.preset, template: demo.template, outputs: [] })
     expect(again.run.recordings).toEqual([])
     expect(again.run.sync.sources).toMatchObject([{ found: 1, created: 0, unchanged: 1 }])

@@ -10,7 +10,7 @@ import { openDatabase } from '../../../src/db/index.js'
 import { enqueue } from '../../../src/jobs/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import type { MediaTools } from '../../../src/media/types.js'
-import { cliEnv, RUN, runCli, type CliResult } from '../../support/cli.js'
+import { cliEnv, RUN, type CliResult } from '../../support/cli.js'
 import { cachedMediaFile, copyFromCache, mediaCacheKey, sourceOf } from '../../support/media-cache.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
 
@@ -27,11 +27,6 @@ export const mediaDir = (home: string, recordingId: number) => path.join(home, '
 /** Runs `args --json` in-process (test/support/run-in-process.ts) and returns `data`; any other outcome fails with everything it printed. */
 export async function cliData(args: string[], home: string): Promise<any> {
   return dataOf(args, await runCommandInProcess([...args, '--json'], { home }))
-}
-
-/** cliData through a spawned bin/run.js, for tests about the process as a user runs it. */
-export async function spawnedCliData(args: string[], home: string, timeoutMs = 120_000): Promise<any> {
-  return dataOf(args, await runCli([...args, '--json'], { home, timeoutMs }))
 }
 
 function dataOf(args: string[], r: CliResult): any {

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempHome } from '../../support/cli.js'
+import { tempHome } from '../../support/cli.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
 import {
   childPids,
   commandLine,
@@ -26,6 +27,9 @@ import {
  * is recorded with the task, and the next run kills it when it takes the task back. The test holds the orphan
  * (SIGSTOP) while the second run starts and lets it go on (SIGCONT) later; either way the files must be exactly
  * those of a run that was never killed.
+ *
+ * Only the killed run is a process of its own (the SIGKILL is the point); the reference run and the run that
+ * resumes run in this process (test/support/run-in-process.ts: the same compiled command, a spawn less each).
  *
  * The recording is audio only (an .m4a, like Zoom's audio-only files) in `pauses` mode: the AAC re-encode is
  * slow enough to be hit mid-way and byte-reproducible. A video re-encode is not: libx264's frame threads make
@@ -75,7 +79,7 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
   })
 
   it('resumes on the next run and ends with the same files as a run that was never killed', async () => {
-    const referenceRun = runCli(['run', '--json'], { home: reference.home, timeoutMs: 240_000 })
+    const referenceRun = runCommandInProcess(['run', '--json'], { home: reference.home })
 
     const live = startCli(['run'], { home: killed.home })
     await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
@@ -103,13 +107,23 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     expect(query(killed.home, 'SELECT status, failed FROM recordings WHERE id = 1')).toEqual([{ status: 'PROCESSING', failed: 0 }])
     expect(fs.existsSync(killed.destination) ? fs.readdirSync(killed.destination) : []).toEqual([])
 
-    // The second run, with the orphan writing again while the run's own ffmpeg writes.
-    const resumed = startCli(['run'], { home: killed.home })
-    await Promise.race([resumed.waitForLine(TRIM_PROGRESS).catch(() => undefined), resumed.exited])
+    // The second run (after the reference run: in-process commands run one at a time), with the orphan writing
+    // again while the run's own ffmpeg writes.
+    let resumedOut = ''
+    let trimming: () => void = () => undefined
+    const trimSeen = new Promise<void>((resolve) => (trimming = resolve))
+    const resumedRun = runCommandInProcess(['run'], {
+      home: killed.home,
+      onStdout: (text) => {
+        resumedOut += text
+        if (resumedOut.split('\n').some((l) => TRIM_PROGRESS.test(l))) trimming()
+      },
+    })
+    await Promise.race([trimSeen, resumedRun])
     signal(orphans, 'SIGCONT')
-    const resumedExit = await resumed.exited
-    expect(resumedExit, `stdout: ${resumed.stdout()}\nstderr: ${resumed.stderr()}`).toEqual({ code: 0, signal: null })
-    expect(resumed.stdout()).toMatch(/^recording 1 "Lecture 07 Consensus": READY$/m)
+    const resumed = await resumedRun
+    expect(resumed.code, `stdout: ${resumed.stdout}\nstderr: ${resumed.stderr}`).toBe(0)
+    expect(resumed.stdout).toMatch(/^recording 1 "Lecture 07 Consensus": READY$/m)
     await waitUntilGone(orphans, 60_000)
     expect(orphans.map(commandLine), 'the orphaned ffmpeg is gone').toEqual([undefined])
     // Its pid was recorded with the task, and the run that took the task back killed it.
