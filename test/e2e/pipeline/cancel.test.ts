@@ -13,12 +13,11 @@ import {
   killIfStillOurs,
   makeLectureClip,
   partFilesUnder,
-  PROCESS_ENDED,
   query,
   setupLocalPipeline,
   startCli,
-  TRIM_PROGRESS,
   type PipelineSetup,
+  waitForTrimWriter,
 } from './pipeline-fixture.js'
 
 /*
@@ -35,9 +34,9 @@ describe('Ctrl-C (SIGINT) during recflow run', () => {
   beforeAll(async () => {
     work = tempHome('recflow-cancel-')
     const inbox = path.join(work, 'inbox')
-    // 90 s of 160x90 video re-encoded by `pauses`: PROCESS runs long enough to be interrupted mid-way (its wall
-    // time is mostly the AAC re-encode, which a bigger picture does not lengthen: 320x180 cost twice the CPU).
-    await makeLectureClip(path.join(inbox, 'Lecture 12 Paxos.mp4'), { durationS: 90, size: '160x90' })
+    // 40 s of 160x90 video re-encoded by `pauses`: the test finds the trim mid-write by watching /proc
+    // (waitForTrimWriter), and the run after the interrupted one re-encodes all of it (90 s cost ~2.7 s of CPU).
+    await makeLectureClip(path.join(inbox, 'Lecture 12 Paxos.mp4'), { durationS: 40, size: '160x90' })
     setup = await setupLocalPipeline(path.join(work, 'home'), {
       inbox,
       destination: path.join(work, 'published'),
@@ -53,8 +52,9 @@ describe('Ctrl-C (SIGINT) during recflow run', () => {
   it('cancels cleanly with exit 130 and the next run finishes the recording', async () => {
     const { home } = setup
     const live = startCli(['run'], { home })
-    await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
+    const writer = await waitForTrimWriter(live.pid, { ended: live.exited })
     children.push(...childPids(live.pid))
+    expect(children).toContain(writer)
     expect(children.map(commandLine).some((c) => c?.includes('ffmpeg') && c.includes('Lecture 12 Paxos.mp4'))).toBe(true)
     process.kill(-live.pid, 'SIGINT')
     const exit = await live.exited

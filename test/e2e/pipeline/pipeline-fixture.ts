@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { ffmpegSync, GENERATOR, systemOrBundledTools, TEST_AAC, toneInput } from '../../fixtures/media/generate.js'
 import { createApp } from '../../../src/app.js'
@@ -11,7 +10,7 @@ import { enqueue } from '../../../src/jobs/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import type { MediaTools } from '../../../src/media/types.js'
 import { cliEnv, RUN, type CliResult } from '../../support/cli.js'
-import { cachedMediaFile, copyFromCache, mediaCacheKey, sourceOf } from '../../support/media-cache.js'
+import { cachedMediaFile, copyFromCache, mediaCacheKey } from '../../support/media-cache.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
 
 /*
@@ -156,10 +155,49 @@ export function startCli(args: string[], opts: { home: string; env?: Record<stri
   }
 }
 
-/** A progress line of PROCESS past silence detection (0-35 %), i.e. while ffmpeg writes the trimmed file. */
-export const TRIM_PROGRESS = /process (3[6-9]|[4-8]\d)%/
-/** PROCESS ended before the test could interrupt it: the clip is too short for this machine. */
-export const PROCESS_ENDED = /process (done|failed)/
+/**
+ * Waits until `pid` (a spawned CLI, or this process while a command runs in-process) has an ffmpeg child writing
+ * PROCESS's trimmed file, a `processed.*.part`, that already holds data: the trim is mid-write. Returns that
+ * ffmpeg's pid. /proc is looked at every 5 ms, so a trim of half a second is caught well inside (progress lines
+ * come every 0.5 s, which asked for minutes of media to hit the same window reliably). Rejects when `ended`
+ * settles first (the run finished or failed: the clip is too short for this machine) or after `timeoutMs`.
+ */
+export async function waitForTrimWriter(pid: number, opts: { ended: Promise<unknown>; timeoutMs?: number }): Promise<number> {
+  let ended = false
+  void opts.ended.then(
+    () => (ended = true),
+    () => (ended = true),
+  )
+  const until = Date.now() + (opts.timeoutMs ?? 120_000)
+  for (;;) {
+    for (const child of childPids(pid)) {
+      const args = argsOf(child)
+      const output = args?.at(-1)
+      if (args?.some((a) => a.includes('ffmpeg')) && output && /(^|\/)processed\.\w+\.[0-9a-f]{12}\.part$/.test(output) && sizeOf(output) > 0) return child
+    }
+    if (ended) throw new Error(`the run of ${pid} ended before its trim was seen writing`)
+    if (Date.now() > until) throw new Error(`no trim writing within ${opts.timeoutMs ?? 120_000} ms`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+/** The arguments of a live process (split on NUL: names with spaces stay whole), or undefined once it is gone. */
+function argsOf(pid: number): string[] | undefined {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return raw === '' ? undefined : raw.replace(/\0$/, '').split('\0')
+  } catch {
+    return undefined
+  }
+}
 
 /** Direct children of a process (Linux /proc), e.g. the ffmpeg a CLI is running. */
 export function childPids(pid: number): number[] {
@@ -236,8 +274,9 @@ export async function makeLectureClip(
   const spec = { video: true, size: '320x180', fps: 25, leadS: 8, tailS: 8, speakS: 10, pauseS: 5, ...opts }
   const tools = await systemOrBundledTools()
   const name = `lecture${path.extname(file)}`
-  // Made once (test media cache) and copied: several runs and files use the same clips.
-  const key = mediaCacheKey('makeLectureClip', spec, name, tools.ffmpeg.path, sourceOf(fileURLToPath(import.meta.url)), GENERATOR)
+  // Made once (test media cache) and copied: several runs and files use the same clips. Keyed by the encoder's own
+  // source, so editing the other helpers of this file does not make every clip again.
+  const key = mediaCacheKey('makeLectureClip', spec, name, tools.ffmpeg.path, encodeLectureClip.toString(), GENERATOR)
   return copyFromCache(cachedMediaFile(key, name, (out) => encodeLectureClip(tools, out, spec)), file)
 }
 

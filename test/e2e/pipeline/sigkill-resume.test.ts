@@ -12,12 +12,11 @@ import {
   makeLectureClip,
   mediaDir,
   partFilesUnder,
-  PROCESS_ENDED,
   query,
   setupLocalPipeline,
   startCli,
-  TRIM_PROGRESS,
   type PipelineSetup,
+  waitForTrimWriter,
 } from './pipeline-fixture.js'
 
 /*
@@ -32,7 +31,8 @@ import {
  * resumes run in this process (test/support/run-in-process.ts: the same compiled command, a spawn less each).
  *
  * The recording is audio only (an .m4a, like Zoom's audio-only files) in `pauses` mode: the AAC re-encode is
- * slow enough to be hit mid-way and byte-reproducible. A video re-encode is not: libx264's frame threads make
+ * byte-reproducible, and the test finds it mid-write by watching /proc (waitForTrimWriter), so 40 s of audio
+ * (~0.7 s of CPU an encode) is enough where waiting for a progress line took 2 minutes (~2.3 s an encode, three). A video re-encode is not: libx264's frame threads make
  * two clean runs of the same input differ on a multi-core machine (see the media layer's pauses encoder).
  */
 
@@ -62,9 +62,8 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
   beforeAll(async () => {
     work = tempHome('recflow-sigkill-')
     const inbox = path.join(work, 'inbox')
-    // 2 minutes re-encoded by `pauses`: PROCESS takes a few seconds (~3.5 s of CPU, single-threaded AAC), a window
-    // the test hits reliably. (4 minutes cost ~7 s per encode, and the test makes three.)
-    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.m4a'), { durationS: 120, video: false })
+    // 40 s with two spoken parts: `pauses` cuts the pause between them (a concat of two intervals).
+    await makeLectureClip(path.join(inbox, 'Lecture 07 Consensus.m4a'), { durationS: 40, video: false })
     // Both homes read the very same file, so even its mtime (the start time) is shared.
     const setup = (name: string) =>
       setupLocalPipeline(path.join(work, name), { inbox, destination: path.join(work, name, 'published'), processing: { trim_mode: 'pauses' } })
@@ -82,12 +81,16 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     const referenceRun = runCommandInProcess(['run', '--json'], { home: reference.home })
 
     const live = startCli(['run'], { home: killed.home })
-    await live.waitForLine(TRIM_PROGRESS, { failOn: PROCESS_ENDED })
+    // The trim's ffmpeg, held (SIGSTOP) mid-write so it is still there, writing, when its recflow dies; recflow
+    // records a child with the task once it has run 0.5 s (CHILD_RECORD_AFTER_MS), so the kill waits for that row.
+    const writer = await waitForTrimWriter(live.pid, { ended: live.exited })
+    signal([writer], 'SIGSTOP')
+    const recorded = () => query(killed.home, "SELECT 1 FROM task_events WHERE kind = 'child' AND message LIKE ?", `% pid ${writer}`).length > 0
+    for (const until = Date.now() + 30_000; !recorded() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20))
     orphans.push(...childPids(live.pid).filter((pid) => commandLine(pid)?.includes('ffmpeg')))
-    expect(orphans).toHaveLength(1)
+    expect(orphans).toEqual([writer])
     const killedAt = Date.now()
     live.child.kill('SIGKILL')
-    signal(orphans, 'SIGSTOP')
     expect(await live.exited).toEqual({ code: null, signal: 'SIGKILL' })
     expect(commandLine(orphans[0]!), 'the orphaned ffmpeg').toMatch(/processed\.m4a\.[0-9a-f]{12}\.part/)
 
@@ -109,17 +112,8 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
 
     // The second run (after the reference run: in-process commands run one at a time), with the orphan writing
     // again while the run's own ffmpeg writes.
-    let resumedOut = ''
-    let trimming: () => void = () => undefined
-    const trimSeen = new Promise<void>((resolve) => (trimming = resolve))
-    const resumedRun = runCommandInProcess(['run'], {
-      home: killed.home,
-      onStdout: (text) => {
-        resumedOut += text
-        if (resumedOut.split('\n').some((l) => TRIM_PROGRESS.test(l))) trimming()
-      },
-    })
-    await Promise.race([trimSeen, resumedRun])
+    const resumedRun = runCommandInProcess(['run'], { home: killed.home })
+    await waitForTrimWriter(process.pid, { ended: resumedRun }).catch(() => undefined)
     signal(orphans, 'SIGCONT')
     const resumed = await resumedRun
     expect(resumed.code, `stdout: ${resumed.stdout}\nstderr: ${resumed.stderr}`).toBe(0)
