@@ -1,6 +1,8 @@
 import { enumValue, fillPath, sampleOf, type ApiOperation, type JsonSchema } from './api-operations.js'
 
 export interface FuzzCase {
+  /** The kind of malformed input, the same for every operation ('a huge string', 'a junk query value', ...). */
+  kind: string
   what: string
   /** Path and query string, ready for fetch. */
   url: string
@@ -35,11 +37,11 @@ function withField(base: unknown, field: string, value: unknown): unknown {
 }
 
 /**
- * Up to `max` malformed requests for `op` (fixed by `rand`): wrong types, huge strings, nested junk, unicode,
+ * The malformed requests for `op` (fixed by `rand`): wrong types, huge strings, nested junk, unicode,
  * bad numbers, missing and extra fields, non-object and invalid JSON, wrong content types, junk query values and
  * junk path parameters. `pathValues` fills the path with valid values (the caller's own objects) otherwise.
  */
-export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, rand: () => number, max: number): FuzzCase[] {
+export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, rand: () => number): FuzzCase[] {
   const url = fillPath(op.path, pathValues)
   const query = op.params.filter((p) => p.in === 'query')
   const pathParams = op.params.filter((p) => p.in === 'path')
@@ -47,9 +49,14 @@ export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, 
   const sample = sampleOf(op.body)
   const fields = fieldsOf(op.body)
   const field = () => (fields.length > 0 ? pick(rand, fields) : 'unexpected')
-  const json = (what: string, value: unknown): FuzzCase => ({ what, url, method: op.method, body: JSON.stringify(value), contentType: 'application/json' })
-  const raw = (what: string, body: string, contentType: string): FuzzCase => ({ what, url, method: op.method, body, contentType })
-  const q = (what: string, pairs: Array<[string, string]>): FuzzCase => ({ what, url: `${url}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`, method: op.method })
+  const json = (what: string, value: unknown): FuzzCase => ({ kind: what, what, url, method: op.method, body: JSON.stringify(value), contentType: 'application/json' })
+  const raw = (what: string, body: string, contentType: string): FuzzCase => ({ kind: what, what, url, method: op.method, body, contentType })
+  const q = (kind: string, what: string, pairs: Array<[string, string]>): FuzzCase => ({
+    kind,
+    what,
+    url: `${url}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&')}`,
+    method: op.method,
+  })
 
   const cases: FuzzCase[] = []
   if (withBody) {
@@ -73,25 +80,45 @@ export function fuzzCases(op: ApiOperation, pathValues: Record<string, string>, 
     }
   }
   for (const param of query) {
-    cases.push(q(`query ${param.name} junk`, [[param.name, pick(rand, JUNK_QUERY)]]))
+    cases.push(q('a junk query value', `query ${param.name} junk`, [[param.name, pick(rand, JUNK_QUERY)]]))
   }
   if (query.length > 0) {
     const param = pick(rand, query)
     cases.push(
-      q(`query ${param.name} huge`, [[param.name, 'x'.repeat(4000)]]),
-      q(`query ${param.name} repeated`, [[param.name, '1'], [param.name, '2']]),
-      q('every query value junk', query.map((p) => [p.name, pick(rand, JUNK_QUERY)])),
+      q('a huge query value', `query ${param.name} huge`, [[param.name, 'x'.repeat(4000)]]),
+      q('a repeated query parameter', `query ${param.name} repeated`, [[param.name, '1'], [param.name, '2']]),
+      q('every query value junk', 'every query value junk', query.map((p) => [p.name, pick(rand, JUNK_QUERY)])),
     )
   }
-  cases.push(q('an unknown query parameter', [['zz_unknown', pick(rand, JUNK_QUERY)]]))
+  cases.push(q('an unknown query parameter', 'an unknown query parameter', [['zz_unknown', pick(rand, JUNK_QUERY)]]))
   for (const param of pathParams) {
     const bad = enumValue(param.schema) !== undefined ? pick(rand, ['nope', '%2e%2e', '%00', 'YOUTUBE']) : pick(rand, BAD_PATH_VALUES)
-    cases.push({ what: `path {${param.name}} = ${bad.slice(0, 20)}`, url: fillPath(op.path, { ...pathValues, [param.name]: bad }, true), method: op.method })
+    cases.push({ kind: 'a junk path parameter', what: `path {${param.name}} = ${bad.slice(0, 20)}`, url: fillPath(op.path, { ...pathValues, [param.name]: bad }, true), method: op.method })
   }
-  // The same cases every run: a seeded shuffle, then the first `max`.
-  for (let i = cases.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1))
-    ;[cases[i], cases[j]] = [cases[j] as FuzzCase, cases[i] as FuzzCase]
+  return cases
+}
+
+/**
+ * Chooses which of each operation's cases are sent when there is a budget of `max` per operation: first the
+ * kinds of malformed input no earlier operation was sent, then the others in turn (rotated by the operation's
+ * `turn`, so consecutive operations get different ones). Every route gets up to `max` cases and, across the API,
+ * every kind is sent at least once; `unsent()` lists the kinds that were made but never chosen (none, unless an
+ * operation has more new kinds than `max`).
+ */
+export function fuzzSelection(max: number) {
+  const sent = new Set<string>()
+  const made = new Set<string>()
+  return {
+    choose(cases: FuzzCase[], turn: number): FuzzCase[] {
+      for (const c of cases) made.add(c.kind)
+      const fresh = cases.filter((c) => !sent.has(c.kind))
+      const rest = cases.filter((c) => sent.has(c.kind))
+      const start = rest.length === 0 ? 0 : (turn * max) % rest.length
+      const chosen = [...fresh, ...rest.slice(start), ...rest.slice(0, start)].slice(0, max)
+      for (const c of chosen) sent.add(c.kind)
+      return chosen
+    },
+    unsent: () => [...made].filter((k) => !sent.has(k)).sort(),
+    sentKinds: () => [...sent].sort(),
   }
-  return cases.slice(0, max)
 }

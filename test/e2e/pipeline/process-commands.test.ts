@@ -22,7 +22,7 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
   beforeAll(async () => {
     work = tempHome('recflow-process-')
     // 6 s of lead-in, speech, an 8 s pause, speech, 6 s of tail: `edges` keeps the pause, `pauses` cuts it.
-    sourceFile = await makeLectureClip(path.join(work, 'inbox', 'Lecture 04 Clocks.mp4'), { durationS: 34, size: '160x90', leadS: 6, tailS: 6, speakS: 8, pauseS: 8 })
+    sourceFile = await makeLectureClip(path.join(work, 'inbox', 'Lecture 04 Clocks.mp4'), { durationS: 34, size: '160x90', fps: 10, leadS: 6, tailS: 6, speakS: 8, pauseS: 8 })
     sourceHash = sha256(sourceFile)
     // No source: the recording comes in through `recordings add`, which matches it to the template.
     setup = await setupLocalPipeline(path.join(work, 'home'), { inbox: null, destination: path.join(work, 'published') })
