@@ -2,16 +2,23 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { probeMedia } from '../../src/media/probe.js'
 import { detectSilence } from '../../src/media/silence.js'
 import type { MediaTools } from '../../src/media/types.js'
 import { systemOrBundledTools } from '../fixtures/media/generate.js'
+import { MEDIA_CACHE_ROOT, mediaCacheKey, sourceOf } from '../support/media-cache.js'
 
 /*
  * What the transcription fakes "hear" in an uploaded file, so timestamps are real: ffmpeg silencedetect finds
  * the non-silent spans, and each span gets English words evenly across it (about 2.5 a second) and segments of
  * at most 12 words. The synthetic mode (for benchmarks) runs no ffmpeg: the duration comes from the Ogg
  * stream's last granule position (or the size, for other formats) and words cover the whole file.
+ *
+ * What was heard is kept by the audio's identity (audioIdentity: an Ogg file without its random serial numbers),
+ * in memory and in the test media cache (test/support/media-cache.ts, `off` turns it off): the stage encodes the
+ * same Opus packets on every run, so a file heard once by ffmpeg is not decoded again. The key holds the sources
+ * of the hearing (this file, silence detection, the probe) and the ffmpeg, so changing any of them hears afresh.
  */
 
 export interface HeardWord {
@@ -49,19 +56,80 @@ export const HEARING_SILENCE = { thresholdDb: -35, minSilenceS: 0.5 }
 let toolsPromise: Promise<MediaTools> | undefined
 const tools = () => (toolsPromise ??= systemOrBundledTools())
 
-// The same bytes are heard the same way: tests that upload one clip many times run ffmpeg once for it.
+// The same audio is heard the same way: tests that upload one clip many times run ffmpeg once for it.
 const heardBefore = new Map<string, Promise<Hearing | null>>()
 
 /** Hears an uploaded file; null when ffmpeg cannot decode it (the fake answers 400). */
 export function hearAudio(bytes: Uint8Array, fileName: string): Promise<Hearing | null> {
-  const key = crypto.createHash('sha256').update(bytes).update(path.extname(fileName)).digest('hex')
+  const key = crypto.createHash('sha256').update(audioIdentity(bytes)).update(path.extname(fileName)).digest('hex')
   let heard = heardBefore.get(key)
   if (!heard) {
     if (heardBefore.size >= 64) heardBefore.delete(heardBefore.keys().next().value!)
-    heard = listen(bytes, fileName)
+    heard = hearOrRecall(key, bytes, fileName)
     heardBefore.set(key, heard)
   }
   return heard
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const HEARING_SOURCES = ['hearing.ts', '../../src/media/silence.ts', '../../src/media/probe.ts'].map((f) => sourceOf(path.join(HERE, f)))
+
+/** A hearing kept in the media cache, else heard now and kept (only decodable audio: a refusal costs little). */
+async function hearOrRecall(identity: string, bytes: Uint8Array, fileName: string): Promise<Hearing | null> {
+  if (MEDIA_CACHE_ROOT === 'off') return listen(bytes, fileName)
+  const t = await tools()
+  const file = path.join(MEDIA_CACHE_ROOT, 'hearing', `${mediaCacheKey('hearAudio', identity, HEARING_SOURCES, t.ffmpeg.path, t.ffmpeg.version)}.json`)
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Hearing
+  } catch {
+    // Not heard yet (or a torn file): hear it.
+  }
+  const heard = await listen(bytes, fileName)
+  if (heard) {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const tmp = `${file}.${process.pid}.${crypto.randomUUID()}.tmp`
+    fs.writeFileSync(tmp, JSON.stringify(heard))
+    fs.renameSync(tmp, file)
+  }
+  return heard
+}
+
+/**
+ * The bytes that decide what is heard. An Ogg file whose every page is well formed with a correct checksum, with
+ * each page's stream serial number and checksum zeroed: ffmpeg's Ogg muxer picks a random serial on every encode,
+ * so the same Opus packets come out as different bytes. Anything else (another format, a damaged page) as it is.
+ */
+export function audioIdentity(bytes: Uint8Array): Uint8Array {
+  const out = Buffer.from(bytes)
+  let pos = 0
+  while (pos < out.length) {
+    if (pos + 27 > out.length || out.toString('latin1', pos, pos + 4) !== 'OggS') return bytes
+    const segments = out[pos + 26]!
+    if (pos + 27 + segments > out.length) return bytes
+    let body = 0
+    for (let i = 0; i < segments; i++) body += out[pos + 27 + i]!
+    const end = pos + 27 + segments + body
+    if (end > out.length) return bytes
+    const crc = out.readUInt32LE(pos + 22)
+    out.fill(0, pos + 22, pos + 26)
+    if (oggCrc(out.subarray(pos, end)) !== crc) return bytes
+    out.fill(0, pos + 14, pos + 18)
+    pos = end
+  }
+  return pos > 0 ? out : bytes
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, i) => {
+  let r = i << 24
+  for (let k = 0; k < 8; k++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1
+  return r >>> 0
+})
+
+/** The Ogg page checksum (CRC-32, polynomial 0x04c11db7, not reflected, initial value 0), over the page with its checksum field zeroed. */
+export function oggCrc(page: Uint8Array): number {
+  let crc = 0
+  for (const byte of page) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0
+  return crc
 }
 
 async function listen(bytes: Uint8Array, fileName: string): Promise<Hearing | null> {

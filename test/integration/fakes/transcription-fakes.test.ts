@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeAsrClip } from '../../fakes/audio-clips.js'
 import { FIREWORKS_TEST_KEY, startFireworksBatchFake, startFireworksFake, type FireworksBatchFake, type FireworksFake } from '../../fakes/fireworks.js'
-import { hearAudio, oggDurationS, syntheticHearing, WORDS_PER_SECOND } from '../../fakes/hearing.js'
+import { audioIdentity, hearAudio, oggCrc, oggDurationS, syntheticHearing, WORDS_PER_SECOND } from '../../fakes/hearing.js'
 import { OPENAI_TEST_KEY, startOpenAiAudioFake, type OpenAiAudioFake } from '../../fakes/openai-audio.js'
 import { makeTempDir, removeDir } from '../../fixtures/media/generate.js'
 
@@ -60,6 +60,35 @@ describe('transcription fakes', () => {
       const heard = syntheticHearing(ogg)
       expect(heard.words.length).toBe(Math.round(7 * WORDS_PER_SECOND))
       expect(heard.words.at(-1)!.end).toBeLessThanOrEqual(7.01)
+    })
+
+    it('knows an Ogg file muxed again with another serial number as the same audio, and a changed or damaged one as other audio', () => {
+      // Every page rewritten as ffmpeg's muxer would with another random serial: new serial, checksum recomputed.
+      const pages = (bytes: Buffer, edit: (page: Buffer, index: number) => void) => {
+        const out = Buffer.from(bytes)
+        for (let pos = 0, i = 0; pos < out.length; i++) {
+          const segments = out[pos + 26]!
+          const end = pos + 27 + segments + [...out.subarray(pos + 27, pos + 27 + segments)].reduce((a, b) => a + b, 0)
+          const page = out.subarray(pos, end)
+          edit(page, i)
+          page.writeUInt32LE(0, 22)
+          page.writeUInt32LE(oggCrc(page), 22)
+          pos = end
+        }
+        return out
+      }
+      const remuxed = pages(ogg, (page) => page.writeUInt32LE(0x5eed, 14))
+      expect(remuxed.equals(ogg)).toBe(false)
+      expect(Buffer.from(audioIdentity(remuxed)).equals(Buffer.from(audioIdentity(ogg)))).toBe(true)
+      // Other audio (a byte of the first audio page, after OpusHead and OpusTags, changed; checksum right)...
+      const changed = pages(ogg, (page, i) => void (i === 2 && (page[page.length - 1]! ^= 1)))
+      expect(changed.equals(ogg)).toBe(false)
+      expect(Buffer.from(audioIdentity(changed)).equals(Buffer.from(audioIdentity(ogg)))).toBe(false)
+      // ...and a page with a wrong checksum is not an Ogg file to normalise: its bytes are its identity.
+      const damaged = Buffer.from(ogg)
+      damaged[damaged.length - 1]! ^= 1
+      expect(audioIdentity(damaged)).toBe(damaged)
+      expect(audioIdentity(Buffer.from('not audio at all')).length).toBe(16)
     })
   })
 
