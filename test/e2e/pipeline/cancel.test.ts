@@ -101,7 +101,7 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
   beforeAll(async () => {
     work = tempHome('recflow-cancel-other-')
     const inbox = path.join(work, 'inbox')
-    await makeLectureClip(path.join(inbox, 'Lecture 13 Raft.mp4'), { durationS: 90, size: '160x90' })
+    await makeLectureClip(path.join(inbox, 'Lecture 13 Raft.mp4'), { durationS: 40, size: '160x90' })
     setup = await setupLocalPipeline(path.join(work, 'home'), { inbox, destination: path.join(work, 'published'), processing: { trim_mode: 'pauses' } })
   })
 
@@ -112,19 +112,22 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
   it('exits 130 like Ctrl-C and counts the recording as cancelled, not failed', async () => {
     const { home } = setup
     // What `recflow tasks cancel 1` does, from another connection to the database, while `recflow run` works. No
-    // signal is involved, so both run in this process (test/support/run-in-process.ts; two spawns cost ~2 s of
-    // CPU, and a spawned `tasks cancel` takes seconds to start on a busy machine: the trim could finish first). The
-    // cancel is asked for as soon as the task runs: the worker sees it at its next heartbeat (≤ 2 s), well before
-    // the 90 s clip's trim ends.
+    // signal reaches recflow, so both run in this process (test/support/run-in-process.ts; two spawns cost ~2 s of
+    // CPU). The worker sees the cancel at its next heartbeat (≤ 2 s): until then the trim's ffmpeg is held
+    // (SIGSTOP), a trim slower than any heartbeat at no CPU, and it goes on once recflow has asked it to stop
+    // (SIGTERM pending), so it ends the way a running one does.
     const other = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, HOME: home, RECFLOW_SECRET_STORE: 'file' }))
     const tasks = await other.service('tasks')
-    let ended = false
-    const run = runCommandInProcess(['run'], { home }).finally(() => (ended = true))
+    const run = runCommandInProcess(['run'], { home })
+    let writer: number | undefined
     try {
-      await until(() => ended || query(home, "SELECT 1 FROM tasks WHERE id = 1 AND state = 'running'").length > 0)
-      expect(ended, 'the run ended before its task started').toBe(false)
+      writer = await waitForTrimWriter(process.pid, { ended: run })
+      process.kill(writer, 'SIGSTOP')
       expect(await tasks.cancel(other.localUser, 1)).toMatchObject({ outcome: 'cancel_requested' })
+      await until(() => signalPending(writer!, SIGTERM), 30_000)
+      expect(signalPending(writer, SIGTERM), 'recflow asked the held ffmpeg to stop').toBe(true)
     } finally {
+      if (writer !== undefined && commandLine(writer) !== undefined) process.kill(writer, 'SIGCONT')
       await other.close()
     }
     const { code, stdout, stderr } = await run
@@ -138,7 +141,16 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
   }, 240_000)
 })
 
-/** Resolves once `done()` holds, looking every 20 ms (a read-only look at the database costs well under 1 ms). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setTimeout(r, 20))
+/** Resolves once `done()` holds (looking every 20 ms), or after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20))
+}
+
+const SIGTERM = 15
+
+/** True while signal number `signo` waits to be taken by the (stopped) process `pid`: /proc's pending masks. */
+function signalPending(pid: number, signo: number): boolean {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  const bit = 1n << BigInt(signo - 1)
+  return [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].some((m) => (BigInt(`0x${m[1]}`) & bit) !== 0n)
 }
