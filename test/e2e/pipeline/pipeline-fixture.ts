@@ -173,11 +173,20 @@ export async function waitForTrimWriter(pid: number, opts: { ended: Promise<unkn
     for (const child of childPids(pid)) {
       const args = argsOf(child)
       const output = args?.at(-1)
-      if (args?.some((a) => a.includes('ffmpeg')) && output && /(^|\/)processed\.\w+\.[0-9a-f]{12}\.part$/.test(output) && sizeOf(output) > 0) return child
+      if (!args?.some((a) => a.includes('ffmpeg')) || !output || !/(^|\/)processed\.\w+\.[0-9a-f]{12}\.part$/.test(output)) continue
+      if (sizeOf(path.resolve(cwdOf(child), output)) > 0) return child
     }
     if (ended) throw new Error(`the run of ${pid} ended before its trim was seen writing`)
     if (Date.now() > until) throw new Error(`no trim writing within ${opts.timeoutMs ?? 120_000} ms`)
     await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+function cwdOf(pid: number): string {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`)
+  } catch {
+    return '/'
   }
 }
 
