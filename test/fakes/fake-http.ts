@@ -40,6 +40,8 @@ export interface FakeServer {
   readonly requests: FakeRequest[]
   /** Queues faults for the next requests matching `route` (method and path prefix, e.g. "POST /v1/audio"). */
   inject(route: string, ...faults: Fault[]): void
+  /** The most requests open at once (received and not yet answered), faults included. */
+  peakInFlight(): number
   close(): Promise<void>
 }
 
@@ -58,11 +60,14 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export async function startFakeServer(routes: Route[], opts: { notFound?: (req: FakeRequest) => FakeResponse } = {}): Promise<FakeServer> {
   const requests: FakeRequest[] = []
   const faults: Array<{ route: string; fault: Fault }> = []
+  let inFlight = 0
+  let peakInFlight = 0
 
   const server = http.createServer((incoming, res) => {
     const chunks: Buffer[] = []
     incoming.on('data', (c: Buffer) => chunks.push(c))
     incoming.on('end', () => {
+      peakInFlight = Math.max(peakInFlight, ++inFlight)
       void (async () => {
         const url = new URL(incoming.url ?? '/', 'http://fake')
         const body = Buffer.concat(chunks)
@@ -98,7 +103,9 @@ export async function startFakeServer(routes: Route[], opts: { notFound?: (req: 
           return
         }
         send(res, answer)
-      })().catch((e: unknown) => send(res, jsonResponse(500, { error: { message: `fake server bug: ${String(e)}` } })))
+      })()
+        .catch((e: unknown) => send(res, jsonResponse(500, { error: { message: `fake server bug: ${String(e)}` } })))
+        .finally(() => inFlight--)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -107,6 +114,7 @@ export async function startFakeServer(routes: Route[], opts: { notFound?: (req: 
     url: `http://127.0.0.1:${port}`,
     requests,
     inject: (route, ...fs) => faults.push(...fs.map((fault) => ({ route, fault }))),
+    peakInFlight: () => peakInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -10,7 +10,7 @@ import { probeMedia } from '../../../src/media/probe.js'
 import { detectSilence } from '../../../src/media/silence.js'
 import { assertToolSucceeded, runFfmpeg } from '../../../src/media/runner.js'
 import { edgesTrimArgs, trimMedia } from '../../../src/media/trim.js'
-import type { MediaInfo, MediaTools } from '../../../src/media/types.js'
+import type { Interval, MediaInfo, MediaTools } from '../../../src/media/types.js'
 import { bundledTools, listDir, makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
 
 /** Tone/silence clips with exactly known sound: 20 s, tone at 6-10 s and 12-14 s, keyframe every second. */
@@ -26,28 +26,33 @@ describe.each([
   let dir: string
   let video: MediaInfo
   let audio: MediaInfo
+  // Detected once per clip (every ffmpeg start costs ~0.1 s of CPU); the first test checks them.
+  let videoSilences: Interval[]
+  let audioSilences: Interval[]
 
   beforeAll(async () => {
     tools = await getTools()
     dir = makeTempDir()
     video = await probeMedia(tools, makeClip(tools, path.join(dir, 'clip.mp4'), { durationS: 20, tones: TONES, gop: 25 }))
     audio = await probeMedia(tools, makeClip(tools, path.join(dir, 'clip.m4a'), { durationS: 20, tones: TONES, video: false }))
+    ;[videoSilences, audioSilences] = await Promise.all([detectSilence(tools, video, silenceOpts), detectSilence(tools, audio, silenceOpts)])
   })
   afterAll(() => removeDir(dir))
 
-  it('detects the silences around and between the tones', async () => {
-    const silences = await detectSilence(tools, video, silenceOpts)
+  it('detects the silences around and between the tones, in the video and in the audio-only clip', async () => {
     const expected = [{ start: 0, end: 6 }, { start: 10, end: 12 }, { start: 14, end: 20 }]
-    expect(silences).toHaveLength(3)
-    silences.forEach((s, i) => {
-      expect(s.start).toBeCloseTo(expected[i]?.start ?? -1, 1)
-      expect(s.end).toBeCloseTo(expected[i]?.end ?? -1, 1)
-    })
+    for (const silences of [videoSilences, audioSilences]) {
+      expect(silences).toHaveLength(3)
+      silences.forEach((s, i) => {
+        expect(s.start).toBeCloseTo(expected[i]?.start ?? -1, 1)
+        expect(s.end).toBeCloseTo(expected[i]?.end ?? -1, 1)
+      })
+    }
   })
 
   it('detects the same silences while the probe is still running, and a failed probe stops detection', async () => {
     const whileProbing = await detectSilence(tools, { path: video.path, probing: probeMedia(tools, video.path) }, silenceOpts)
-    expect(whileProbing).toEqual(await detectSilence(tools, video, silenceOpts))
+    expect(whileProbing).toEqual(videoSilences)
     const text = path.join(dir, 'notes.mp4')
     fs.writeFileSync(text, 'not media at all')
     await expect(detectSilence(tools, { path: text, probing: probeMedia(tools, text) }, silenceOpts)).rejects.toThrow(/notes\.mp4 is not a readable media file/)
@@ -62,8 +67,7 @@ describe.each([
   })
 
   it('cuts the edges of a video by stream copy at a keyframe inside the padding', async () => {
-    const silences = await detectSilence(tools, video, silenceOpts)
-    const plan = await planTrimForMedia(tools, video, silences, settings)
+    const plan = await planTrimForMedia(tools, video, videoSilences, settings)
     expect(plan.editList.keep).toHaveLength(1)
     expect(plan.editList.keep[0]?.start).toBe(5)
     expect(plan.editList.keep[0]?.end).toBeCloseTo(15.5, 1)
@@ -83,8 +87,7 @@ describe.each([
   })
 
   it('keeps audio-only recordings audio-only and cuts them exactly at the padding', async () => {
-    const silences = await detectSilence(tools, audio, silenceOpts)
-    const plan = await planTrimForMedia(tools, audio, silences, settings)
+    const plan = await planTrimForMedia(tools, audio, audioSilences, settings)
     expect(plan.editList.keep[0]?.start).toBeCloseTo(4.5, 1)
     const out = path.join(dir, 'out', 'edges.m4a')
     const result = await trimMedia(tools, audio, out, plan)
@@ -96,8 +99,7 @@ describe.each([
   })
 
   it('removes an inner pause by re-encoding, keeping video and audio in step', async () => {
-    const silences = await detectSilence(tools, video, silenceOpts)
-    const plan = await planTrimForMedia(tools, video, silences, { ...settings, mode: 'pauses' })
+    const plan = await planTrimForMedia(tools, video, videoSilences, { ...settings, mode: 'pauses' })
     expect(plan.editList.keep).toHaveLength(2)
     const out = path.join(dir, 'out', 'pauses.mp4')
     const result = await trimMedia(tools, video, out, plan)
@@ -113,7 +115,7 @@ describe.each([
   })
 
   it('refuses to write over its own input', async () => {
-    const plan = await planTrimForMedia(tools, audio, await detectSilence(tools, audio, silenceOpts), settings)
+    const plan = await planTrimForMedia(tools, audio, audioSilences, settings)
     await expect(trimMedia(tools, audio, audio.path, plan)).rejects.toBeInstanceOf(RecflowError)
     expect(fs.statSync(audio.path).size).toBe(audio.sizeBytes)
   })

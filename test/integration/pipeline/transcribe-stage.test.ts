@@ -147,25 +147,40 @@ describe('TRANSCRIBE', () => {
     expect(Math.abs(mapped.words.length - t.words.length)).toBeLessThanOrEqual(Math.ceil(t.words.length * 0.05))
   }, 120_000)
 
-  it('splits a long recording at silences for the pool and stitches it back exactly as one piece would have been', async () => {
+  it('splits a long recording at silences for the pool; a piece refused for an empty balance fails the stage, the next attempt sends only that piece; stitched exactly as one piece would have been', async () => {
     const rec = await addRecording(tones, 'Long talk')
+    const dir = filesOf(rec.id, '.flac').dir
     const before = fake.transcriptions.length
     await run(rec.id, transcription({ concurrency: 1 }))
     const whole = await readTranscript(filesOf(rec.id, '.flac'), rec.id)
     expect(fake.transcriptions.length - before).toBe(1)
 
-    const events: RecflowEvent[] = []
+    // Two pieces at once: the first request is answered (after the pool fake's latency), the second, sent while
+    // the first is still open, is refused for the balance.
+    const route = 'POST /v1/audio/transcriptions'
+    poolFake.inject(route, { delayMs: 0 }, fireworksError(402, 'Your account has insufficient balance'))
     const poolBefore = poolFake.transcriptions.length
+    const err = await run(rec.id, transcription({ concurrency: 2, credential_id: poolCredentialId }), ['TRANSCRIBE']).catch((e: unknown) => e)
+    expect(err).toMatchObject({ message: expect.stringContaining('insufficient balance') })
+    expect((await stageRow(rec.id, 'TRANSCRIBE')).failed_reason).toContain('insufficient balance')
+    expect(poolFake.peakInFlight()).toBe(2)
+    expect(poolFake.transcriptions.length - poolBefore).toBe(1)
+    // The other piece was answered (and paid for): its answer is kept, no audio is, and no transcript was written
+    // (the one there is the whole run's).
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr') || n.endsWith('.part'))).toEqual([expect.stringMatching(/^asr-00[01]\.json$/)])
+    expect(await readTranscript(filesOf(rec.id, '.flac'), rec.id)).toEqual(whole)
+
+    const events: RecflowEvent[] = []
     await run(rec.id, transcription({ concurrency: 2, credential_id: poolCredentialId }), ['TRANSCRIBE'], events)
-    // Progress moves piece by piece, up to 100.
+    expect(poolFake.transcriptions.length - poolBefore).toBe(2)
+    // Progress moves piece by piece (the kept answer counts as its piece), up to 100.
     const progress = events.flatMap((e) => (e.type === 'progress' && e.stage === 'TRANSCRIBE' ? [e] : []))
     expect(progress.map((e) => e.message).filter((m) => m?.startsWith('piece')).sort()).toEqual(['piece 1 of 2 transcribed', 'piece 2 of 2 transcribed'])
     expect(progress.at(-1)!.percent).toBe(100)
     const split = await readTranscript(filesOf(rec.id, '.flac'), rec.id)
     const meta = (await stageRow(rec.id, 'TRANSCRIBE')).stage_meta as Record<string, unknown>
-    expect(meta).toMatchObject({ pieces: 2, hard_cuts: 0 })
-    expect(poolFake.transcriptions.length - poolBefore).toBe(2)
-    expect(poolFake.peakConcurrency).toBe(2)
+    expect(meta).toMatchObject({ pieces: 2, hard_cuts: 0, pieces_reused: 1 })
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr'))).toEqual([])
 
     expectInside(split.words, TONES, 0.3)
     // (The fake picks each file's words from the start of its vocabulary: the times are what must agree.)
@@ -206,28 +221,6 @@ describe('TRANSCRIBE', () => {
     expect(row.failed_reason).not.toContain('fw-wrong-key')
     expect(fs.readFileSync(path.join(home, 'data', 'recflow.db')).includes('fw-wrong-key')).toBe(false)
   }, 60_000)
-
-  it('a piece refused for an empty balance fails the stage with that message; the next attempt sends only that piece again', async () => {
-    const rec = await addRecording(tones, 'Out of credit')
-    const dir = filesOf(rec.id, '.flac').dir
-    fake.inject('POST /v1/audio/transcriptions', fireworksError(402, 'Your account has insufficient balance'))
-    const err = await run(rec.id, transcription({ concurrency: 2 })).catch((e: unknown) => e)
-    expect(err).toMatchObject({ message: expect.stringContaining('insufficient balance') })
-    expect((await stageRow(rec.id, 'TRANSCRIBE')).failed_reason).toContain('insufficient balance')
-    // The other piece was answered (and paid for): its answer is kept, no audio is.
-    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr') || n.endsWith('.part') || n.startsWith('transcript'))).toEqual([
-      expect.stringMatching(/^asr-00[01]\.json$/),
-    ])
-
-    const before = fake.transcriptions.length
-    await run(rec.id, transcription({ concurrency: 2 }))
-    expect(fake.transcriptions.length - before).toBe(1)
-    expect((await stageRow(rec.id, 'TRANSCRIBE')).stage_meta).toMatchObject({ pieces: 2, pieces_reused: 1 })
-    const t = await readTranscript(filesOf(rec.id, '.flac'), rec.id)
-    expectInside(t.words, TONES, 0.3)
-    expect(t.audio_seconds_billed).toBeCloseTo(TONES_S, 0)
-    expect(fs.readdirSync(dir).filter((n) => n.startsWith('asr'))).toEqual([])
-  }, 120_000)
 
   it('a cancel during the requests stops them, removes the audio pieces and leaves the stage to run again', async () => {
     const slow = await startFireworksFake({ latencyMs: 20_000 })

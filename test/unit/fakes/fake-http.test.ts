@@ -24,4 +24,29 @@ describe('fake HTTP server base', () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404)
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/echo', 'POST /v1/echo', 'POST /v1/echo', 'GET /nope'])
   })
+
+  it('counts the most requests open at once, a fault answered while another request is open included', async () => {
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    server = await startFakeServer([
+      {
+        method: 'GET',
+        path: '/slow',
+        handler: async () => {
+          await held
+          return jsonResponse(200, {})
+        },
+      },
+    ])
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404)
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404)
+    expect(server.peakInFlight()).toBe(1)
+    server.inject('GET /slow', { delayMs: 0 }, jsonResponse(402, {}))
+    const first = fetch(`${server.url}/slow`)
+    while (server.requests.length < 3) await new Promise((r) => setTimeout(r, 5))
+    expect((await fetch(`${server.url}/slow`)).status).toBe(402)
+    release()
+    expect((await first).status).toBe(200)
+    expect(server.peakInFlight()).toBe(2)
+  })
 })
