@@ -12,6 +12,8 @@ import path from 'node:path'
  * what they need into their own folders (copyFromCache).
  *
  * RECFLOW_TEST_MEDIA_CACHE names another cache folder, or `off` to make every file afresh.
+ *
+ * The transcription fakes keep what they heard in uploaded audio under `hearing/` here (test/fakes/hearing.ts).
  */
 
 export const MEDIA_CACHE_ROOT = process.env.RECFLOW_TEST_MEDIA_CACHE ?? path.join(os.tmpdir(), 'recflow-test-media')
