@@ -27,8 +27,6 @@ export interface InProcessOptions {
   cwd?: string
   /** Told every piece of stderr as the command writes it (a scripted browser watching for the sign-in URL). */
   onStderr?: (text: string) => void
-  /** Told every piece of stdout as the command writes it (a test waiting for a progress line). */
-  onStdout?: (text: string) => void
   /** What the command reads as process.stdin (default: the test process's own). */
   stdin?: NodeJS.ReadableStream
 }
@@ -65,10 +63,7 @@ async function runNow(args: string[], opts: InProcessOptions): Promise<CliResult
   replaceEnv(cliEnv(opts.home, opts.env))
   process.chdir(opts.cwd ?? opts.home)
   process.exitCode = undefined
-  process.stdout.write = capture((s) => {
-    stdout += s
-    opts.onStdout?.(s)
-  })
+  process.stdout.write = capture((s) => (stdout += s))
   process.stderr.write = capture((s) => {
     stderr += s
     opts.onStderr?.(s)

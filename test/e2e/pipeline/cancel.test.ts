@@ -52,7 +52,7 @@ describe('Ctrl-C (SIGINT) during recflow run', () => {
   it('cancels cleanly with exit 130 and the next run finishes the recording', async () => {
     const { home } = setup
     const live = startCli(['run'], { home })
-    const writer = await waitForTrimWriter(live.pid, { ended: live.exited })
+    const writer = await waitForTrimWriter(live.pid, { ended: live.exited, within: home })
     children.push(...childPids(live.pid))
     expect(children).toContain(writer)
     expect(children.map(commandLine).some((c) => c?.includes('ffmpeg') && c.includes('Lecture 12 Paxos.mp4'))).toBe(true)
@@ -121,7 +121,7 @@ describe('`tasks cancel` from another terminal during recflow run', () => {
     const run = runCommandInProcess(['run'], { home })
     let writer: number | undefined
     try {
-      writer = await waitForTrimWriter(process.pid, { ended: run })
+      writer = await waitForTrimWriter(process.pid, { ended: run, within: home })
       process.kill(writer, 'SIGSTOP')
       expect(await tasks.cancel(other.localUser, 1)).toMatchObject({ outcome: 'cancel_requested' })
       await until(() => signalPending(writer!, SIGTERM), 30_000)

@@ -157,12 +157,13 @@ export function startCli(args: string[], opts: { home: string; env?: Record<stri
 
 /**
  * Waits until `pid` (a spawned CLI, or this process while a command runs in-process) has an ffmpeg child writing
- * PROCESS's trimmed file, a `processed.*.part`, that already holds data: the trim is mid-write. Returns that
+ * PROCESS's trimmed file, a `processed.*.part` under `within` (the home: not another run's), that already holds
+ * data: the trim is mid-write. Returns that
  * ffmpeg's pid. /proc is looked at every 5 ms, so a trim of half a second is caught well inside (progress lines
  * come every 0.5 s, which asked for minutes of media to hit the same window reliably). Rejects when `ended`
  * settles first (the run finished or failed: the clip is too short for this machine) or after `timeoutMs`.
  */
-export async function waitForTrimWriter(pid: number, opts: { ended: Promise<unknown>; timeoutMs?: number }): Promise<number> {
+export async function waitForTrimWriter(pid: number, opts: { ended: Promise<unknown>; within: string; timeoutMs?: number }): Promise<number> {
   let ended = false
   void opts.ended.then(
     () => (ended = true),
@@ -174,7 +175,8 @@ export async function waitForTrimWriter(pid: number, opts: { ended: Promise<unkn
       const args = argsOf(child)
       const output = args?.at(-1)
       if (!args?.some((a) => a.includes('ffmpeg')) || !output || !/(^|\/)processed\.\w+\.[0-9a-f]{12}\.part$/.test(output)) continue
-      if (sizeOf(path.resolve(cwdOf(child), output)) > 0) return child
+      const file = path.resolve(cwdOf(child), output)
+      if (file.startsWith(opts.within + path.sep) && sizeOf(file) > 0) return child
     }
     if (ended) throw new Error(`the run of ${pid} ended before its trim was seen writing`)
     if (Date.now() > until) throw new Error(`no trim writing within ${opts.timeoutMs ?? 120_000} ms`)

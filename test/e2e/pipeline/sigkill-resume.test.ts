@@ -31,9 +31,10 @@ import {
  * resumes run in this process (test/support/run-in-process.ts: the same compiled command, a spawn less each).
  *
  * The recording is audio only (an .m4a, like Zoom's audio-only files) in `pauses` mode: the AAC re-encode is
- * byte-reproducible, and the test finds it mid-write by watching /proc (waitForTrimWriter), so 40 s of audio
- * (~0.7 s of CPU an encode) is enough where waiting for a progress line took 2 minutes (~2.3 s an encode, three). A video re-encode is not: libx264's frame threads make
- * two clean runs of the same input differ on a multi-core machine (see the media layer's pauses encoder).
+ * byte-reproducible. A video re-encode is not: libx264's frame threads make two clean runs of the same input
+ * differ on a multi-core machine (see the media layer's pauses encoder). The test finds the encode mid-write by
+ * watching /proc (waitForTrimWriter), so 40 s of audio (~0.7 s of CPU an encode, three of them) is enough where
+ * waiting for a progress line took 2 minutes (~2.3 s an encode).
  */
 
 const LEASE_MS = 30_000
@@ -83,7 +84,7 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     const live = startCli(['run'], { home: killed.home })
     // The trim's ffmpeg, held (SIGSTOP) mid-write so it is still there, writing, when its recflow dies; recflow
     // records a child with the task once it has run 0.5 s (CHILD_RECORD_AFTER_MS), so the kill waits for that row.
-    const writer = await waitForTrimWriter(live.pid, { ended: live.exited })
+    const writer = await waitForTrimWriter(live.pid, { ended: live.exited, within: killed.home })
     signal([writer], 'SIGSTOP')
     const recorded = () => query(killed.home, "SELECT 1 FROM task_events WHERE kind = 'child' AND message LIKE ?", `% pid ${writer}`).length > 0
     for (const until = Date.now() + 30_000; !recorded() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20))
@@ -110,10 +111,15 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     expect(query(killed.home, 'SELECT status, failed FROM recordings WHERE id = 1')).toEqual([{ status: 'PROCESSING', failed: 0 }])
     expect(fs.existsSync(killed.destination) ? fs.readdirSync(killed.destination) : []).toEqual([])
 
-    // The second run (after the reference run: in-process commands run one at a time), with the orphan writing
-    // again while the run's own ffmpeg writes.
+    // The reference run ends first (in-process commands run one at a time anyway; its ffmpeg is a child of this
+    // process too, and must not be mistaken for the second run's).
+    const ref = await referenceRun
+    expect(ref.code, describeRun(['run', '--json'], ref)).toBe(0)
+    expect(ref.json.data.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', result: { status: 'READY' } }])
+
+    // The second run, with the orphan writing again while the run's own ffmpeg writes.
     const resumedRun = runCommandInProcess(['run'], { home: killed.home })
-    await waitForTrimWriter(process.pid, { ended: resumedRun }).catch(() => undefined)
+    await waitForTrimWriter(process.pid, { ended: resumedRun, within: killed.home }).catch(() => undefined)
     signal(orphans, 'SIGCONT')
     const resumed = await resumedRun
     expect(resumed.code, `stdout: ${resumed.stdout}\nstderr: ${resumed.stderr}`).toBe(0)
@@ -128,10 +134,6 @@ describe('recflow run killed with SIGKILL while PROCESS re-encodes', () => {
     const starts = query<{ at: string }>(killed.home, "SELECT at FROM task_events WHERE task_id = ? AND kind = 'started' ORDER BY id", task!.id)
     expect(starts).toHaveLength(2)
     expect(Date.parse(starts[1]!.at)).toBeLessThan(leaseEnds)
-
-    const ref = await referenceRun
-    expect(ref.code, describeRun(['run', '--json'], ref)).toBe(0)
-    expect(ref.json.data.recordings).toMatchObject([{ recordingId: 1, state: 'succeeded', result: { status: 'READY' } }])
 
     // Byte-identical artefacts (processed media, edit list) and published files (media, metadata).
     const artefacts = hashesUnder(mediaDir(killed.home, 1))
