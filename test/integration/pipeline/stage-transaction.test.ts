@@ -52,3 +52,26 @@ describe('a stage that finishes', () => {
     expect(process.failed_reason).toContain('refused by the test')
   })
 })
+
+describe('a stage that fails', () => {
+  it('surfaces its own error when recording the failure fails too (the write in the catch never hides it)', async () => {
+    const scope = forUser(app.database.db, app.localUser.id)
+    const gone = path.join(home, 'moved-away.mp4')
+    const rec = await scope.recordings.create({ display_name: 'Gone', start_time: '2026-03-02T09:00:00Z', status: 'INITIALIZED', original_file: gone })
+    // The database refuses to mark a stage FAILED (as a full disk would refuse the write), in another connection.
+    const raw = new BetterSqlite3(app.env.dbPath)
+    raw.exec(`CREATE TRIGGER refuse_failed BEFORE UPDATE OF status ON processing_stages
+      WHEN NEW.status = 'FAILED' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+    raw.close()
+    try {
+      const error = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id }).catch((e: Error) => e)
+      expect((error as Error).message).toBe(`the media file ${gone} is gone`)
+      const download = (await scope.stages.list({ recording_id: rec.id })).items.find((s) => s.stage_type === 'DOWNLOAD')!
+      expect(download.status).toBe('IN_PROGRESS')
+    } finally {
+      const undo = new BetterSqlite3(app.env.dbPath)
+      undo.exec('DROP TRIGGER refuse_failed')
+      undo.close()
+    }
+  })
+})
