@@ -18,8 +18,14 @@ export const downloadStage: StageHandler = async (ctx) => {
       hint: 'local recordings come from `recflow sync` or `recflow recordings add FILE`; Zoom ones from `recflow sync` of a Zoom source',
     })
   }
-  const stat = await fs.stat(file).catch(() => undefined)
-  if (!stat?.isFile()) {
+  const stat = await fs.stat(file).catch((e: NodeJS.ErrnoException) => e)
+  // Only ENOENT says the file is gone; EACCES, ELOOP or EIO say nothing about whether it is there.
+  if (stat instanceof Error && stat.code !== 'ENOENT') {
+    throw new RecflowError('validation', `the media file ${file} cannot be read (${stat.code ?? stat.message})`, {
+      hint: `check the file, its folder's permissions and any links on the way (\`ls -lL ${file}\`)`,
+    })
+  }
+  if (stat instanceof Error || !stat.isFile()) {
     throw new RecflowError('validation', `the media file ${file} is gone`, {
       hint: 'put the file back, or run `recflow sync` so recflow notices it vanished',
     })

@@ -75,3 +75,15 @@ describe('a stage that fails', () => {
     }
   })
 })
+
+describe('a media file that cannot be stat\'ed', () => {
+  it('is said to be unreadable, with the reason, not gone (only ENOENT means gone)', async () => {
+    const scope = forUser(app.database.db, app.localUser.id)
+    const loop = path.join(home, 'loop.mp4')
+    fs.symlinkSync('loop.mp4', loop) // a link to itself: stat fails with ELOOP
+    const rec = await scope.recordings.create({ display_name: 'Loop', start_time: '2026-03-02T09:00:00Z', status: 'INITIALIZED', original_file: loop })
+    const error = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id }).catch((e: Error & { hint?: string }) => e)
+    expect((error as Error).message).toBe(`the media file ${loop} cannot be read (ELOOP)`)
+    expect((error as Error).message).not.toMatch(/gone/)
+  })
+})
