@@ -176,7 +176,7 @@ export function runTask(deps: TaskRunDeps, task: Task): RunningTask {
   }
 
   const done = (async (): Promise<Task | undefined> => {
-    let outcome: Outcome
+    let outcome: Outcome | undefined
     try {
       publishState('running')
       await appendEvent({ kind: 'started', message: `attempt ${task.attempts} of ${task.max_attempts}`, data: { owner } })
@@ -190,9 +190,11 @@ export function runTask(deps: TaskRunDeps, task: Task): RunningTask {
       await recorder.flush()
       return handedBack ? undefined : await settle(outcome)
     } catch (error) {
+      // The attempt's own failure goes with it: the write's error alone would hide why the task failed.
       logger.error('could not record the end of a task attempt; its lease will expire and it will run again', {
         taskId: task.id,
         error: (error as Error).message,
+        ...(outcome !== undefined && !outcome.ok ? { taskError: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) } : {}),
       })
       return undefined
     } finally {

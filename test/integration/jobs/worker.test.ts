@@ -1,7 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../src/domain/errors.js'
 import { Worker, type WorkerOptions } from '../../../src/jobs/worker.js'
 import type { Handler } from '../../../src/jobs/task-types.js'
+import { silentLogger } from '../../../src/platform/logger.js'
 import { deferred, harness, ManualClock, testRegistry, untilAborted, waitFor, type Harness, type TestPayload } from './harness.js'
 
 let h: Harness
@@ -150,6 +152,24 @@ describe('failures and retries', () => {
       attempts: 1,
       dedupe_key: null,
       error: { code: 'validation', message: 'template 3 renders an empty title', hint: 'edit the title template', transient: false },
+    })
+  })
+
+  it("logs the attempt's own error beside the write's when its failure cannot be recorded", async () => {
+    const task = await h.enqueueTest(h.pro, { maxAttempts: 1 })
+    // The database refuses to mark the task failed (as a full disk would), in another connection.
+    const raw = new BetterSqlite3(h.file)
+    raw.exec(`CREATE TRIGGER refuse_failed BEFORE UPDATE OF state ON tasks
+      WHEN NEW.state = 'failed' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+    raw.close()
+    const errors: Array<{ message: string; fields?: Record<string, unknown> }> = []
+    const logger = { ...silentLogger, error: (message: string, fields?: Record<string, unknown>) => void errors.push({ message, fields }) }
+    await worker(async () => {
+      throw new RecflowError('validation', 'template 3 renders an empty title')
+    }, { logger }).runUntilIdle({ waitForRetriesMs: 0 })
+    expect(errors).toContainEqual({
+      message: expect.stringMatching(/could not record the end of a task attempt/),
+      fields: expect.objectContaining({ taskId: task.id, error: 'refused by the test', taskError: 'template 3 renders an empty title' }),
     })
   })
 
