@@ -90,6 +90,9 @@ export function checkImportRules(files: SourceFile[]): Violation[] {
       if (/\bimport\s+(?:type\s+)?\{[^}]*\b(?:type\s+)?(?:Database|Kysely)\b(?!\w)[^}]*\}\s*from\s*['"][^'"]*\/db\//.test(f.source))
         add('scopes-only', 'imports the Database / Kysely handle type')
     }
+    // One cached formatter per time zone (src/domain/time): an Intl.DateTimeFormat is slow to build.
+    if (/\bIntl\.DateTimeFormat\b/.test(f.source) && !within(f.path, 'src/domain/time'))
+      add('time-in-domain-time', 'builds an Intl.DateTimeFormat (use src/domain/time)')
     if (/\bprocess\.env\b/.test(f.source) && f.path !== 'src/platform/config.ts' && !within(f.path, 'test'))
       add('env-in-config-only', 'reads process.env')
   }

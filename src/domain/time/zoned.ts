@@ -78,3 +78,18 @@ export function wallClockMs(at: Date, timeZone: string): number {
   const f = zonedFields(at, timeZone)
   return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) + at.getUTCMilliseconds()
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0')
+
+/** The offset of `timeZone` from UTC at `at`, as clocks there differ from UTC: "+02:00", "-03:30", "+00:00". */
+export function zonedOffset(at: Date, timeZone: string): string {
+  const minutes = Math.round((wallClockMs(at, timeZone) - at.getTime()) / 60_000)
+  const abs = Math.abs(minutes)
+  return `${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+}
+
+/** "2026-03-29 03:00 (Europe/Berlin, +02:00)": an instant on a time zone's own clock, to the minute. */
+export function formatZonedMinute(at: Date, timeZone: string): string {
+  const f = zonedFields(at, timeZone)
+  return `${f.year}-${pad2(f.month)}-${pad2(f.day)} ${pad2(f.hour)}:${pad2(f.minute)} (${timeZone}, ${zonedOffset(at, timeZone)})`
+}

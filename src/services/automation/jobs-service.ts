@@ -2,6 +2,7 @@ import type { AutomationJob, AutomationJobRun, Task } from '../../db/index.js'
 import { notFound, RecflowError } from '../../domain/errors.js'
 import type { RunControl } from '../../domain/events.js'
 import { checkMinInterval, describeSchedule, nextRun, nextRuns, parseSchedule, type Schedule } from '../../domain/schedule/index.js'
+import { formatZonedMinute } from '../../domain/time/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import type { ListOptions } from '../paging.js'
 import type { SyncService } from '../sync/sync-sources.js'
@@ -27,23 +28,6 @@ export type JobDetails = JobView & { next_runs: Array<{ local: string; utc: stri
 
 const LIST_HINT = 'run `recflow jobs list` to see your jobs'
 const NEXT_RUNS_SHOWN = 5
-
-/** "2026-03-29 03:00 (Europe/Berlin, +02:00)": a run time on the job's own clock. */
-export function localTime(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(at)
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  const offset = part('timeZoneName').replace(/^GMT$/, 'GMT+00:00').replace(/^GMT/, '')
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timezone}, ${offset})`
-}
 
 function view(job: AutomationJob): JobView {
   const { upload, maxParallel } = jobOptions(job)
@@ -127,7 +111,7 @@ export function jobsService(deps: ServiceDeps, services: { sync: SyncService; ru
       const job = await get(user, id)
       const schedule = job.schedule as Schedule
       const runs = job.is_active ? nextRuns(schedule, now(), NEXT_RUNS_SHOWN) : []
-      return { ...view(job), next_runs: runs.map((at) => ({ local: localTime(at, schedule.timezone), utc: at.toISOString() })) }
+      return { ...view(job), next_runs: runs.map((at) => ({ local: formatZonedMinute(at, schedule.timezone), utc: at.toISOString() })) }
     },
 
     async add(user: UserRef, input: unknown): Promise<JobView> {

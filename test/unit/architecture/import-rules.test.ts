@@ -50,6 +50,7 @@ describe('layer import rules (DESIGN.md §1)', () => {
     ['a service importing the Database type', { path: 'src/services/a.ts', source: `import type { Database } from '../db/index.js'` }, 'scopes-only'],
     ['a service importing the Database type among others', { path: 'src/services/a.ts', source: `import { forUser, type Database, type Task } from '../db/index.js'` }, 'scopes-only'],
     ['a service importing kysely', { path: 'src/services/a.ts', source: `import type { Kysely } from 'kysely'` }, 'scopes-only'],
+    ['a time zone formatter outside domain/time', { path: 'src/services/automation/j.ts', source: `const f = new Intl.DateTimeFormat('en-CA', { timeZone })` }, 'time-in-domain-time'],
     ['process.env outside platform/config', { path: 'src/services/a.ts', source: `const x = process.env.HOME` }, 'env-in-config-only'],
   ]
   it.each(cases)('reports %s', (_name, file, rule) => {

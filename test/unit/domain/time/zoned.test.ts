@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../../src/domain/errors.js'
-import { assertTimeZone, isValidTimeZone, timeZoneSchema, wallClockMs, zonedFields } from '../../../../src/domain/time/index.js'
+import { assertTimeZone, formatZonedMinute, isValidTimeZone, timeZoneSchema, wallClockMs, zonedFields, zonedOffset } from '../../../../src/domain/time/index.js'
 
 describe('isValidTimeZone', () => {
   it('accepts IANA names and UTC', () => {
@@ -69,5 +69,24 @@ describe('wallClockMs', () => {
     const summer = new Date('2024-07-15T08:30:05.250Z')
     expect(wallClockMs(summer, 'Europe/Berlin') - summer.getTime()).toBe(7_200_000)
     expect(wallClockMs(summer, 'America/New_York')).toBe(Date.UTC(2024, 6, 15, 4, 30, 5, 250))
+  })
+})
+
+describe('zonedOffset and formatZonedMinute', () => {
+  it('tell the offset on each side of a DST change, and a half-hour and a negative one', () => {
+    expect(zonedOffset(new Date('2026-03-28T08:00:00Z'), 'Europe/Berlin')).toBe('+01:00')
+    expect(zonedOffset(new Date('2026-03-29T07:00:00Z'), 'Europe/Berlin')).toBe('+02:00')
+    expect(zonedOffset(new Date('2026-03-02T09:00:00Z'), 'Asia/Kolkata')).toBe('+05:30')
+    expect(zonedOffset(new Date('2026-03-02T09:00:00Z'), 'America/St_Johns')).toBe('-03:30')
+    expect(zonedOffset(new Date('2026-03-02T09:00:00Z'), 'UTC')).toBe('+00:00')
+  })
+
+  it("shows an instant on the zone's own clock, to the minute, with the zone and its offset", () => {
+    expect(formatZonedMinute(new Date('2026-03-29T01:30:59Z'), 'Europe/Berlin')).toBe('2026-03-29 03:30 (Europe/Berlin, +02:00)')
+    expect(formatZonedMinute(new Date('2026-12-31T23:05:00Z'), 'America/New_York')).toBe('2026-12-31 18:05 (America/New_York, -05:00)')
+  })
+
+  it('refuses an unknown time zone like zonedFields', () => {
+    expect(() => formatZonedMinute(new Date(), 'Europe/Atlantis')).toThrow(RecflowError)
   })
 })
