@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../../src/db/connection.js'
@@ -60,5 +61,27 @@ describe('a full disk', () => {
     expect(error?.cause?.code).toBe('SQLITE_FULL')
     // The connection is usable afterwards: nothing was left half-done.
     expect(await systemScope(db).users.create({ email: 'after@example.com' })).toMatchObject({ email: 'after@example.com' })
+  })
+})
+
+describe('a transaction', () => {
+  it('holds the write lock from BEGIN (IMMEDIATE): no other process writes between its check and its write', async () => {
+    const file = path.join(tempDir(), 'immediate.db')
+    database = await openDatabase(file)
+    const users = systemScope(database.db).users
+    await users.create({ email: 'first@example.com' })
+    const other = new BetterSqlite3(file, { timeout: 0 })
+    try {
+      const otherWrite = () => other.prepare(`update users set email = 'theirs@example.com' where email = 'first@example.com'`).run()
+      await systemScope(database.db).transaction(async (tx) => {
+        // Only a read so far: a deferred BEGIN would hold no lock yet, and the other write would go through.
+        expect(await tx.users.findByEmail('first@example.com')).toBeDefined()
+        expect(otherWrite).toThrow(/database is locked/)
+        await tx.users.create({ email: 'second@example.com' })
+      })
+      expect(otherWrite().changes).toBe(1) // once it committed
+    } finally {
+      other.close()
+    }
   })
 })
