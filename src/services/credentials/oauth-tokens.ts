@@ -4,6 +4,7 @@ import { CREDENTIAL_NEEDS_REAUTH, signInCommand, tokenStillValid, type OAuthPlat
 import { RecflowError, notFound } from '../../domain/errors.js'
 import { withFileLock } from '../../platform/file-lock.js'
 import { ProviderError, type OAuthPlatform, type OAuthTokens } from '../../providers/types.js'
+import { whileHandling } from '../best-effort.js'
 import type { ServiceDeps, UserRef } from '../context.js'
 import { readOAuthSecret, writeRefreshedTokens } from './oauth-secrets.js'
 
@@ -76,7 +77,8 @@ export async function accessToken(
         }
       } catch (e) {
         if (e instanceof ProviderError && e.kind === 'auth' && e.reauth) {
-          await repo.update(fresh.id, { status: CREDENTIAL_NEEDS_REAUTH })
+          // Should this write fail too (a full disk), the refusal is still what the user sees: sign in again.
+          await whileHandling(deps.logger, e, `mark credential ${fresh.id} as needing a new sign-in`, () => repo.update(fresh.id, { status: CREDENTIAL_NEEDS_REAUTH }))
           deps.logger.warn('the provider refused a refresh: the credential needs a new sign-in', { credential_id: fresh.id, platform })
           throw reauthError(fresh, platform, current.reference.grant, e.message)
         }

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { App } from '../../../src/app.js'
 import { isRecflowError } from '../../../src/domain/errors.js'
@@ -143,6 +144,24 @@ describe('accessToken', () => {
     const again = await auth.accessToken(app.localUser, c.id, 'youtube').catch((e: unknown) => e)
     expect(isRecflowError(again) && again.code).toBe('auth')
     expect(tokenRequests()).toBe(requests)
+  })
+
+  it('a revoked grant still fails with the sign-in error when marking the credential needs_reauth fails too', async () => {
+    const auth = await app.service('auth')
+    const c = await seed({ expiresAt: past() })
+    google.revokeAll()
+    // The database refuses the needs_reauth mark (as a full disk would), in another connection.
+    const raw = new BetterSqlite3(app.env.dbPath)
+    raw.exec(`CREATE TRIGGER refuse_reauth BEFORE UPDATE OF status ON user_credentials
+      WHEN NEW.status = 'needs_reauth' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+    try {
+      const err = await auth.accessToken(app.localUser, c.id, 'youtube').catch((e: unknown) => e)
+      expect(isRecflowError(err) && err.code).toBe('auth')
+      expect(isRecflowError(err) && err.hint).toContain('recflow auth youtube')
+    } finally {
+      raw.exec('DROP TRIGGER refuse_reauth')
+      raw.close()
+    }
   })
 
   it('an expired token without a refresh token needs a new sign-in', async () => {
