@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RecflowError } from '../domain/errors.js'
@@ -18,19 +19,67 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-interface LockHolder {
+export interface LockHolder {
   /** The pid written in the lock; null while the holder is still writing it (or wrote nonsense). */
   pid: number | null
   since: Date
+  /** Which file this is (device and inode; see sameLock). */
+  dev: number
+  ino: number
 }
 
-/** Who holds `lock`, or null when it is gone (released meanwhile). */
-function readHolder(lock: string): LockHolder | null {
+/** Who holds `lock`, or null when it is gone (released meanwhile). Content and identity are read from one open. */
+export function readHolder(lock: string): LockHolder | null {
+  let fd: number
   try {
-    const n = Number(fs.readFileSync(lock, 'utf8').trim())
-    return { pid: Number.isSafeInteger(n) && n > 0 ? n : null, since: fs.statSync(lock).mtime }
+    fd = fs.openSync(lock, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
   } catch {
     return null
+  }
+  try {
+    const st = fs.fstatSync(fd)
+    const n = Number(fs.readFileSync(fd, 'utf8').trim())
+    return { pid: Number.isSafeInteger(n) && n > 0 ? n : null, since: st.mtime, dev: st.dev, ino: st.ino }
+  } catch {
+    return null
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/**
+ * The same lock file: inode numbers alone do not say it (a file system may give a lock made just after another was
+ * removed the same inode), so its content and time must agree too; a new lock holds another, live, pid.
+ */
+function sameLock(a: LockHolder, b: LockHolder): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.pid === b.pid && a.since.getTime() === b.since.getTime()
+}
+
+/**
+ * Removes the lock `holder` judged gone, and only that one. Two waiters can judge the same dead lock gone; the
+ * first removes it and makes its own, and a plain unlink by the second would then remove the first's fresh lock,
+ * letting both in. So the lock is first renamed aside (one rename wins; the other finds nothing), and a file that
+ * turns out to be another one than the judged one is linked back in place.
+ */
+export function takeOverLock(lock: string, holder: LockHolder): void {
+  const aside = `${lock}.gone-${process.pid}-${crypto.randomBytes(4).toString('hex')}`
+  try {
+    fs.renameSync(lock, aside)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return // taken over (or released) by another process
+    throw e
+  }
+  try {
+    const moved = readHolder(aside)
+    if (moved !== null && !sameLock(moved, holder)) {
+      try {
+        fs.linkSync(aside, lock) // a live process's lock: put it back
+      } catch {
+        // EEXIST: yet another process made a lock in between; it is the holder now
+      }
+    }
+  } finally {
+    fs.rmSync(aside, { force: true })
   }
 }
 
@@ -71,7 +120,7 @@ export async function withFileLock<T>(lock: string, fn: () => Promise<T> | T, op
       // Unreadable (released meanwhile, or not ours to read): wait and look again, up to the deadline.
       const holder = readHolder(lock)
       if (holder !== null && holderGone(holder, { aliveMs: staleMs, unknownMs: staleMs })) {
-        fs.rmSync(lock, { force: true })
+        takeOverLock(lock, holder)
         continue
       }
       if (Date.now() > deadline) {
@@ -107,7 +156,7 @@ export function tryFileLock(lock: string): TryLockResult {
       const holder = readHolder(lock)
       if (holder === null) continue // removed meanwhile: try again
       if (holderGone(holder, { aliveMs: Infinity, unknownMs: 60_000 })) {
-        fs.rmSync(lock, { force: true })
+        takeOverLock(lock, holder)
         continue
       }
       return { acquired: false, holderPid: holder.pid, since: holder.since }
