@@ -94,6 +94,8 @@ describe('doctor', () => {
     expect(store.ok).toBe(false)
     expect(store.detail).toContain(`${path.join(dir, 'secrets.key')} has mode 0644`)
     expect(store.detail).toContain(`${dir} has mode 0755`)
+    // Only real modes: no fixed "mode 0600" beside a key file that is 0644.
+    expect(store.detail).not.toMatch(/mode 0600/)
     expect(store.hint).toContain(`chmod 600 ${path.join(dir, 'secrets.key')}`)
     expect(report.secretStore?.modes).toMatchObject({ [path.join(dir, 'secrets.key')]: '0644', [dir]: '0755' })
   })
