@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +7,7 @@ import { openDatabase, type Database } from '../../../src/db/connection.js'
 import { systemScope } from '../../../src/db/scope.js'
 import { inTransaction } from '../../../src/db/transaction.js'
 import { runCommandInProcess } from '../../support/run-in-process.js'
+import { mountSmallDisk } from '../../support/small-disk.js'
 
 let dir: string | undefined
 let database: Database | undefined
@@ -66,13 +66,8 @@ describe('a full disk', () => {
 
   it('names the full disk when the database cannot even be opened (its WAL index cannot grow), not "disk I/O error"', async (ctx) => {
     const mount = path.join(tempDir(), 'disk')
-    fs.mkdirSync(mount)
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount], { stdio: 'ignore' })
-    } catch {
-      ctx.skip() // needs root (CI containers usually are)
-      return
-    }
+    const unmount = mountSmallDisk(mount, '1m', ctx)
+    if (!unmount) return
     try {
       const file = path.join(mount, 'recflow.db')
       await (await openDatabase(file)).close()
@@ -112,7 +107,7 @@ describe('a full disk', () => {
     } finally {
       await database?.close()
       database = undefined
-      execFileSync('umount', [mount])
+      unmount()
     }
   })
 })
