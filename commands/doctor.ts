@@ -22,14 +22,14 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     ])
   }
 
-  /** A database that is not a recflow database is one failed check, not the end of the report. */
+  /** A database that cannot be opened (not recflow's, its disk full) is one failed check, not the end of the report. */
   private async report(flags: { home?: string }): Promise<DoctorReport> {
     try {
       const app = await this.app(flags)
       return await (await app.service('doctor')).run()
     } catch (e) {
-      const { doctorWithoutDatabase, isNotRecflowDatabase } = await import('../src/app.js')
-      if (!isNotRecflowDatabase(e)) throw e
+      const { doctorWithoutDatabase, isUnopenableDatabase } = await import('../src/app.js')
+      if (!isUnopenableDatabase(e)) throw e
       return (await doctorWithoutDatabase(loadProcessRuntimeEnv({ home: flags.home }), e)).run()
     }
   }

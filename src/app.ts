@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor, type UserScope } from './db/index.js'
-import { isNotRecflowDatabase } from './db/connection.js'
+import { isUnopenableDatabase } from './db/connection.js'
 import { boundedMap } from './domain/bounded-map.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
@@ -324,11 +324,11 @@ export async function createApp(env: RuntimeEnv, opts: CreateAppOptions = {}): P
   }
 }
 
-export { isNotRecflowDatabase }
+export { isUnopenableDatabase }
 
 /**
- * `recflow doctor` when createApp failed because the database file is not a recflow database: every other check
- * still runs, and the database check fails with that error's message and hint.
+ * `recflow doctor` when createApp failed because the database cannot be opened (not a recflow database, or its disk
+ * is full): every other check still runs, and the database check fails with that error's message and hint.
  */
 export async function doctorWithoutDatabase(env: RuntimeEnv, databaseError: RecflowError): Promise<DoctorService> {
   const { doctorService } = await import('./services/doctor.js')

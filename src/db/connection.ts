@@ -4,7 +4,7 @@ import { Kysely } from 'kysely'
 import { RecflowError } from '../domain/errors.js'
 import { isUpToDate, latestSchemaVersion, migrateToLatest, schemaVersion } from './migrate.js'
 import type { DB } from './schema.js'
-import { RecflowSqliteDialect } from './sqlite-dialect.js'
+import { DATABASE_DISK_FULL, RecflowSqliteDialect, translateSqliteError } from './sqlite-dialect.js'
 
 export interface Database {
   readonly db: Kysely<DB>
@@ -41,6 +41,8 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
     if (!readonly && file !== ':memory:' && file !== '') createPrivately(file)
     sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly })
   } catch (error) {
+    const translated = translateSqliteError(error, file)
+    if (translated instanceof RecflowError) throw translated
     throw new RecflowError('internal', `cannot open database ${file}: ${(error as Error).message}`, {
       hint: readonly ? 'run any recflow command once to create the database' : 'check that the folder exists and is writable',
       cause: error,
@@ -60,6 +62,8 @@ export async function openDatabase(file: string, opts: OpenDatabaseOptions = {})
     sqlite.close()
     if (error instanceof RecflowError) throw error
     if (isNotADatabase(error)) throw notRecflowDatabase(file, (error as Error).message, error)
+    const translated = translateSqliteError(error, file)
+    if (translated instanceof RecflowError) throw translated
     throw new RecflowError('internal', `cannot configure database ${file}: ${(error as Error).message}`, { cause: error })
   }
 
@@ -106,8 +110,10 @@ export function notRecflowDatabase(file: string, reason: string, cause?: unknown
   })
 }
 
-export function isNotRecflowDatabase(e: unknown): e is RecflowError {
-  return e instanceof RecflowError && (e.details as { kind?: unknown } | undefined)?.kind === NOT_RECFLOW_DATABASE
+/** The errors that keep a database from being opened at all (not recflow's, or its disk is full): `doctor` reports them. */
+export function isUnopenableDatabase(e: unknown): e is RecflowError {
+  const kind = e instanceof RecflowError ? (e.details as { kind?: unknown } | undefined)?.kind : undefined
+  return kind === NOT_RECFLOW_DATABASE || kind === DATABASE_DISK_FULL
 }
 
 function isNotADatabase(error: unknown): boolean {

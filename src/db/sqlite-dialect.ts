@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { boundedMap } from '../domain/bounded-map.js'
 import { RecflowError } from '../domain/errors.js'
@@ -28,12 +30,42 @@ import {
  *   and the immediate lock keeps two processes from migrating at once.
  */
 
+/** details.kind of the error for a full disk under the database (`doctor` reports it as its database check). */
+export const DATABASE_DISK_FULL = 'database_disk_full'
+
+// Below this much room, an I/O error on the database's disk is the full disk (SQLite grows its WAL index by 32 KiB).
+const NEARLY_FULL_BYTES = 1024 * 1024
+
+/** Room left on the disk holding `file` for this process (root may use the blocks kept for it); undefined if unknown. */
+function freeBytes(file: string): number | undefined {
+  try {
+    const stats = fs.statfsSync(path.dirname(file))
+    return (process.getuid?.() === 0 ? stats.bfree : stats.bavail) * stats.bsize
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * SQLite says SQLITE_FULL when a write finds no room, but only "disk I/O error" (SQLITE_IOERR_SHMSIZE, …) when the
+ * WAL index of a database being opened cannot grow, and creating the file fails with ENOSPC: those count as a full
+ * disk when the disk really has (next to) no room left.
+ */
+function isDiskFull(code: unknown, file: string | undefined): boolean {
+  if (code === 'SQLITE_FULL') return true
+  if (file === undefined || file === '' || file === ':memory:') return false
+  if (code !== 'ENOSPC' && !(typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) return false
+  const free = freeBytes(file)
+  return free !== undefined && free < NEARLY_FULL_BYTES
+}
+
 /** The driver's error, or a RecflowError that says what it means for the user (the original kept as its cause). */
 export function translateSqliteError(error: unknown, file: string | undefined): unknown {
   const code = (error as { code?: unknown } | null)?.code
-  if (code === 'SQLITE_FULL') {
+  if (isDiskFull(code, file)) {
     return new RecflowError('internal', `the disk holding the database at ${file ?? '(unknown path)'} is full (${(error as Error).message})`, {
       hint: 'free some space on that disk, then run the command again',
+      details: { kind: DATABASE_DISK_FULL, path: file },
       cause: error,
     })
   }

@@ -84,7 +84,8 @@ export class EncryptedFileStore implements SecretStore {
   constructor(configDir: string) {
     this.file = path.join(configDir, 'secrets.enc.json')
     this.keyFile = path.join(configDir, 'secrets.key')
-    this.description = `encrypted file ${this.file} (AES-256-GCM, key in ${this.keyFile}, mode 0600)`
+    // No mode here: health() reports the real ones (a fixed "0600" would contradict a loosened key file).
+    this.description = `encrypted file ${this.file} (AES-256-GCM, key in ${this.keyFile})`
   }
 
   private key(create: boolean): Buffer | undefined {

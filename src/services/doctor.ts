@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { isRecflowError, type RecflowError } from '../domain/errors.js'
-import type { DatabaseHealth, ServiceDeps } from './context.js'
+import type { KeyringStatus } from '../platform/credential-keys.js'
+import type { CredentialKeysPort, DatabaseHealth, ServiceDeps } from './context.js'
 
 export interface DoctorCheck {
   name: string
@@ -17,7 +18,7 @@ export type DoctorDeps = Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth'
   ({ databaseHealth: DatabaseHealth; databaseError?: undefined } | { databaseHealth?: undefined; databaseError: RecflowError })
 
 /** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */
-export function doctorService({ databaseHealth, databaseError, env, media, secrets }: DoctorDeps) {
+export function doctorService({ databaseHealth, databaseError, env, media, secrets, credentialKeys }: DoctorDeps) {
   return {
     async run() {
       const checks: DoctorCheck[] = []
@@ -67,6 +68,9 @@ export function doctorService({ databaseHealth, databaseError, env, media, secre
         checks.push({ name: 'secret store', ok: false, detail: (e as Error).message })
       }
 
+      const keys = await credentialKeysCheck(credentialKeys)
+      if (keys) checks.push(keys)
+
       return {
         ok: checks.every((c) => c.ok),
         checks,
@@ -78,6 +82,27 @@ export function doctorService({ databaseHealth, databaseError, env, media, secre
       }
     },
   }
+}
+
+/**
+ * Daemon mode's credential key file (the keys that seal secrets into their rows): readable, whole, and reachable by
+ * nobody else. Left out where daemon mode is off and there is no such file.
+ */
+async function credentialKeysCheck(port: CredentialKeysPort | undefined): Promise<DoctorCheck | undefined> {
+  if (!port) return undefined
+  const name = 'credential keys'
+  let status: KeyringStatus
+  try {
+    status = (await port.keyring()).status()
+  } catch (e) {
+    return { name, ok: false, detail: (e as Error).message, hint: isRecflowError(e) ? e.hint : undefined }
+  }
+  if (status.mode === null) {
+    return port.sealNewSecrets ? { name, ok: true, detail: `${status.file}: no key yet (the first sealed secret or \`recflow daemon start\` makes it)` } : undefined
+  }
+  const detail = `${status.file} (${status.keys.length} key${status.keys.length === 1 ? '' : 's'}, current ${status.current}, mode ${status.mode})`
+  if ((Number.parseInt(status.mode, 8) & 0o077) === 0) return { name, ok: true, detail }
+  return { name, ok: false, detail: `${status.file} has mode ${status.mode}: others than you can reach it (${detail})`, hint: `chmod 600 ${status.file}` }
 }
 
 /** Schema version, PRAGMA integrity_check, and the file's real mode. */

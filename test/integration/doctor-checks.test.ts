@@ -18,9 +18,9 @@ afterEach(async () => {
   removeDir(home)
 })
 
-const openApp = async () => {
+const openApp = async (secretStore = 'file') => {
   home ??= makeTempDir()
-  app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file' }), { logger: silentLogger })
+  app = await createApp(loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: secretStore }), { logger: silentLogger })
   return app
 }
 const check = async (name: string) => {
@@ -94,7 +94,31 @@ describe('doctor', () => {
     expect(store.ok).toBe(false)
     expect(store.detail).toContain(`${path.join(dir, 'secrets.key')} has mode 0644`)
     expect(store.detail).toContain(`${dir} has mode 0755`)
+    // Only real modes: no fixed "mode 0600" beside a key file that is 0644.
+    expect(store.detail).not.toMatch(/mode 0600/)
     expect(store.hint).toContain(`chmod 600 ${path.join(dir, 'secrets.key')}`)
     expect(report.secretStore?.modes).toMatchObject({ [path.join(dir, 'secrets.key')]: '0644', [dir]: '0755' })
+  })
+
+  it('checks the credential key file of daemon mode (readable, whole, mode 0600), not only the file store beside it', async () => {
+    await openApp('database')
+    const file = path.join(app!.env.configDir, 'credential-keys.json')
+    expect((await check('credential keys')).check).toMatchObject({ ok: true, detail: expect.stringContaining('no key yet') })
+    await (await app!.service('credentialKeys')).ensure()
+    expect((await check('credential keys')).check).toMatchObject({ ok: true, detail: `${file} (1 key, current k1, mode 0600)` })
+
+    fs.chmodSync(file, 0o644)
+    const loose = await check('credential keys')
+    expect(loose.report.ok).toBe(false)
+    expect(loose.check).toMatchObject({ ok: false, detail: expect.stringContaining(`${file} has mode 0644`), hint: `chmod 600 ${file}` })
+
+    fs.writeFileSync(file, '{ "version": 1 }')
+    fs.chmodSync(file, 0o600)
+    expect((await check('credential keys')).check).toMatchObject({ ok: false, detail: expect.stringContaining('is damaged'), hint: expect.stringMatching(/backup/) })
+  })
+
+  it('leaves the credential key check out where daemon mode was never used', async () => {
+    await openApp()
+    expect((await check('credential keys')).check).toBeUndefined()
   })
 })

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../../src/db/connection.js'
 import { systemScope } from '../../../src/db/scope.js'
 import { inTransaction } from '../../../src/db/transaction.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
+import { mountSmallDisk } from '../../support/small-disk.js'
 
 let dir: string | undefined
 let database: Database | undefined
@@ -61,6 +63,53 @@ describe('a full disk', () => {
     expect(error?.cause?.code).toBe('SQLITE_FULL')
     // The connection is usable afterwards: nothing was left half-done.
     expect(await systemScope(db).users.create({ email: 'after@example.com' })).toMatchObject({ email: 'after@example.com' })
+  })
+
+  it('names the full disk when the database cannot even be opened (its WAL index cannot grow), not "disk I/O error"', async (ctx) => {
+    const mount = path.join(tempDir(), 'disk')
+    const unmount = mountSmallDisk(mount, '1m', ctx)
+    if (!unmount) return
+    try {
+      const file = path.join(mount, 'recflow.db')
+      await (await openDatabase(file)).close()
+      // Whatever room is left goes to another file, as when a disk fills up between two commands.
+      const fd = fs.openSync(path.join(mount, 'filler'), 'w')
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(4096))
+      } catch (e) {
+        expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC')
+      } finally {
+        fs.closeSync(fd)
+      }
+      const error = await openDatabase(file).then(
+        (d) => (database = d, undefined),
+        (e: unknown) => e as Error & { code?: string; hint?: string; cause?: { code?: string } },
+      )
+      expect(error?.message).toContain(`the disk holding the database at ${file} is full`)
+      expect(error?.hint).toMatch(/free some space/)
+      expect(error?.cause?.code).toMatch(/^SQLITE_(FULL|IOERR)/)
+
+      // From the CLI: a command names the full disk (not a usage hint); doctor fails its database check and runs the rest.
+      const home = path.join(dir!, 'home')
+      fs.mkdirSync(home)
+      const env = { RECFLOW_DB: file }
+      const list = await runCommandInProcess(['templates', 'list'], { home, env })
+      expect(list.code).toBe(1)
+      expect(list.stderr).toContain(`Error: the disk holding the database at ${file} is full`)
+      expect(list.stderr).toContain('Hint: free some space on that disk')
+      const doctor = await runCommandInProcess(['doctor', '--json'], { home, env })
+      expect(doctor.code).toBe(1)
+      expect(doctor.json).toMatchObject({ ok: false, error: { code: 'doctor_failed', message: '1 check failed: database' } })
+      expect(doctor.json.data.checks.find((c: { name: string }) => c.name === 'database')).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining('is full'),
+        hint: expect.stringMatching(/free some space/),
+      })
+    } finally {
+      await database?.close()
+      database = undefined
+      unmount()
+    }
   })
 })
 

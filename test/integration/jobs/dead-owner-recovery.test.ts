@@ -88,6 +88,17 @@ describe('commands that read or change tasks take back a dead local owner\'s lea
     expect(states[0]).toBe('pending')
   })
 
+  it('recordings reset sees the task pending (cancel it at once, then reset), not running until the lease expires', async () => {
+    const rec = await h.pro.recordings.create({ display_name: 'Crashed', start_time: '2026-03-02T09:00:00Z', status: 'PROCESSING' })
+    const task = await h.enqueueTest(h.pro, { recordingId: rec.id })
+    await claimAndDie(task.id)
+    const recordings = await app.service('recordings')
+    await expect(recordings.reset(pro, rec.id)).rejects.toMatchObject({ code: 'conflict', message: `recording ${rec.id} has a pending task (${task.id})` })
+    expect(await (await app.service('tasks')).cancel(pro, task.id)).toMatchObject({ outcome: 'cancelled' })
+    await recordings.reset(pro, rec.id)
+    expect(await h.pro.recordings.get(rec.id)).toMatchObject({ status: 'SKIPPED' })
+  })
+
   it('a started (daemon) worker takes them back at once and runs them, without waiting for the lease', async () => {
     const task = await h.enqueueTest(h.pro)
     await claimAndDie(task.id)

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,7 @@ import { silentLogger } from '../../../src/platform/logger.js'
 import { folderPublisher } from '../../../src/providers/local/folder-publisher.js'
 import type { PublishInput } from '../../../src/providers/types.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { mountSmallDisk } from '../../support/small-disk.js'
 
 /*
  * Data safety of the folder publisher (issue 7, item 1): one file per target, never a write through a planted
@@ -155,13 +156,8 @@ describe('a publication killed half-way', () => {
 describe('a publication that cannot be written', () => {
   it('names the path, leaves no partial file and no staging folder (ENOSPC on a 1 MiB tmpfs)', async (ctx) => {
     const dest = path.join(home, 'tiny')
-    fs.mkdirSync(dest)
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dest], { stdio: 'ignore' })
-    } catch {
-      ctx.skip() // needs root (CI containers usually are)
-      return
-    }
+    const unmount = mountSmallDisk(dest, '1m', ctx)
+    if (!unmount) return
     try {
       const a = await target(dest)
       const err = await folderPublisher(dest).publish(input(source('huge.mp4', Buffer.alloc(2 * 1024 * 1024, 1))), { reserve: a.reserve }).then(
@@ -173,7 +169,7 @@ describe('a publication that cannot be written', () => {
       expect(err?.kind).toBe('permanent')
       expect(fs.readdirSync(dest)).toEqual([])
     } finally {
-      execFileSync('umount', [dest])
+      unmount()
     }
   })
 })
