@@ -7,7 +7,7 @@ import type { SourceSyncSummary, SyncResult } from '../src/services/sync/summary
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Finds new, changed and vanished recordings in your sources and matches new ones to templates.'
   static override description =
-    'Without arguments every active source is synced (Zoom sources are skipped for now); a source that cannot be synced is reported, the others go on, and the command exits 5 ("4 of 5 sources synced, 1 failed: …"). New files are fingerprinted, not probed: ffprobe runs when a recording is first processed. Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
+    'Without arguments every active source is synced; a source that cannot be synced (named or not) is reported, the others go on, and the command exits 5 ("4 of 5 sources synced, 1 failed: …"). New files are fingerprinted, not probed: ffprobe runs when a recording is first processed. Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> lectures',
@@ -20,7 +20,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const { argv, flags } = await this.parse(Sync)
     const app = await this.app(flags)
     const sync = await app.service('sync')
-    const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[] }, control), {
+    const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[], keepGoing: true }, control), {
       summary: (r) => (r.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined),
     })
     // A source that could not be synced (the others went on) fails the command: exit 5, and under --json the

@@ -20,6 +20,8 @@ export interface ScanOptions {
   signal?: AbortSignal
   /** Something under the folder could not be read (a subfolder without permission); the scan goes on. */
   onSkip?: (relPath: string, reason: string) => void
+  /** The source whose folder this is: named in the hint when the folder is missing (`sources edit 3 --path DIR`). */
+  sourceId?: number
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ScanOptions {
  */
 export async function* scanFolder(root: string, opts: ScanOptions): AsyncGenerator<ScannedFile> {
   const matches = compileGlob(opts.glob)
-  const realRoot = await resolveFolder(root)
+  const realRoot = await resolveFolder(root, opts.sourceId)
   type Stat = { size: number; mtimeMs: number } | undefined
   // A folder's selected files are stat'ed together, a few at a time: one after another, a folder of 10,000
   // files cost a no-change sync most of its time in round trips to the thread pool.
@@ -97,8 +99,8 @@ async function readFolder(abs: string, relDir: string, opts: ScanOptions): Promi
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
-async function resolveFolder(root: string): Promise<string> {
-  const hint = 'point the source at an existing folder with `recflow sources edit <id> --path DIR`'
+async function resolveFolder(root: string, sourceId: number | undefined): Promise<string> {
+  const hint = `point the source at an existing folder with \`recflow sources edit ${sourceId ?? 'ID'} --path DIR\``
   try {
     const st = await stat(root)
     if (!st.isDirectory()) throw new RecflowError('validation', `${root} is not a folder`, { hint })

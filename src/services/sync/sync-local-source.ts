@@ -58,7 +58,7 @@ export async function syncLocalSource(
   }
 
   // The whole listing first (a few MB for tens of thousands of files), so progress can say "N of M".
-  const files = await listFolder(root, { glob, recursive, signal: ctx.signal, onSkip })
+  const files = await listFolder(root, { glob, recursive, signal: ctx.signal, onSkip, sourceId: source.id })
   const seen = new Set(files.map((f) => f.relPath))
   let handled = 0
   let reported = 0

@@ -23,12 +23,17 @@ export interface SyncInput {
   /** The Zoom listing range (YYYY-MM-DD) instead of the source's own; local folders have no range (ignored). */
   from?: string
   to?: string
+  /**
+   * Named sources too: one that cannot be synced is reported in its summary and the others go on, as without
+   * names (`recflow sync a b`). Without it a named source's failure is the caller's error (a queued sync task fails).
+   */
+  keepGoing?: boolean
 }
 
 /**
  * `recflow sync [SOURCE...]`. Without sources: every active source; one that cannot be synced (a missing
  * folder, a Zoom credential that needs signing in again) is reported in its summary and the others go on. Named sources: each must exist (else
- * not_found before anything is written) and any failure is the command's error. Cancellation stops after the
+ * not_found before anything is written) and any failure is the command's error, unless `keepGoing`. Cancellation stops after the
  * file in hand; what was synced until then stays.
  */
 export function syncService(deps: ServiceDeps) {
@@ -83,7 +88,7 @@ async function syncOne(
     return await syncLocalSource(ctx, source)
   } catch (e) {
     const error = providerFailure(e)
-    if (explicit || !isRecflowError(error) || error.code === 'cancelled' || error.code === 'internal') throw error
+    if ((explicit && !input.keepGoing) || !isRecflowError(error) || error.code === 'cancelled' || error.code === 'internal') throw error
     ctx.warn(`${source.name}: ${error.message}`)
     return { ...base, status: 'error', error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
   }

@@ -103,4 +103,21 @@ describe('sync over several sources', () => {
     })
     expect(json.json.data.sources.filter((s: { status: string }) => s.status === 'synced')).toHaveLength(4)
   })
+
+  it('does the same when the failing source is named, and names its id in the hint', async () => {
+    expect((await cli('sources', 'add', 'local', 'lectures', '--path', folder('in/lectures'))).code).toBe(0)
+    const gone = folder('in/usb')
+    const usb = (await cli('sources', 'add', 'local', 'usb', '--path', gone, '--json')).json.data
+    fs.rmSync(gone, { recursive: true })
+
+    const text = await cli('sync', 'lectures', 'usb')
+
+    expect(text.code, text.stderr).toBe(5)
+    expect(text.stdout).toMatch(/^lectures \(source \d+, local\): 0 found/m)
+    expect(text.stdout).toContain(`1 of 2 sources synced, 1 failed: usb (folder ${gone} does not exist)`)
+    expect(text.stdout).toContain(`hint: point the source at an existing folder with \`recflow sources edit ${usb.id} --path DIR\``)
+    const one = await cli('sync', 'usb', '--json')
+    expect(one.code).toBe(5)
+    expect(one.json).toMatchObject({ ok: false, error: { code: 'sync_failed', message: expect.stringMatching(/^0 of 1 source synced, 1 failed: usb/) } })
+  })
 })
