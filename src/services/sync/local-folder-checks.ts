@@ -64,18 +64,18 @@ export async function checkLocalFolder(
     if (other.platform !== 'local' || !theirs.success) continue
     const otherFolder = path.resolve(expandHome(theirs.data.path, opts.userHome))
     const otherReal = await realpath(otherFolder).catch(() => otherFolder)
+    // The refusal does not depend on the globs, so the hint offers folders, never a narrower glob.
+    const split = `or give each source a folder of its own (\`recflow sources edit ${other.id} --path DIR\`)`
     const overlap =
       real === otherReal
-        ? 'is already the folder of'
+        ? { is: 'is already the folder of', hint: `source ${other.id} syncs these files (\`recflow sync ${other.id}\`); use it, ${split}` }
         : inside(real, otherReal) && theirs.data.recursive
-          ? 'is inside the folder of'
+          ? { is: 'is inside the folder of', hint: `source ${other.id} syncs these files with its subfolders (\`recflow sync ${other.id}\`); use it, ${split}` }
           : inside(otherReal, real) && config.recursive
-            ? 'holds the folder of'
+            ? { is: 'holds the folder of', hint: `pick a folder that does not hold source ${other.id}'s, or remove that source (\`recflow sources remove ${other.id}\`)` }
             : undefined
     if (overlap) {
-      throw new RecflowError('conflict', `${folder} ${overlap} source ${other.id} "${other.name}": its files would become two recordings each`, {
-        hint: `sync that source (\`recflow sync ${other.id}\`), or narrow it with \`recflow sources edit ${other.id} --glob PATTERN\``,
-      })
+      throw new RecflowError('conflict', `${folder} ${overlap.is} source ${other.id} "${other.name}": its files would become two recordings each`, { hint: overlap.hint })
     }
   }
   return { config: { ...config, path: folder }, warnings }

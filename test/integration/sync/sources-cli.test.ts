@@ -71,7 +71,13 @@ describe('sources add local', () => {
       const r = await cli('sources', 'add', 'local', 'again', '--path', dir, '--json')
       expect(r.code, dir).toBe(1)
       expect(r.json.error).toMatchObject({ code: 'conflict', message: expect.stringContaining(`source ${first.id} "lectures"`) })
+      // Refused whatever the globs: the hint offers a folder of its own, not a narrower glob.
+      expect(r.json.error.hint).toContain(`\`recflow sources edit ${first.id} --path DIR\``)
+      expect(r.json.error.hint).not.toContain('--glob')
     }
+    const holding = await cli('sources', 'add', 'local', 'all', '--path', home, '--json')
+    expect(holding.code).toBe(1)
+    expect(holding.json.error).toMatchObject({ message: expect.stringContaining(`holds the folder of source ${first.id}`), hint: expect.stringContaining(`recflow sources remove ${first.id}`) })
     // Through a symlink it is still the same folder.
     fs.symlinkSync(lectures, path.join(home, 'link'))
     expect((await cli('sources', 'add', 'local', 'again', '--path', path.join(home, 'link'))).code).toBe(1)
