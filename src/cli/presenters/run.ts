@@ -1,5 +1,6 @@
 import type { PipelineResult } from '../../services/pipeline/index.js'
 import type { RunResult } from '../../services/run.js'
+import { syncOutcome } from './sync.js'
 
 /** Text for `recflow run` and `recflow recordings run|process`: one block per recording, then what to do next. */
 export function pipelineLines(r: PipelineResult): string[] {
@@ -17,8 +18,11 @@ export function pipelineLines(r: PipelineResult): string[] {
 export function runLines(r: RunResult): string[] {
   const lines: string[] = []
   for (const s of r.sync?.sources ?? []) {
-    lines.push(`synced ${s.name}: ${s.found} found, ${s.created} new, ${s.changed} changed, ${s.vanished} vanished${s.status === 'synced' ? '' : ` (${s.status}${s.message ? `: ${s.message}` : ''})`}`)
+    if (s.status === 'error') lines.push(`${s.name}: not synced: ${s.error?.message ?? 'unknown error'}`, ...(s.error?.hint ? [`  hint: ${s.error.hint}`] : []))
+    else lines.push(`${s.status} ${s.name}: ${s.found} found, ${s.created} new, ${s.changed} changed, ${s.vanished} vanished${s.message ? ` (${s.message})` : ''}`)
   }
+  // A source that failed is counted as failed, never as synced (the others went on).
+  if (r.sync && syncOutcome(r.sync).failed.length > 0) lines.push(syncOutcome(r.sync).line)
   if (r.recordings.length === 0) lines.push('Nothing to process: no recording is waiting. Add recordings with `recflow sync` or `recflow recordings add FILE`.')
   for (const o of r.recordings) {
     if (o.result) lines.push(...pipelineLines(o.result))

@@ -126,4 +126,18 @@ describe('sync over several sources', () => {
     expect(one.code).toBe(5)
     expect(one.json).toMatchObject({ ok: false, error: { code: 'sync_failed', message: expect.stringMatching(/^0 of 1 source synced, 1 failed: usb/) } })
   })
+
+  it('`run` names a source that failed as not synced and counts it as failed', async () => {
+    expect((await cli('sources', 'add', 'local', 'lectures', '--path', folder('in/lectures'))).code).toBe(0)
+    const gone = folder('in/usb')
+    expect((await cli('sources', 'add', 'local', 'usb', '--path', gone)).code).toBe(0)
+    fs.rmSync(gone, { recursive: true })
+
+    const run = await cli('run')
+
+    expect(run.stdout).toMatch(/^synced lectures: 0 found/m)
+    expect(run.stdout).toMatch(new RegExp(`^usb: not synced: folder ${gone} does not exist$`, 'm'))
+    expect(run.stdout).toContain(`1 of 2 sources synced, 1 failed: usb (folder ${gone} does not exist)`)
+    expect(run.stdout).not.toMatch(/synced usb/)
+  })
 })
