@@ -7,7 +7,7 @@ export default class SourcesRemove extends BaseCommand<typeof SourcesRemove> {
   static override examples = ['<%= config.bin %> <%= command.id %> 2', '<%= config.bin %> <%= command.id %> 2 --force']
   static override args = { id: Args.integer({ required: true, description: 'Source id.' }) }
   static override flags = {
-    force: Flags.boolean({ summary: 'Remove it even though templates or recordings use it, taking it out of those templates.' }),
+    force: Flags.boolean({ summary: 'Remove it even though templates, recordings or jobs use it, taking it out of those templates and jobs.' }),
   }
 
   async run() {

@@ -50,7 +50,7 @@ export function registerSourceRoutes(server: ApiServer, ctx: RouteContext): void
     {
       schema: {
         tags,
-        summary: 'Remove an input source (refused while templates or recordings use it, unless force=true)',
+        summary: 'Remove an input source (refused while templates, recordings or automation jobs use it, unless force=true)',
         params: idParams,
         querystring: z.object({ force: queryFlag.optional() }),
         response: { 200: z.object({ id: z.number().int(), removed: z.literal(true) }).catchall(z.unknown()), ...problems(400, 401, 404, 409) },

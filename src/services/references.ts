@@ -10,7 +10,7 @@ import { listAll } from './paging.js'
  */
 
 export interface ReferenceUser {
-  kind: 'template' | 'recording' | 'config' | 'preset' | 'source'
+  kind: 'template' | 'recording' | 'config' | 'preset' | 'source' | 'job'
   id?: number
   name: string
   /** Where the reference sits, e.g. `output_config.preset_ids`. */
@@ -71,6 +71,10 @@ export async function sourceUsers(scope: UserScope, sourceId: number): Promise<R
   const users = templateUsers(await allTemplates(scope), TEMPLATE_SOURCE_FIELDS, sourceId)
   const recordings = await listAll((page) => scope.recordings.list({ source_id: sourceId, includeDeleted: true }, page))
   for (const r of recordings) users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'input_source_id' })
+  // An automation job naming a removed source would fail every scheduled run ("source N not found").
+  for (const j of await listAll((page) => scope.automationJobs.list({}, page))) {
+    if ((j.source_ids as number[]).includes(sourceId)) users.push({ kind: 'job', id: j.id, name: j.name, field: 'source_ids' })
+  }
   return users
 }
 
@@ -80,6 +84,7 @@ export function describeUsers(users: ReferenceUser[]): string {
   const named = [
     ...users.filter((u) => u.kind === 'preset' || u.kind === 'source').map((u) => `${u.kind} ${u.id} "${u.name}"`),
     ...users.filter((u) => u.kind === 'template').map((u) => `template ${u.id} "${u.name}" (${u.field})`),
+    ...users.filter((u) => u.kind === 'job').map((u) => `job ${u.id} "${u.name}"`),
     ...recordings.slice(0, LISTED).map((u) => `recording ${u.id} "${u.name}"`),
     ...users.filter((u) => u.kind === 'config').map((u) => `${u.name} (${u.field})`),
   ]
@@ -88,7 +93,8 @@ export function describeUsers(users: ReferenceUser[]): string {
 }
 
 export function refuseInUse(what: 'preset' | 'source' | 'credential', id: number, users: ReferenceUser[], command: string): never {
-  const from = what === 'credential' ? 'detach it from them' : 'take it out of those templates'
+  const holders = (['template', 'job'] as const).filter((kind) => users.some((u) => u.kind === kind)).map((kind) => `${kind}s`)
+  const from = what === 'credential' ? 'detach it from them' : `take it out of ${holders.length > 0 ? `those ${holders.join(' and ')}` : 'them'}`
   throw new RecflowError('conflict', `${what} ${id} is still used by ${describeUsers(users)}`, {
     hint: `change those first, or run \`recflow ${command} ${id} --force\` to remove it and ${from}`,
     details: { users },
@@ -96,10 +102,14 @@ export function refuseInUse(what: 'preset' | 'source' | 'credential', id: number
 }
 
 export interface DetachedTemplate {
+  /** Set for an automation job; a template otherwise. */
+  kind?: 'job'
   id: number
   name: string
   /** True when the template lost its last source and was made a draft, so it does not start matching every source. */
   madeDraft?: boolean
+  /** True when the job lost its last source (and names no template) and was disabled, so it does not sync every source. */
+  madeInactive?: boolean
 }
 
 /** Takes a preset id out of every template, recording override and the user config that name it (inside a transaction). */
@@ -124,8 +134,9 @@ export async function detachPreset(tx: UserScope, presetId: number, users: Refer
 }
 
 /**
- * Takes a source id out of every template's matching_rules.source_ids. A template whose only source it was
- * becomes a draft: an empty source list would otherwise widen it to recordings of every source.
+ * Takes a source id out of every template's matching_rules.source_ids and every automation job's source_ids. A
+ * template whose only source it was becomes a draft, a job left with no source nor template is disabled: an empty
+ * source list would otherwise widen either to every source.
  */
 export async function detachSource(tx: UserScope, sourceId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
   const detached: DetachedTemplate[] = []
@@ -135,6 +146,14 @@ export async function detachSource(tx: UserScope, sourceId: number, users: Refer
     const madeDraft = idsIn(matching_rules, 'source_ids').length === 0 && !t.is_draft
     await tx.templates.update(id, madeDraft ? { matching_rules, is_draft: true } : { matching_rules })
     detached.push(madeDraft ? { id, name: t.name, madeDraft } : { id, name: t.name })
+  }
+  for (const id of new Set(users.filter((u) => u.kind === 'job').map((u) => u.id!))) {
+    const j = (await tx.automationJobs.get(id))!
+    const source_ids = (j.source_ids as number[]).filter((x) => x !== sourceId)
+    // A job naming neither sources nor templates would sync every active source: it is disabled instead.
+    const madeInactive = source_ids.length === 0 && (j.template_ids as number[]).length === 0 && j.is_active
+    await tx.automationJobs.update(id, madeInactive ? { source_ids, is_active: false, next_run_at: null } : { source_ids })
+    detached.push(madeInactive ? { kind: 'job', id, name: j.name, madeInactive } : { kind: 'job', id, name: j.name })
   }
   return detached
 }

@@ -168,9 +168,15 @@ function targetWhere(t: Record<string, unknown>): unknown {
 }
 
 /** "Removed preset 2." plus one line per template a forced removal changed. */
-export const removedText = (what: string, r: { id: number; detached?: Array<{ id: number; name: string; madeDraft?: boolean }> }) => [
+export const removedText = (
+  what: string,
+  r: { id: number; detached?: Array<{ kind?: 'job'; id: number; name: string; madeDraft?: boolean; madeInactive?: boolean }> },
+) => [
   `Removed ${what} ${r.id}.`,
   ...(r.detached ?? []).map(
-    (t) => `Taken out of template ${t.id} "${t.name}"${t.madeDraft ? ' (it had no other source and is now a draft)' : ''}.`,
+    (t) =>
+      `Taken out of ${t.kind ?? 'template'} ${t.id} "${t.name}"` +
+      `${t.madeDraft ? ' (it had no other source and is now a draft)' : ''}` +
+      `${t.madeInactive ? ' (it had no other source nor template and is now disabled; `recflow jobs edit` gives it one)' : ''}.`,
   ),
 ]

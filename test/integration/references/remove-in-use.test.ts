@@ -109,6 +109,34 @@ describe('removing a source that is in use', () => {
   })
 })
 
+describe('removing a source an automation job syncs', () => {
+  it('is refused naming the job; with force it is taken out of the job, and a job left with nothing to sync is disabled', async () => {
+    const folder = () => fs.mkdtempSync(path.join(t.home, 'source-'))
+    const sources = await t.app.service('sources')
+    const gone = await sources.create(user(), { name: 'Job gone', platform: 'local', config: { path: folder() } })
+    const kept = await sources.create(user(), { name: 'Job kept', platform: 'local', config: { path: folder() } })
+    const jobs = await t.app.service('jobs')
+    const daily = { type: 'time_of_day', time: '02:00' }
+    const only = await jobs.add(user(), { name: 'Only gone', source_ids: [gone.id], schedule: daily })
+    const both = await jobs.add(user(), { name: 'Both', source_ids: [gone.id, kept.id], schedule: daily })
+
+    const error = await sources.remove(user(), gone.id).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'conflict', hint: expect.stringContaining('to remove it and take it out of those jobs') })
+    expect((error as Error).message).toContain(`job ${only.id} "Only gone", job ${both.id} "Both"`)
+
+    const result = await sources.remove(user(), gone.id, { force: true })
+    expect(result.detached).toEqual([
+      { kind: 'job', id: only.id, name: 'Only gone', madeInactive: true },
+      { kind: 'job', id: both.id, name: 'Both' },
+    ])
+    const scope = forUser(t.app.database.db, user().id)
+    expect(await scope.automationJobs.get(only.id)).toMatchObject({ source_ids: [], is_active: false, next_run_at: null })
+    expect(await scope.automationJobs.get(both.id)).toMatchObject({ source_ids: [kept.id], is_active: true })
+    // Enabled again with nothing to sync is refused, not widened to every source.
+    await expect(jobs.enable(user(), only.id)).rejects.toMatchObject({ message: 'a job needs at least one source or template' })
+  })
+})
+
 describe('templates edit on a template with a dangling reference', () => {
   it('reports the missing preset, still accepts other changes, and lets you replace the list', async () => {
     const gone = await folderPreset('Soon gone')
