@@ -119,10 +119,16 @@ export function registerTemplateRoutes(server: ApiServer, ctx: RouteContext): vo
   server.delete(
     '/templates/:id',
     {
-      schema: { tags, summary: 'Remove a template (its recordings become unmapped)', params: idParams, response: { 200: z.object({ id: z.number().int(), removed: z.literal(true) }), ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Remove a template (its recordings become unmapped; refused while automation jobs use it, unless force=true)',
+        params: idParams,
+        querystring: z.object({ force: queryFlag.optional() }),
+        response: { 200: z.object({ id: z.number().int(), removed: z.literal(true) }).catchall(z.unknown()), ...problems(400, 401, 403, 404, 409) },
+      },
       config: perm,
     },
-    async (request) => (await templates()).remove(callerOf(request), request.params.id),
+    async (request) => (await templates()).remove(callerOf(request), request.params.id, { force: request.query.force }),
   )
 
   server.post(

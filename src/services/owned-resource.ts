@@ -57,7 +57,7 @@ export function ownedResource<Row, Input>(opts: {
         const rows = opts.repository(tx)
         if (!(await rows.get(id))) throw notFound(what, id, hint)
         const users = opts.references ? await opts.references.users(tx, id) : []
-        if (users.length > 0 && !removal.force) refuseInUse(what as 'preset' | 'source', id, users, `${topic} remove`)
+        if (users.length > 0 && !removal.force) refuseInUse(what, id, users, `${topic} remove`)
         const detached = opts.references ? await opts.references.detach(tx, id, users) : []
         if (!(await rows.remove(id))) throw notFound(what, id, hint)
         return { id, removed: true as const, detached }

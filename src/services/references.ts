@@ -92,7 +92,7 @@ export function describeUsers(users: ReferenceUser[]): string {
   return named.join(', ') + (more > 0 ? `, and ${more} more recording${more === 1 ? '' : 's'}` : '')
 }
 
-export function refuseInUse(what: 'preset' | 'source' | 'credential', id: number, users: ReferenceUser[], command: string): never {
+export function refuseInUse(what: 'preset' | 'source' | 'template' | 'credential', id: number, users: ReferenceUser[], command: string): never {
   const holders = (['template', 'job'] as const).filter((kind) => users.some((u) => u.kind === kind)).map((kind) => `${kind}s`)
   const from = what === 'credential' ? 'detach it from them' : `take it out of ${holders.length > 0 ? `those ${holders.join(' and ')}` : 'them'}`
   throw new RecflowError('conflict', `${what} ${id} is still used by ${describeUsers(users)}`, {
@@ -108,7 +108,7 @@ export interface DetachedTemplate {
   name: string
   /** True when the template lost its last source and was made a draft, so it does not start matching every source. */
   madeDraft?: boolean
-  /** True when the job lost its last source (and names no template) and was disabled, so it does not sync every source. */
+  /** True when the job lost its last source (and names no template), or its last template, and was disabled. */
   madeInactive?: boolean
 }
 
@@ -153,6 +153,31 @@ export async function detachSource(tx: UserScope, sourceId: number, users: Refer
     // A job naming neither sources nor templates would sync every active source: it is disabled instead.
     const madeInactive = source_ids.length === 0 && (j.template_ids as number[]).length === 0 && j.is_active
     await tx.automationJobs.update(id, madeInactive ? { source_ids, is_active: false, next_run_at: null } : { source_ids })
+    detached.push(madeInactive ? { kind: 'job', id, name: j.name, madeInactive } : { kind: 'job', id, name: j.name })
+  }
+  return detached
+}
+
+/** The automation jobs that name a template: each run keeps only that template's recordings. */
+export async function jobsUsingTemplate(scope: UserScope, templateId: number): Promise<ReferenceUser[]> {
+  const users: ReferenceUser[] = []
+  for (const j of await listAll((page) => scope.automationJobs.list({}, page))) {
+    if ((j.template_ids as number[]).includes(templateId)) users.push({ kind: 'job', id: j.id, name: j.name, field: 'template_ids' })
+  }
+  return users
+}
+
+/**
+ * Takes a template id out of the jobs that name it. A job whose last template it was is disabled: with no template
+ * left it would process every matched recording of its sources, not only that template's.
+ */
+export async function detachTemplate(tx: UserScope, templateId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
+  const detached: DetachedTemplate[] = []
+  for (const id of new Set(users.filter((u) => u.kind === 'job').map((u) => u.id!))) {
+    const j = (await tx.automationJobs.get(id))!
+    const template_ids = (j.template_ids as number[]).filter((x) => x !== templateId)
+    const madeInactive = template_ids.length === 0 && j.is_active
+    await tx.automationJobs.update(id, madeInactive ? { template_ids, is_active: false, next_run_at: null } : { template_ids })
     detached.push(madeInactive ? { kind: 'job', id, name: j.name, madeInactive } : { kind: 'job', id, name: j.name })
   }
   return detached

@@ -5,7 +5,7 @@ import { refusePastPublishAt } from '../domain/publish/publish-at.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
-import { danglingPresetIds, danglingSourceIds } from './references.js'
+import { danglingPresetIds, danglingSourceIds, detachTemplate, jobsUsingTemplate, type DetachedTemplate } from './references.js'
 import type { RematchResult } from './template-rematch.js'
 
 /** GET /templates/{id}/stats: the template's recordings by status (one aggregate), and its matches. */
@@ -88,7 +88,7 @@ export function templatesService({ scopes, clock }: ServiceDeps) {
     return problems.length === 0 ? t : { ...t, problems }
   }
 
-  const templates = ownedResource({ what: 'template', scope, repository: (s) => s.templates })
+  const templates = ownedResource({ what: 'template', scope, repository: (s) => s.templates, references: { users: jobsUsingTemplate, detach: detachTemplate } })
   const get = templates.get
 
   return {
@@ -149,10 +149,12 @@ export function templatesService({ scopes, clock }: ServiceDeps) {
     },
 
     /** Its recordings stay, unmapped (one being processed then fails at UPLOAD: see publishTargets). */
-    async remove(user: UserRef, id: number): Promise<{ id: number; removed: true }> {
-      await templates.remove(user, id)
-      return { id, removed: true }
-    },
+    /**
+     * Its recordings stay, unmapped. Refused while an automation job names it, unless `force`: then it is taken out
+     * of those jobs, and a job whose last template it was is disabled.
+     */
+    remove: (user: UserRef, id: number, removal: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> =>
+      templates.remove(user, id, removal),
 
     /** A template that matches this recording's title exactly (or a given pattern), with its config override. */
     async fromRecording(user: UserRef, input: FromRecordingInput): Promise<Template> {

@@ -23,7 +23,7 @@ describe('template routes', () => {
       matches: [],
     })
     expect((await daemon.fetch('/api/v1/templates/from-recording/999', { method: 'POST', token: me.token, body: { name: 'x' } })).status).toBe(404)
-    expect(await json(await daemon.fetch(`/api/v1/templates/${created.id}`, { method: 'DELETE', token: me.token }), 200)).toEqual({ id: created.id, removed: true })
+    expect(await json(await daemon.fetch(`/api/v1/templates/${created.id}`, { method: 'DELETE', token: me.token }), 200)).toEqual({ id: created.id, removed: true, detached: [] })
     expect((await daemon.fetch(`/api/v1/templates/${created.id}`, { token: me.token })).status).toBe(404)
   })
 

@@ -137,6 +137,35 @@ describe('removing a source an automation job syncs', () => {
   })
 })
 
+describe('removing a template an automation job names', () => {
+  it('is refused naming the job; with force it is taken out, and a job left with no template is disabled, not widened', async () => {
+    const source = await (await t.app.service('sources')).create(user(), { name: 'Tpl jobs', platform: 'local', config: { path: fs.mkdtempSync(path.join(t.home, 'source-')) } })
+    const templates = await t.app.service('templates')
+    const gone = await templates.create(user(), { name: 'Gone', matching_rules: { keywords: ['Gone'] } })
+    const kept = await templates.create(user(), { name: 'Kept', matching_rules: { keywords: ['Kept'] } })
+    const jobs = await t.app.service('jobs')
+    const daily = { type: 'time_of_day', time: '02:00' }
+    const only = await jobs.add(user(), { name: 'Only Gone', source_ids: [source.id], template_ids: [gone.id], schedule: daily })
+    const both = await jobs.add(user(), { name: 'Gone and Kept', template_ids: [gone.id, kept.id], schedule: daily })
+
+    const error = await templates.remove(user(), gone.id).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'conflict', hint: expect.stringContaining(`recflow templates remove ${gone.id} --force\` to remove it and take it out of those jobs`) })
+    expect((error as Error).message).toBe(`template ${gone.id} is still used by job ${only.id} "Only Gone", job ${both.id} "Gone and Kept"`)
+    expect(await templates.get(user(), gone.id)).toBeDefined()
+
+    const result = await templates.remove(user(), gone.id, { force: true })
+    expect(result.detached).toEqual([
+      { kind: 'job', id: only.id, name: 'Only Gone', madeInactive: true },
+      { kind: 'job', id: both.id, name: 'Gone and Kept' },
+    ])
+    const scope = forUser(t.app.database.db, user().id)
+    // Left with its source and no template, the job would process every matched recording of it: disabled instead.
+    expect(await scope.automationJobs.get(only.id)).toMatchObject({ source_ids: [source.id], template_ids: [], is_active: false })
+    expect(await scope.automationJobs.get(both.id)).toMatchObject({ template_ids: [kept.id], is_active: true })
+    expect(await templates.remove(user(), kept.id, { force: true })).toMatchObject({ detached: [{ kind: 'job', id: both.id, madeInactive: true }] })
+  })
+})
+
 describe('templates edit on a template with a dangling reference', () => {
   it('reports the missing preset, still accepts other changes, and lets you replace the list', async () => {
     const gone = await folderPreset('Soon gone')
