@@ -177,6 +177,6 @@ export const removedText = (
     (t) =>
       `Taken out of ${t.kind ?? 'template'} ${t.id} "${t.name}"` +
       `${t.madeDraft ? ' (it had no other source and is now a draft)' : ''}` +
-      `${t.madeInactive ? ' (it had no other source nor template and is now disabled; `recflow jobs edit` gives it one)' : ''}.`,
+      `${t.madeInactive ? ` (disabled, so that it does not run wider than before; \`recflow jobs edit ${t.id}\`, then \`recflow jobs enable ${t.id}\`)` : ''}.`,
   ),
 ]

@@ -44,4 +44,17 @@ describe('presets remove / sources remove / templates show through the CLI', () 
     expect(forced.json.data).toEqual({ id: source.id, removed: true, detached: [{ id: template.id, name: 'Geometry' }] })
     expect((await cli('templates', 'show', String(template.id), '--json')).json.data.matching_rules.source_ids).toEqual([other.id])
   })
+
+  it('refuses to remove a template a job uses; --force takes it out and says the job is disabled', async () => {
+    const template = (await cli('templates', 'add', 'Topology', '--keyword', 'Topology', '--json')).json.data
+    const job = (await cli('jobs', 'add', 'nightly', '--template', String(template.id), '--at', '02:00', '--json')).json.data
+
+    const refused = await cli('templates', 'remove', String(template.id))
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`Error: template ${template.id} is still used by job ${job.id} "nightly"`)
+    const forced = await cli('templates', 'remove', String(template.id), '--force')
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stdout).toContain(`Taken out of job ${job.id} "nightly" (disabled, so that it does not run wider than before; \`recflow jobs edit ${job.id}\`, then \`recflow jobs enable ${job.id}\`).`)
+    expect((await cli('jobs', 'show', String(job.id), '--json')).json.data).toMatchObject({ template_ids: [], is_active: false })
+  })
 })
