@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { runCommandInProcess } from '../support/run-in-process.js'
 import { E2E_TIMEOUT, newHome, removeTempHomes, runCli } from './helpers.js'
 
 /** What scripts see from the process itself: exit codes and one JSON document on stdout, whatever the mistake. */
@@ -18,6 +19,16 @@ describe('exit codes and envelopes of the CLI process', () => {
       ok: false,
       error: { code: 'usage', message: 'unknown command "recrodings list"', hint: expect.stringContaining('`recordings list`') },
     })
+  })
+
+  it('a command a topic does not have points at that topic\'s help', async () => {
+    // In-process (the same hook, no spawn): what is checked here is the hint, not the process.
+    const home = newHome()
+    for (const [argv, typed, topic] of [[['cron', 'list'], 'cron list', 'cron'], [['recordings', '12'], 'recordings 12', 'recordings']] as const) {
+      const r = await runCommandInProcess([...argv, '--json'], { home })
+      expect(r.code).toBe(2)
+      expect(r.json).toEqual({ ok: false, error: { code: 'usage', message: `unknown command "${typed}"`, hint: `\`recflow ${topic} --help\` lists its commands` } })
+    }
   })
 
   it('--version --json prints the version envelope', { timeout: E2E_TIMEOUT }, async () => {
