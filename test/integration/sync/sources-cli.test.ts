@@ -44,6 +44,28 @@ describe('sources add local', () => {
     expect(await sourceCount()).toBe(0)
   })
 
+  it.skipIf(process.getuid?.() === 0)('refuses a folder it cannot read (root reads every folder)', async () => {
+    const locked = folder('locked')
+    fs.chmodSync(locked, 0o000)
+    try {
+      const r = await cli('sources', 'add', 'local', 'x', '--path', locked, '--allow-missing', '--json')
+      expect(r.code).toBe(2)
+      expect(r.json.error).toMatchObject({ code: 'validation', message: `folder ${locked} cannot be read (EACCES)`, hint: 'check its permissions' })
+    } finally {
+      fs.chmodSync(locked, 0o755)
+    }
+    expect(await sourceCount()).toBe(0)
+  })
+
+  it('refuses a path that cannot be resolved, even with --allow-missing (only a missing folder is allowed)', async () => {
+    const loop = path.join(home, 'loop')
+    fs.symlinkSync(loop, loop)
+    const r = await cli('sources', 'add', 'local', 'x', '--path', loop, '--allow-missing', '--json')
+    expect(r.code).toBe(2)
+    expect(r.json.error.message).toBe(`folder ${loop} cannot be read (ELOOP)`)
+    expect(await sourceCount()).toBe(0)
+  })
+
   it('expands ~ to the home folder', async () => {
     folder('Recordings')
     const r = await cli('sources', 'add', 'local', 'mine', '--path', '~/Recordings', '--json')
