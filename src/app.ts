@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { forUser, LOCAL_USER_EMAIL, openDatabase, systemScope, type Database, type Executor, type UserScope } from './db/index.js'
-import { isUnopenableDatabase } from './db/connection.js'
+import { isUnopenableDatabase, NOT_RECFLOW_DATABASE, NOT_RECFLOW_DATABASE_FIX } from './db/connection.js'
 import { boundedMap } from './domain/bounded-map.js'
 import { MediaToolbox } from './media/toolbox.js'
 import { ensureDir } from './platform/atomic-fs.js'
@@ -332,5 +332,9 @@ export { isUnopenableDatabase }
  */
 export async function doctorWithoutDatabase(env: RuntimeEnv, databaseError: RecflowError): Promise<DoctorService> {
   const { doctorService } = await import('./services/doctor.js')
-  return doctorService({ ...baseDeps(env, {}), databaseError })
+  // Its hint without "`recflow doctor` checks it": this is doctor.
+  const error = (databaseError.details as { kind?: unknown } | undefined)?.kind === NOT_RECFLOW_DATABASE
+    ? new RecflowError(databaseError.code, databaseError.message, { hint: NOT_RECFLOW_DATABASE_FIX, details: databaseError.details, cause: databaseError })
+    : databaseError
+  return doctorService({ ...baseDeps(env, {}), databaseError: error })
 }

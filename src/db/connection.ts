@@ -101,10 +101,13 @@ function changeStampOf(sqlite: BetterSqlite3.Database): () => string | undefined
 /** The code of the error every command gives for a file that is not a recflow database (`doctor` reports it). */
 export const NOT_RECFLOW_DATABASE = 'not_recflow_database'
 
+/** What to do about a file that is not a recflow database; the other commands add that `recflow doctor` checks it. */
+export const NOT_RECFLOW_DATABASE_FIX = 'move the file away (recflow then creates a new database there) or point RECFLOW_DB at your recflow database'
+
 /** A corrupt file, another program's SQLite database or any other file where the database should be. */
 export function notRecflowDatabase(file: string, reason: string, cause?: unknown): RecflowError {
   return new RecflowError('internal', `the database at ${file} is not a recflow database (${reason})`, {
-    hint: 'move the file away (recflow then creates a new database there) or point RECFLOW_DB at your recflow database; `recflow doctor` checks it',
+    hint: `${NOT_RECFLOW_DATABASE_FIX}; \`recflow doctor\` checks it`,
     details: { kind: NOT_RECFLOW_DATABASE, path: file },
     cause,
   })
