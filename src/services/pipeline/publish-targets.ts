@@ -158,7 +158,13 @@ async function publishLocal(ctx: StageContext, preset: Preset, target: OutputTar
  */
 export async function publishTargets(
   ctx: StageContext,
-  opts: { force: boolean; templateId: number | null; select?: TargetSelection },
+  opts: {
+    force: boolean
+    templateId: number | null
+    select?: TargetSelection
+    /** The recording came to this run FAILED at UPLOAD and without a template (one removed while it was processed). */
+    failedUploadWithoutTemplate?: boolean
+  },
 ): Promise<TargetOutcome[]> {
   if (!ctx.config.upload.auto_upload) {
     ctx.emit({ type: 'stage-finished', recordingId: ctx.recording.id, stage: 'UPLOAD', outcome: 'skipped', message: 'upload.auto_upload is off: nothing published' })
@@ -168,18 +174,22 @@ export async function publishTargets(
     ctx.emit({ type: 'stage-failed', recordingId: ctx.recording.id, stage: 'UPLOAD', message: reason, hint })
     return uploadFailure(presetId, reason, hint)
   }
+  // A template is bound only to a recording that has not started the pipeline: this one needs to start over.
+  const rebind =
+    `\`recflow recordings reset ${ctx.recording.id}\`, then let a template take it (the API's POST /api/v1/templates/ID/rematch, ` +
+    'or a new template with auto_rematch); the next `recflow run` processes and publishes it'
   // The template the run started with is gone: its presets are unknown, so publishing nothing is a failure.
   if (opts.templateId !== null && (await ctx.scope.templates.get(opts.templateId)) === undefined) {
-    return [
-      failed(
-        null,
-        `template ${opts.templateId} was removed while the recording was processed: nothing published`,
-        'add a template that matches it (`recflow templates add`), then run `recflow run` again',
-      ),
-    ]
+    return [failed(null, `template ${opts.templateId} was removed while the recording was processed: nothing published`, rebind)]
+  }
+  const presetIds = await presetIdsFor(ctx)
+  // Retried by `recflow run` after that failure, it has no template and so no presets: still nothing published, and
+  // still a failure (READY would say it is done).
+  if (opts.failedUploadWithoutTemplate && ctx.recording.template_id === null && presetIds.length === 0) {
+    return [failed(null, `recording ${ctx.recording.id} has no template (nor upload.preset_ids): nothing published`, rebind)]
   }
   const outcomes: TargetOutcome[] = []
-  for (const presetId of await presetIdsFor(ctx)) {
+  for (const presetId of presetIds) {
     const preset = await ctx.scope.presets.get(presetId)
     if (!preset) {
       const from = ctx.recording.template_id === null ? 'upload.preset_ids' : `template ${ctx.recording.template_id}`

@@ -144,6 +144,8 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   if (unknownForce.length > 0) throw usageError(`unknown stage ${unknownForce.join(', ')}`, `stages: ${STAGE_TYPES.join(', ')}, UPLOAD`)
 
   const template = rec.template_id === null ? undefined : await scope.templates.get(rec.template_id)
+  // Read before any stage runs (a stage's start clears the failure): see publishTargets.
+  const failedUploadWithoutTemplate = rec.failed && rec.failed_stage === 'UPLOAD' && rec.template_id === null
   const config = resolveRunConfig(rec, (await scope.configs.get())?.config, template?.processing_config, opts.runOverride)
   let files = recordingFiles(deps.env.mediaDir, user.id, rec.id, path.extname(rec.original_file ?? '.mp4'))
   const firstForced = STAGE_TYPES.findIndex((s) => opts.force?.includes(s))
@@ -223,7 +225,7 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
   if (signal.aborted && !dryRun) cancelledBefore('UPLOAD')
   const targets = dryRun
     ? []
-    : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null, select: opts.targets })
+    : await publishTargets(ctx, { force: opts.force?.includes('UPLOAD') === true || firstForced !== -1, templateId: template?.id ?? null, select: opts.targets, failedUploadWithoutTemplate })
   const unrecorded = targets.filter((t) => t.unrecorded).map((t) => t.reason!)
   if (!dryRun) rec = (await persistDerivedStatus(scope, rec, undefined, unrecorded)) ?? rec
   const failedTargets = targetsFailure(rec.id, targets)

@@ -86,5 +86,22 @@ describe('publishing with references that are gone', () => {
     expect(stored.failed).toBe(true)
     expect(stored.failed_stage).toBe('UPLOAD')
     expect(stored.failed_reason).toContain('nothing published')
+
+    // The next `recflow run` retries the failed publication: with no template it still publishes nothing, and stays
+    // FAILED at UPLOAD (it was READY with nothing published before).
+    const run = await app.service('run')
+    const retried = (await run.run(app.localUser, {})).recordings.find((o) => o.recordingId === rec.id)
+    expect(retried).toMatchObject({ state: 'failed', error: { message: expect.stringContaining(`recording ${rec.id} has no template (nor upload.preset_ids): nothing published`) } })
+    const hint = retried!.error!.hint!
+    expect(hint).toContain(`recflow recordings reset ${rec.id}`)
+    expect(await scope.recordings.get(rec.id)).toMatchObject({ status: expect.not.stringMatching(/^READY$/), failed: true, failed_stage: 'UPLOAD' })
+
+    // What the hint says works: reset, a template takes it, the next run publishes it.
+    await (await app.service('recordings')).reset(app.localUser, rec.id)
+    const preset = await (await app.service('presets')).create(app.localUser, { name: 'Folder again', platform: 'local', preset_metadata: { destination: outDir, name_template: '{display_name}' } })
+    const again = await templates.create(app.localUser, { name: 'T again', matching_rules: { exact_matches: ['Template gone'] }, output_config: { preset_ids: [preset.id] } }, { rematch: true })
+    expect(await scope.recordings.get(rec.id)).toMatchObject({ template_id: again.id, status: 'INITIALIZED' })
+    const published = await run.run(app.localUser, { recordingIds: [rec.id] })
+    expect(published.recordings).toMatchObject([{ state: 'succeeded', result: { status: 'READY', targets: [{ status: 'UPLOADED' }] } }])
   })
 })
