@@ -64,6 +64,13 @@ describe('publishing with references that are gone', () => {
     expect(stored.failed_stage).toBe('UPLOAD')
     expect(stored.failed_reason).toContain(`preset ${preset.id} named by template ${template.id} no longer exists`)
     expect(fs.existsSync(path.join(outDir, 'Preset gone.mp4'))).toBe(false)
+
+    // The hint's way out: the template given a preset that exists, the next `recflow run` publishes it.
+    const preset2 = await (await app.service('presets')).create(app.localUser, { name: 'Folder again 1', platform: 'local', preset_metadata: { destination: outDir, name_template: '{display_name}' } })
+    await (await app.service('templates')).update(app.localUser, template.id, { output_config: { preset_ids: [preset2.id] } })
+    const retried = (await (await app.service('run')).run(app.localUser, {})).recordings.find((o) => o.recordingId === rec.id)
+    expect(retried).toMatchObject({ state: 'succeeded', result: { status: 'READY', targets: [{ status: 'UPLOADED' }] } })
+    expect(fs.existsSync(path.join(outDir, 'Preset gone.mp4'))).toBe(true)
   })
 
   it('removing the template while its recording is processed does not end it READY with nothing published', async () => {
