@@ -7,7 +7,7 @@ import type { SourceSyncSummary, SyncResult } from '../src/services/sync/summary
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Finds new, changed and vanished recordings in your sources and matches new ones to templates.'
   static override description =
-    'Without arguments every active source is synced; a source that cannot be synced (named or not) is reported, the others go on, and the command exits 5 ("4 of 5 sources synced, 1 failed: …"). New files are fingerprinted, not probed: ffprobe runs when a recording is first processed. Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
+    'Without arguments every active source is synced; a source that cannot be synced is reported, the others go on, and the command exits 5 ("4 of 5 sources synced, 1 failed: …"). New files are fingerprinted, not probed: ffprobe runs when a recording is first processed. Re-syncing never duplicates: unchanged files are not even read, changed ones are re-read while nothing has been done with them, files that cannot be used become failed recordings with the reason.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> lectures',
@@ -20,11 +20,12 @@ export default class Sync extends BaseCommand<typeof Sync> {
     const { argv, flags } = await this.parse(Sync)
     const app = await this.app(flags)
     const sync = await app.service('sync')
-    const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[], keepGoing: true }, control), {
+    const result = await this.withProgress(app, (control) => sync.sync(app.localUser, { sources: argv as string[], keepGoing: argv.length !== 1 }, control), {
       summary: (r) => (r.sources.length === 0 ? 'No active sources. Add one: recflow sources add local NAME --path DIR' : undefined),
     })
     // A source that could not be synced (the others went on) fails the command: exit 5, and under --json the
-    // error envelope with every source's summary in data.
+    // error envelope with every source's summary in data. One source named alone fails with its own error (exit 4
+    // for a sign-in to renew, 2 for a folder that is gone).
     const outcome = syncOutcome(result)
     if (outcome.failed.length > 0) process.exitCode = exitCodeFor('provider')
     return this.present(result, (r) => [...r.sources.flatMap(describeSource), ...(r.sources.length > 1 || outcome.failed.length > 0 ? [outcome.line] : [])])

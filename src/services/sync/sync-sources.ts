@@ -25,7 +25,8 @@ export interface SyncInput {
   to?: string
   /**
    * Named sources too: one that cannot be synced is reported in its summary and the others go on, as without
-   * names (`recflow sync a b`). Without it a named source's failure is the caller's error (a queued sync task fails).
+   * names (`recflow sync a b`). Without it a named source's failure is the caller's error (a queued sync task
+   * fails, and so does `recflow sync a`, with that source's own error).
    */
   keepGoing?: boolean
 }
