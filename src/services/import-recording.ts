@@ -76,13 +76,21 @@ export function importRecordingService(deps: ServiceDeps) {
         outcome = await ingestNewFile(ctx, ref, displayName === undefined ? {} : { displayName })
       }
       if (outcome.kind === 'gone') throw usageError(`${file} disappeared while it was being read`)
+      // The same unusable file again (unchanged, so not re-read): still not a usable recording, for the same reason.
+      const known = outcome.recording
+      const failure =
+        'failure' in outcome && outcome.failure !== undefined
+          ? outcome.failure
+          : outcome.kind === 'unchanged' && known.failed && known.failed_stage === 'DOWNLOAD'
+            ? (known.failed_reason ?? 'not a usable recording')
+            : undefined
       return {
         recording: outcome.recording,
         created: outcome.kind === 'created',
         outcome: outcome.kind,
         restored,
         match: 'match' in outcome ? outcome.match : null,
-        ...('failure' in outcome && outcome.failure !== undefined ? { failure: outcome.failure } : {}),
+        ...(failure !== undefined ? { failure } : {}),
         ...(warning !== undefined ? { warning } : {}),
       }
     },

@@ -87,6 +87,11 @@ describe('recflow recordings add', { timeout: E2E_TIMEOUT }, () => {
     expect(text.stderr).toMatch(/Hint: it is kept as recording 1 \(SKIPPED, failed\)/)
     const [rec] = (await cliData(home, ['recordings', 'list', '--failed'])).items
     expect(rec).toMatchObject({ display_name: 'notes', failed: true, failed_stage: 'DOWNLOAD' })
+    // The same file again, unchanged: still unusable, still exit 2 (it was exit 0, "already added"), no second recording.
+    const again = await runCli(['recordings', 'add', file, '--json'], { home })
+    expect(again.code).toBe(2)
+    expect(again.json.error).toMatchObject({ code: 'validation', message: expect.stringMatching(/^notes\.mp4 is not a readable media file/), hint: expect.stringContaining('kept as recording 1') })
+    expect((await cliData(home, ['recordings', 'list'])).items).toHaveLength(1)
   })
 
   it('refuses a missing file with exit 2 and changes nothing', async () => {
