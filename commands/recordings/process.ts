@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { runLines } from '../../src/cli/presenters/run.js'
 import { runExitCode } from '../../src/cli/run-exit.js'
-import { runOverrideFromFlags, trimFlags } from '../../src/cli/resource-flags.js'
+import { runOverrideFromFlags, trimFlags, withFlagNames } from '../../src/cli/resource-flags.js'
 
 export default class RecordingsProcess extends BaseCommand<typeof RecordingsProcess> {
   static override summary = 'Trims silence from one recording (again, if it was trimmed before), with optional settings for this run.'
@@ -24,18 +24,18 @@ export default class RecordingsProcess extends BaseCommand<typeof RecordingsProc
     const { args, flags } = await this.parse(RecordingsProcess)
     const app = await this.app(flags)
     const run = await app.service('run')
-    const result = await this.withProgress(app, (control) =>
-      run.run(
-        app.localUser,
-        {
-          recordingIds: [args.id],
-          force: ['PROCESS'],
-          stopAfter: 'PROCESS',
-          dryRun: flags['dry-run'],
-          runOverride: runOverrideFromFlags(flags),
-        },
-        control,
-      ),
+    const input = {
+      recordingIds: [args.id],
+      force: ['PROCESS' as const],
+      stopAfter: 'PROCESS' as const,
+      dryRun: flags['dry-run'],
+      runOverride: runOverrideFromFlags(flags),
+    }
+    // A flag out of range is named as the flag, with a hint for flags (the settings' own is for a file's keys).
+    const flagHint = 'these flags set this run only; `recflow recordings process --help` gives their ranges'
+    const result = await this.withProgress(
+      app,
+      (control) => run.run(app.localUser, input, control).catch((e: unknown) => Promise.reject(withFlagNames(e, flagHint))),
       { plannedStages: ['DOWNLOAD', 'PROCESS'] },
     )
     process.exitCode = runExitCode(result) || process.exitCode

@@ -308,12 +308,22 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'config.name_pattern': '--name-pattern',
   'config.from': '--from',
   'config.to': '--to',
+  // The run settings of `recordings process` (trimFlags).
+  'processing.trim_mode': '--mode',
+  'processing.silence_threshold': '--threshold',
+  'processing.min_silence_duration': '--min-silence',
+  'processing.padding_before': '--padding-before',
+  'processing.padding_after': '--padding-after',
+  'processing.min_pause': '--min-pause',
 }
 
-/** A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)"). */
-export function withFlagNames(e: unknown): unknown {
+/**
+ * A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)");
+ * `hint` replaces the error's own when a flag was named (one written for a file's keys).
+ */
+export function withFlagNames(e: unknown, hint?: string): unknown {
   if (!(e instanceof RecflowError) || e.code !== 'validation') return e
   let message = e.message
   for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) message = message.replaceAll(`${field}:`, `${field} (${flag}):`)
-  return message === e.message ? e : new RecflowError(e.code, message, { hint: e.hint, details: e.details, cause: e })
+  return message === e.message ? e : new RecflowError(e.code, message, { hint: hint ?? e.hint, details: e.details, cause: e })
 }

@@ -55,7 +55,11 @@ describe('recordings process, run, reset and run --dry-run on one recording', ()
     // fractional threshold is a good one.
     const negative = await runCli(['recordings', 'process', String(id), '--padding-before', '-3', '--json'], { home })
     expect(negative.code, describeRun(['recordings', 'process', '--padding-before', '-3'], negative)).toBe(2)
-    expect(negative.json.error).toMatchObject({ code: 'validation', message: expect.stringContaining('processing.padding_before: must be >= 0') })
+    expect(negative.json.error).toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('processing.padding_before (--padding-before): must be >= 0'),
+      hint: expect.stringContaining('recflow recordings process --help'),
+    })
     const notANumber = await runCli(['recordings', 'process', String(id), '--min-pause', 'two'], { home })
     expect(notANumber.code).toBe(2)
     expect(notANumber.stderr).toContain('expected a number, got "two"')
