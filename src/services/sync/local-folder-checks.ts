@@ -27,6 +27,9 @@ export function checkGlob(glob: string): void {
   if (trimmed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(trimmed)) {
     throw validationError(`invalid glob ${JSON.stringify(glob)}: globs are relative to the source folder`, 'e.g. "**/*.mp4"; put the folder in --path')
   }
+  if (trimmed.endsWith('/')) {
+    throw validationError(`invalid glob ${JSON.stringify(glob)}: it ends in "/", so it names folders and matches no file`, `e.g. "${trimmed}**/*.mp4"`)
+  }
   if (trimmed.split('/').includes('..')) {
     throw validationError(`invalid glob ${JSON.stringify(glob)}: it cannot leave the source folder ("..")`, 'e.g. "**/*.mp4"; put the folder in --path')
   }

@@ -77,6 +77,7 @@ describe('sources add local', () => {
     ['an unclosed {', '**/*.{mp4,m4a', /a "\{" is never closed/],
     ['an absolute glob', '/srv/lectures/*.mp4', /globs are relative to the source folder/],
     ['a glob leaving the folder', '../other/*.mp4', /cannot leave the source folder/],
+    ['a glob naming a folder', 'lectures/', /ends in "\/", so it names folders and matches no file/],
   ])('refuses %s in --glob', async (_what, glob, message) => {
     const r = await cli('sources', 'add', 'local', 'x', '--path', folder('in'), '--glob', glob, '--json')
     expect(r.code).toBe(2)
