@@ -133,6 +133,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       const dryRun = input.dryRun === true
       // Bad settings are bad input: refused before anything is synced or queued, not a task that fails later.
       if (input.runOverride) input = { ...input, runOverride: validatePartialConfig(input.runOverride, 'run settings') }
+      // Rows are stamped with the wall clock (db/values.ts nowIso): one created from here on is this run's sync's.
+      const syncStartedAt = new Date().toISOString()
       const synced = input.recordingIds || dryRun ? null : await sync.sync(user, { sourceIds: input.sourceIds }, control)
       const recordings = await selectRecordings(deps, user, input)
 
@@ -157,8 +159,10 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
         tasks.set(rec.id, task.id)
         deps.logger.debug('queued the pipeline', { recordingId: rec.id, taskId: task.id })
-        // Its row shows (queued) before a worker takes it, so the view counts every recording of the run from the start.
-        emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
+        // Its row shows (queued) before a worker takes it, so the view counts every recording of the run from the start;
+        // one this run's sync just created is "added", one that was waiting already is "queued".
+        const isNew = synced !== null && rec.created_at >= syncStartedAt
+        emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status, ...(isNew ? { isNew } : {}) })
       }
       const ids = [...tasks.values()]
       if (ids.length === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
