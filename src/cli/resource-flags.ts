@@ -310,10 +310,20 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'config.to': '--to',
 }
 
-/** A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)"). */
-export function withFlagNames(e: unknown): unknown {
+/** The `add` commands' top-level field their NAME argument sets. */
+export const NAME_ARGUMENT_FIELD = { name: 'the NAME argument' } as const
+/** `jobs add`: the flags that make the schedule. */
+export const SCHEDULE_FIELD = { schedule: '--at, --every-hours, --weekdays with --at, or --cron' } as const
+
+/**
+ * A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)");
+ * `topFields` adds a command's own top-level fields (`NAME_ARGUMENT_FIELD`: "name (the NAME argument): required").
+ */
+export function withFlagNames(e: unknown, topFields: Record<string, string> = {}): unknown {
   if (!(e instanceof RecflowError) || e.code !== 'validation') return e
   let message = e.message
   for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) message = message.replaceAll(`${field}:`, `${field} (${flag}):`)
+  // A whole field name only ("name:", not "display_name:" nor "config.name:").
+  for (const [field, flag] of Object.entries(topFields)) message = message.replace(new RegExp(`(?<![\\w.])${field}:`, 'g'), `${field} (${flag}):`)
   return message === e.message ? e : new RecflowError(e.code, message, { hint: e.hint, details: e.details, cause: e })
 }
