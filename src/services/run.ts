@@ -168,9 +168,22 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       if (ids.length === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
 
       const ours = new Set(ids)
+      const recordingOf = new Map([...tasks].map(([recordingId, taskId]) => [taskId, recordingId]))
+      const stageFailed = new Set<number>() // recordings whose failure a stage has reported
       const bus = new ProgressBus({ logger: deps.logger })
       const unsubscribe = bus.subscribe((u) => {
-        if (u.kind === 'event' && ours.has(u.taskId)) emit(u.event)
+        if (!ours.has(u.taskId)) return
+        if (u.kind === 'event') {
+          if (u.event.type === 'stage-failed') stageFailed.add(u.event.recordingId)
+          emit(u.event)
+        } else if (u.kind === 'state' && u.state === 'failed' && u.error) {
+          // A pipeline that failed before or outside its stages (settings that do not validate): said once, so the
+          // view counts the recording failed, not "not started".
+          const recordingId = recordingOf.get(u.taskId)
+          if (recordingId !== undefined && !stageFailed.has(recordingId)) {
+            emit({ type: 'recording-failed', recordingId, message: u.error.message, ...(u.error.hint ? { hint: u.error.hint } : {}) })
+          }
+        }
       })
       const plan = await deps.scopes.forUser(user.id).subscription.getWithPlan()
       const worker = await deps.queue.worker({

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { Box, Text, useInput, useStdin, useStdout } from 'ink'
 import { formatPercent, formatSecondsShort, formatTransfer, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
 import { CHIP_SEPARATOR, planLayout, stageChips, type ProgressLayout, type VisibleRecording } from './progress-layout.js'
-import { transferRate, type LogLine, type ProgressState, type StageProgress, type StageStatus, type SyncSummary } from './progress-state.js'
+import { transferRate, type LogLine, type ProgressState, type RecordingProgress, type StageProgress, type StageStatus, type SyncSummary } from './progress-state.js'
 import { currentStage, footerCounts, recordingElapsedMs } from './progress-summary.js'
 
 /**
@@ -133,6 +133,7 @@ function RecordingBlock(props: { item: VisibleRecording; titleWidth: number; mes
           next={recording.stages.find((s) => s.status === 'pending')}
           messageWidth={messageWidth}
           columns={runningColumns}
+          failure={recording.failure}
         />
       </Box>
       {showStages && recording.stages.length > 0 && (
@@ -158,8 +159,9 @@ function RowDetail(props: {
   messageWidth: number
   columns: RunningColumns
   elapsedMs?: number
+  failure?: RecordingProgress['failure']
 }) {
-  const { outcome, stage, next, messageWidth, columns, elapsedMs } = props
+  const { outcome, stage, next, messageWidth, columns, elapsedMs, failure } = props
   if (stage?.status === 'running') {
     const eta = stage.etaS === undefined ? '' : `eta ${formatSecondsShort(stage.etaS)}`
     const detail = stage.bytes !== undefined && stage.totalBytes !== undefined ? formatTransfer(stage.bytes, stage.totalBytes, transferRate(stage)) : stage.message
@@ -202,6 +204,14 @@ function RowDetail(props: {
       <Text color="red" wrap="truncate-end">
         {stageLabel(stage.stage, stage.target)} failed: {oneLine(stage.message ?? 'unknown error')}
         {stage.hint ? ` (hint: ${oneLine(stage.hint)})` : ''}
+      </Text>
+    )
+  }
+  if (outcome === 'failed' && failure) {
+    return (
+      <Text color="red" wrap="truncate-end">
+        failed: {oneLine(failure.message)}
+        {failure.hint ? ` (hint: ${oneLine(failure.hint)})` : ''}
       </Text>
     )
   }

@@ -80,4 +80,19 @@ describe('the events of a run, as the live view shows them', () => {
     expect(summary).toMatch(/^1 recording: 1 already done/)
     expect(summary).not.toContain('unfinished')
   })
+
+  it('a recording whose pipeline fails outside any stage is counted failed with the reason, not "not started"', async () => {
+    const media = randomMedia(path.join(t.home, 'broken.mp4'), 1024)
+    const { scope, recordingId } = await readyToPublish(t.app, { name: 'Broken settings', mediaFile: media.file, presetIds: [] })
+    await scope.configs.set({ processing: { padding_before: -3 } } as never)
+    try {
+      const { result, events } = await runCollecting({ recordingIds: [recordingId] })
+      expect(result.recordings[0]).toMatchObject({ state: 'failed' })
+      const { lines, summary } = view(events)
+      expect(summary).toMatch(/^1 recording: 1 failed/)
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^#${recordingId} Broken settings: failed - invalid user config: processing\\.padding_before.*\\(hint: .*config unset`)))
+    } finally {
+      await scope.configs.set({})
+    }
+  })
 })

@@ -70,6 +70,15 @@ describe('the live view (issue 7 item 8)', () => {
     expect(recordingOutcome(run(events).recordings[0]!)).toBe('done')
   })
 
+  it('shows a recording whose pipeline failed outside any stage as failed, with the reason and the hint', () => {
+    const s = run([queued(5, 'Talk'), [1, { type: 'recording-failed', recordingId: 5, message: 'invalid user config: x', hint: 'run `recflow config reset`' }]])
+    expect(recordingOutcome(s.recordings[0]!)).toBe('failed')
+    expect(summarize(s)).toBe('1 recording: 1 failed')
+    const frame = visible(render(<ProgressView state={s} onCancel={() => {}} rows={30} />).lastFrame())
+    expect(frame).toMatch(/#5 Talk\s+failed: invalid user config: x \(hint: run `recflow config reset`\)/)
+    expect(frame.split('\n').at(-1)).toBe('1 of 1 recording · 1 failed   q to cancel')
+  })
+
   it('prints "added" only for a new recording, and a queued recording once', () => {
     let state = initialProgressState()
     let printed = emptyPrinted()
