@@ -2,7 +2,7 @@ import { Args } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { jobFlags, jobInputFromFlags } from '../../src/cli/job-flags.js'
 import { jobChanged } from '../../src/cli/presenters/jobs.js'
-import { documentFrom, fileFlag } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, NAME_ARGUMENT_FIELD, SCHEDULE_FIELD, withFlagNames } from '../../src/cli/resource-flags.js'
 
 export default class JobsAdd extends BaseCommand<typeof JobsAdd> {
   static override summary = 'Adds an automation job: on a schedule, sync sources, match, and process (and publish) what is new.'
@@ -24,7 +24,9 @@ export default class JobsAdd extends BaseCommand<typeof JobsAdd> {
     const input = documentFrom(flags.file, fromFlags)
     // A schedule given by flags replaces the file's (a --timezone alone is merged into it).
     if ((fromFlags.schedule as { type?: unknown } | undefined)?.type !== undefined) input.schedule = fromFlags.schedule
-    const job = await (await app.service('jobs')).add(app.localUser, input)
+    const job = await (await app.service('jobs')).add(app.localUser, input).catch((e: unknown) => {
+      throw withFlagNames(e, { topFields: { ...NAME_ARGUMENT_FIELD, ...SCHEDULE_FIELD } })
+    })
     return this.present(job, jobChanged('Added'))
   }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withAbsoluteThumbnail, withFlagNames } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, presetFlags, presetInputFromFlags, refuseOtherPlatformFlags, withAbsoluteThumbnail, NAME_ARGUMENT_FIELD, withFlagNames } from '../../src/cli/resource-flags.js'
 import { presetDetails } from '../../src/cli/presenters/resources.js'
 
 export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
@@ -28,7 +28,7 @@ export default class PresetsAdd extends BaseCommand<typeof PresetsAdd> {
     const presets = await app.service('presets')
     const input = withAbsoluteThumbnail(documentFrom(flags.file, presetInputFromFlags({ ...flags, name: args.name }, (p) => path.resolve(p))), flags.file)
     const preset = await presets.create(app.localUser, input).catch((e: unknown) => {
-      throw withFlagNames(e)
+      throw withFlagNames(e, { topFields: NAME_ARGUMENT_FIELD })
     })
     return this.present(preset, (p) => [`Added preset ${p.id} "${p.name}" (${p.platform}).`, presetDetails(p)])
   }

@@ -35,7 +35,7 @@ export default class RecordingsProcess extends BaseCommand<typeof RecordingsProc
     const flagHint = 'these flags set this run only; `recflow recordings process --help` gives their ranges'
     const result = await this.withProgress(
       app,
-      (control) => run.run(app.localUser, input, control).catch((e: unknown) => Promise.reject(withFlagNames(e, flagHint))),
+      (control) => run.run(app.localUser, input, control).catch((e: unknown) => Promise.reject(withFlagNames(e, { hint: flagHint }))),
       { plannedStages: ['DOWNLOAD', 'PROCESS'] },
     )
     process.exitCode = runExitCode(result) || process.exitCode

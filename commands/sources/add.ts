@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, resolveFolderFlag, sourceFlags, sourceInputFromFlags, withFlagNames } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, resolveFolderFlag, sourceFlags, sourceInputFromFlags, NAME_ARGUMENT_FIELD, withFlagNames } from '../../src/cli/resource-flags.js'
 import { sourceDetails } from '../../src/cli/presenters/resources.js'
 
 export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
@@ -30,7 +30,7 @@ export default class SourcesAdd extends BaseCommand<typeof SourcesAdd> {
     const source = await sources
       .create(app.localUser, input, { allowMissing: flags['allow-missing'], onWarning: (m) => this.note(`warning: ${m}`) })
       .catch((e: unknown) => {
-        throw withFlagNames(e)
+        throw withFlagNames(e, { topFields: NAME_ARGUMENT_FIELD })
       })
     return this.present(source, (s) => [`Added source ${s.id} "${s.name}" (${s.platform}).`, sourceDetails(s)])
   }

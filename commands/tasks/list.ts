@@ -32,7 +32,8 @@ export default class TasksList extends BaseCommand<typeof TasksList> {
       limit: flags.limit,
       cursor: flags.cursor,
     })
-    const again = listCommandLine('recflow tasks list', flagArgs(flags, ['state', 'type', 'recording']), flags)
-    return this.present(page, (p) => [tasksTable(p.items), ...nextPageHint(p.nextCursor, again)])
+    const filters = flagArgs(flags, ['state', 'type', 'recording'])
+    const again = listCommandLine('recflow tasks list', filters, flags)
+    return this.present(page, (p) => [tasksTable(filters, p.items), ...nextPageHint(p.nextCursor, again)])
   }
 }

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
-import { documentFrom, fileFlag, templateFlags, templateInputFromFlags, withAbsoluteThumbnail } from '../../src/cli/resource-flags.js'
+import { documentFrom, fileFlag, templateFlags, templateInputFromFlags, withAbsoluteThumbnail, NAME_ARGUMENT_FIELD, withFlagNames } from '../../src/cli/resource-flags.js'
 import { templateDetails } from '../../src/cli/presenters/resources.js'
 
 export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
@@ -21,7 +21,9 @@ export default class TemplatesAdd extends BaseCommand<typeof TemplatesAdd> {
     const app = await this.app(flags)
     const templates = await app.service('templates')
     const input = withAbsoluteThumbnail(documentFrom(flags.file, templateInputFromFlags({ ...flags, name: args.name })), flags.file)
-    const template = await templates.create(app.localUser, input)
+    const template = await templates.create(app.localUser, input).catch((e: unknown) => {
+      throw withFlagNames(e, { topFields: NAME_ARGUMENT_FIELD })
+    })
     return this.present(template, (t) => [`Added template ${t.id} "${t.name}".`, templateDetails(t)])
   }
 }

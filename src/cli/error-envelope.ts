@@ -47,8 +47,10 @@ export function toErrorEnvelope(err: unknown): { envelope: ErrorEnvelope; exitCo
 }
 
 export function cleanOclifMessage(s: string): string {
-  // oclif messages carry "See more help with --help" on extra lines; keep the informative part.
+  // oclif messages carry "See more help with --help" on extra lines; keep the informative part. An indented line
+  // continues the one above (oclif wraps a long argument description at the terminal's width): joined by a space.
   return s
+    .replace(/\n[ \t]+(?=\S)/g, ' ')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/See more help with/.test(l))

@@ -317,13 +317,21 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'processing.min_pause': '--min-pause',
 }
 
+/** The `add` commands' top-level field their NAME argument sets. */
+export const NAME_ARGUMENT_FIELD = { name: 'the NAME argument' } as const
+/** `jobs add`: the flags that make the schedule. */
+export const SCHEDULE_FIELD = { schedule: '--at, --every-hours, --weekdays with --at, or --cron' } as const
+
 /**
- * A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)");
+ * A validation error whose message names fields set by flags, with the flag beside each ("config.path (--path)").
+ * `topFields` adds a command's own top-level fields (`NAME_ARGUMENT_FIELD`: "name (the NAME argument): required");
  * `hint` replaces the error's own when a flag was named (one written for a file's keys).
  */
-export function withFlagNames(e: unknown, hint?: string): unknown {
+export function withFlagNames(e: unknown, opts: { topFields?: Record<string, string>; hint?: string } = {}): unknown {
   if (!(e instanceof RecflowError) || e.code !== 'validation') return e
   let message = e.message
   for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) message = message.replaceAll(`${field}:`, `${field} (${flag}):`)
-  return message === e.message ? e : new RecflowError(e.code, message, { hint: hint ?? e.hint, details: e.details, cause: e })
+  // A whole field name only ("name:", not "display_name:" nor "config.name:").
+  for (const [field, flag] of Object.entries(opts.topFields ?? {})) message = message.replace(new RegExp(`(?<![\\w.])${field}:`, 'g'), `${field} (${flag}):`)
+  return message === e.message ? e : new RecflowError(e.code, message, { hint: opts.hint ?? e.hint, details: e.details, cause: e })
 }

@@ -17,6 +17,11 @@ export type RecflowEvent =
   /** earlier: the stage was finished by an earlier run and was not redone. */
   | { type: 'stage-finished'; recordingId: number; stage: PipelineStage; outcome: 'completed' | 'skipped'; message?: string; target?: string; earlier?: boolean }
   | { type: 'stage-failed'; recordingId: number; stage: PipelineStage; message: string; hint?: string; target?: string }
+  /**
+   * The recording's pipeline failed outside any stage (its settings do not validate, its template is unreadable):
+   * sent once its task has failed for good, so views count it failed instead of "not started".
+   */
+  | { type: 'recording-failed'; recordingId: number; message: string; hint?: string }
   /** Stopped by Ctrl-C or `tasks cancel`: not a failure, the next run starts the stage afresh. */
   | { type: 'stage-cancelled'; recordingId: number; stage: PipelineStage; target?: string }
   /** Sync of one source. */

@@ -245,17 +245,19 @@ export class Worker {
   }
 
   /**
-   * Returns tasks of dead workers to the queue: at start (the daemon's worker and a CLI run alike), then at most
-   * once per lease period. Tasks held by a worker process of this host that no longer exists are recovered at once,
-   * without waiting for their lease to expire: a `recflow run` killed with SIGKILL is resumed by the next one.
+   * Returns tasks of dead workers to the queue. Tasks held by a worker process of this host that no longer exists
+   * are taken back at once, at start and at every poll (a `recflow run` SIGKILLed beside the daemon is resumed by
+   * its worker within a poll, not a lease period later; one query of the running tasks and a signal-0 per owner).
+   * Expired leases (another host, a hung process) are released at start, then at most once per lease period.
    */
   async #recover(force: boolean, filter: QueueFilter = {}): Promise<void> {
     const now = this.#deps.clock.now()
-    if (!force && now.getTime() - this.#lastRecovery < this.#deps.leaseMs) return
-    this.#lastRecovery = now.getTime()
     try {
-      const recovered = await systemScope(this.#deps.db).tasks.releaseExpiredLeases(now)
-      if (recovered > 0) this.#deps.logger.info('recovered tasks of a worker that stopped responding', { count: recovered })
+      if (force || now.getTime() - this.#lastRecovery >= this.#deps.leaseMs) {
+        this.#lastRecovery = now.getTime()
+        const recovered = await systemScope(this.#deps.db).tasks.releaseExpiredLeases(now)
+        if (recovered > 0) this.#deps.logger.info('recovered tasks of a worker that stopped responding', { count: recovered })
+      }
       await recoverDeadLocalOwners(this.#deps.db, { now, userId: filter.userId, logger: this.#deps.logger })
     } catch (error) {
       this.#deps.logger.warn('could not recover expired leases', { error: (error as Error).message })

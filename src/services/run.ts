@@ -133,6 +133,8 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
       const dryRun = input.dryRun === true
       // Bad settings are bad input: refused before anything is synced or queued, not a task that fails later.
       if (input.runOverride) input = { ...input, runOverride: validatePartialConfig(input.runOverride, 'run settings') }
+      // Rows are stamped with the wall clock (db/values.ts nowIso): one created from here on is this run's sync's.
+      const syncStartedAt = new Date().toISOString()
       const synced = input.recordingIds || dryRun ? null : await sync.sync(user, { sourceIds: input.sourceIds }, control)
       const recordings = await selectRecordings(deps, user, input)
 
@@ -157,16 +159,31 @@ export function runService({ deps, pipeline, sync, registry }: RunDeps) {
         const task = await enqueuePipeline(deps, user, payload, { exclusive: input.recordingIds !== undefined, emit })
         tasks.set(rec.id, task.id)
         deps.logger.debug('queued the pipeline', { recordingId: rec.id, taskId: task.id })
-        // Its row shows (queued) before a worker takes it, so the view counts every recording of the run from the start.
-        emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status })
+        // Its row shows (queued) before a worker takes it, so the view counts every recording of the run from the start;
+        // one this run's sync just created is "added", one that was waiting already is "queued".
+        const isNew = synced !== null && rec.created_at >= syncStartedAt
+        emit({ type: 'recording', recordingId: rec.id, displayName: rec.display_name, status: rec.status, ...(isNew ? { isNew } : {}) })
       }
       const ids = [...tasks.values()]
       if (ids.length === 0) return { sync: synced, recordings: [], cancelled: false, dryRun }
 
       const ours = new Set(ids)
+      const recordingOf = new Map([...tasks].map(([recordingId, taskId]) => [taskId, recordingId]))
+      const stageFailed = new Set<number>() // recordings whose failure a stage has reported
       const bus = new ProgressBus({ logger: deps.logger })
       const unsubscribe = bus.subscribe((u) => {
-        if (u.kind === 'event' && ours.has(u.taskId)) emit(u.event)
+        if (!ours.has(u.taskId)) return
+        if (u.kind === 'event') {
+          if (u.event.type === 'stage-failed') stageFailed.add(u.event.recordingId)
+          emit(u.event)
+        } else if (u.kind === 'state' && u.state === 'failed' && u.error) {
+          // A pipeline that failed before or outside its stages (settings that do not validate): said once, so the
+          // view counts the recording failed, not "not started".
+          const recordingId = recordingOf.get(u.taskId)
+          if (recordingId !== undefined && !stageFailed.has(recordingId)) {
+            emit({ type: 'recording-failed', recordingId, message: u.error.message, ...(u.error.hint ? { hint: u.error.hint } : {}) })
+          }
+        }
       })
       const plan = await deps.scopes.forUser(user.id).subscription.getWithPlan()
       const worker = await deps.queue.worker({

@@ -1,13 +1,12 @@
 import type { UserScope } from '../db/index.js'
 import type { ConfigLayerName, PartialConfig, PlainObject } from '../domain/config/index.js'
 import { defaultValueAt } from '../domain/config/default-values.js'
+import { BROKEN_USER_CONFIG_HINT } from '../domain/config/repair-hint.js'
 import { isPlainObject } from '../domain/config/merge.js'
 import { getAtPath, unsetAtPath } from '../domain/config/paths.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { isRecflowError, RecflowError } from '../domain/errors.js'
 
-const BROKEN_LAYER_HINT =
-  'your stored config has a bad value: remove it with `recflow config unset KEY` (the key named above), or drop your whole layer with `recflow config reset`'
 
 /**
  * The schemas, the resolver and the checks, loaded the first time something needs validating: `config get` of a
@@ -40,7 +39,7 @@ export function userConfigService({ scopes }: ServiceDeps) {
     } catch (e) {
       // A layer stored by an older recflow (or edited by hand) that no longer validates: say how to repair it.
       if (!isRecflowError(e) || e.code !== 'validation') throw e
-      throw new RecflowError('validation', e.message, { hint: BROKEN_LAYER_HINT, details: e.details, cause: e })
+      throw new RecflowError('validation', e.message, { hint: BROKEN_USER_CONFIG_HINT, details: e.details, cause: e })
     }
   }
   const resolve = async (user: UserRef) => resolveLayer(await stored(user))
@@ -51,9 +50,24 @@ export function userConfigService({ scopes }: ServiceDeps) {
       configDomain(),
       configChecks(),
     ])
+    const isValidLayer = (layer: PlainObject) => {
+      try {
+        validatePartialConfig(layer, 'user config')
+        return true
+      } catch {
+        return false
+      }
+    }
     return scope(user).transaction(async (tx) => {
       const current = await storedIn(tx)
-      const checked = validatePartialConfig(change(current), 'user config')
+      let checked: PartialConfig
+      try {
+        checked = validatePartialConfig(change(current), 'user config')
+      } catch (e) {
+        // A bad value this write leaves in place (`config set` of another key on a broken layer): say how to repair it.
+        if (!isRecflowError(e) || e.code !== 'validation' || isValidLayer(current)) throw e
+        throw new RecflowError('validation', e.message, { hint: BROKEN_USER_CONFIG_HINT, details: e.details, cause: e })
+      }
       assertConfigTemplates(checked, '')
       await assertConfigPresets(tx, checked, current as PartialConfig)
       await assertConfigCredentials(tx, checked, current as PartialConfig)

@@ -69,6 +69,10 @@ export function formatEventLine(event: RecflowEvent, context: PlainLineContext):
         printed,
       }
     }
+    case 'recording-failed': {
+      const hint = event.hint ? ` (hint: ${oneLine(event.hint)})` : ''
+      return { line: `${recordingPrefix(state, event.recordingId)}: failed - ${oneLine(event.message)}${hint}`, printed }
+    }
     case 'stage-cancelled':
       return { line: `${recordingPrefix(state, event.recordingId)}: ${stageLabel(event.stage, event.target)} cancelled`, printed }
     case 'sync':

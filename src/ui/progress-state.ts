@@ -67,6 +67,8 @@ export interface RecordingProgress {
   status?: string
   /** In STAGE_ORDER, targets of one stage in order of appearance. */
   stages: readonly StageProgress[]
+  /** Why its pipeline failed outside any stage (a `recording-failed` event). */
+  failure?: { message: string; hint?: string }
 }
 
 export interface SyncSummary {
@@ -179,6 +181,8 @@ function apply(state: ProgressState, event: RecflowEvent, nowMs: number): Progre
         message: event.message,
         hint: event.hint,
       }))
+    case 'recording-failed':
+      return withRecording(state, event.recordingId, (rec) => ({ ...rec, failure: { message: event.message, ...(event.hint ? { hint: event.hint } : {}) } }), '')
     case 'stage-cancelled':
       return withStage(state, event.recordingId, event.stage, event.target, (stage) => ({
         ...finished(stage, nowMs),

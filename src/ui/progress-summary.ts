@@ -8,7 +8,7 @@ import type { ProgressState, RecordingOutcome, RecordingProgress, StageProgress,
  */
 export function recordingOutcome(rec: RecordingProgress): RecordingOutcome {
   const has = (status: StageStatus) => rec.stages.some((s) => s.status === status)
-  if (has('failed')) return 'failed'
+  if (has('failed') || rec.failure) return 'failed'
   if (has('cancelled')) return 'cancelled'
   if (has('running')) return 'running'
   const ended = rec.stages.filter(hasEnded)

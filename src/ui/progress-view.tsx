@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { Box, Text, useInput, useStdin, useStdout } from 'ink'
 import { formatPercent, formatSecondsShort, formatTransfer, oneLine, progressBar, recordingTitle, stageLabel, STATUS_ICONS, syncedCount } from './format.js'
 import { CHIP_SEPARATOR, planLayout, stageChips, type ProgressLayout, type VisibleRecording } from './progress-layout.js'
-import { transferRate, type LogLine, type ProgressState, type StageProgress, type StageStatus, type SyncSummary } from './progress-state.js'
+import { transferRate, type LogLine, type ProgressState, type RecordingProgress, type StageProgress, type StageStatus, type SyncSummary } from './progress-state.js'
 import { currentStage, footerCounts, recordingElapsedMs } from './progress-summary.js'
 
 /**
@@ -36,6 +36,8 @@ const ETA_WIDTH = 13
 const MIN_TITLE_WIDTH = 12
 const MAX_TITLE_WIDTH = 36
 const MIN_MESSAGE_WIDTH = 8
+// A narrower bar says nothing the percent does not: below this the bar is left out.
+const MIN_BAR_WIDTH = 5
 const STAGES_INDENT = 4
 // icon, title margin, stage, bar, percent, eta
 const RUNNING_ROW_FIXED_WIDTH = ICON_WIDTH + 1 + STAGE_WIDTH + BAR_WIDTH + PERCENT_WIDTH + ETA_WIDTH
@@ -68,6 +70,7 @@ export function ProgressView({ state, onCancel, onForceQuit, cancelling = false,
   const titleWidth = Math.min(longestTitle, MAX_TITLE_WIDTH, Math.max(MIN_TITLE_WIDTH, columns - 1 - RUNNING_ROW_FIXED_WIDTH))
   // Whatever the fixed columns leave on a running row goes to the stage's message.
   const messageWidth = columns - 1 - RUNNING_ROW_FIXED_WIDTH - titleWidth
+  const runningColumns = fitRunningColumns(columns - 1 - ICON_WIDTH - 1 - titleWidth)
   // One column short of the terminal: a line that fills the last column makes some terminals wrap early, and
   // Ink would then erase one line too few on the next frame.
   return (
@@ -78,6 +81,7 @@ export function ProgressView({ state, onCancel, onForceQuit, cancelling = false,
           item={item}
           titleWidth={titleWidth}
           messageWidth={messageWidth}
+          runningColumns={runningColumns}
           stagesWidth={columns - 1 - STAGES_INDENT}
         />
       ))}
@@ -93,8 +97,22 @@ export function ProgressView({ state, onCancel, onForceQuit, cancelling = false,
   )
 }
 
-function RecordingBlock(props: { item: VisibleRecording; titleWidth: number; messageWidth: number; stagesWidth: number }) {
-  const { item, titleWidth, messageWidth, stagesWidth } = props
+/** What a running row shows after its title, in `width` columns: the bar narrows first, then the ETA and the percent go. */
+interface RunningColumns {
+  bar: number
+  percent: boolean
+  eta: boolean
+}
+
+function fitRunningColumns(width: number): RunningColumns {
+  const percent = width >= STAGE_WIDTH + PERCENT_WIDTH
+  const eta = width >= STAGE_WIDTH + PERCENT_WIDTH + ETA_WIDTH
+  const left = width - STAGE_WIDTH - (percent ? PERCENT_WIDTH : 0) - (eta ? ETA_WIDTH : 0)
+  return { bar: left >= MIN_BAR_WIDTH ? Math.min(BAR_WIDTH, left) : 0, percent, eta }
+}
+
+function RecordingBlock(props: { item: VisibleRecording; titleWidth: number; messageWidth: number; runningColumns: RunningColumns; stagesWidth: number }) {
+  const { item, titleWidth, messageWidth, runningColumns, stagesWidth } = props
   const { recording, outcome, showStages } = item
   const stage = currentStage(recording)
   return (
@@ -114,6 +132,8 @@ function RecordingBlock(props: { item: VisibleRecording; titleWidth: number; mes
           stage={stage}
           next={recording.stages.find((s) => s.status === 'pending')}
           messageWidth={messageWidth}
+          columns={runningColumns}
+          failure={recording.failure}
         />
       </Box>
       {showStages && recording.stages.length > 0 && (
@@ -137,9 +157,11 @@ function RowDetail(props: {
   stage?: StageProgress
   next?: StageProgress
   messageWidth: number
+  columns: RunningColumns
   elapsedMs?: number
+  failure?: RecordingProgress['failure']
 }) {
-  const { outcome, stage, next, messageWidth, elapsedMs } = props
+  const { outcome, stage, next, messageWidth, columns, elapsedMs, failure } = props
   if (stage?.status === 'running') {
     const eta = stage.etaS === undefined ? '' : `eta ${formatSecondsShort(stage.etaS)}`
     const detail = stage.bytes !== undefined && stage.totalBytes !== undefined ? formatTransfer(stage.bytes, stage.totalBytes, transferRate(stage)) : stage.message
@@ -150,15 +172,23 @@ function RowDetail(props: {
             {stageLabel(stage.stage, stage.target)}
           </Text>
         </Box>
-        <Text color="cyan">{progressBar(stage.percent, BAR_WIDTH)}</Text>
-        <Box width={PERCENT_WIDTH} flexShrink={0} justifyContent="flex-end">
-          <Text>{formatPercent(stage.percent)}</Text>
-        </Box>
-        <Box width={ETA_WIDTH} flexShrink={0} paddingLeft={1}>
-          <Text dimColor wrap="truncate-end">
-            {eta}
-          </Text>
-        </Box>
+        {columns.bar > 0 && (
+          <Box width={columns.bar} flexShrink={0}>
+            <Text color="cyan">{progressBar(stage.percent, columns.bar)}</Text>
+          </Box>
+        )}
+        {columns.percent && (
+          <Box width={PERCENT_WIDTH} flexShrink={0} justifyContent="flex-end">
+            <Text>{formatPercent(stage.percent)}</Text>
+          </Box>
+        )}
+        {columns.eta && (
+          <Box width={ETA_WIDTH} flexShrink={0} paddingLeft={1}>
+            <Text dimColor wrap="truncate-end">
+              {eta}
+            </Text>
+          </Box>
+        )}
         {detail !== undefined && messageWidth >= MIN_MESSAGE_WIDTH && (
           <Box width={messageWidth} flexShrink={0}>
             <Text dimColor wrap="truncate-end">
@@ -174,6 +204,14 @@ function RowDetail(props: {
       <Text color="red" wrap="truncate-end">
         {stageLabel(stage.stage, stage.target)} failed: {oneLine(stage.message ?? 'unknown error')}
         {stage.hint ? ` (hint: ${oneLine(stage.hint)})` : ''}
+      </Text>
+    )
+  }
+  if (outcome === 'failed' && failure) {
+    return (
+      <Text color="red" wrap="truncate-end">
+        failed: {oneLine(failure.message)}
+        {failure.hint ? ` (hint: ${oneLine(failure.hint)})` : ''}
       </Text>
     )
   }
@@ -217,10 +255,12 @@ function LogRow({ line }: { line: LogLine }) {
 function Footer({ state, cancelling, summary }: { state: ProgressState; cancelling: boolean; summary?: string }) {
   if (summary !== undefined) return <Text bold>{summary}</Text>
   return (
+    // One line however narrow the terminal: the counts are cut short before the way to cancel is.
     <Box>
-      <Text>{footerCounts(state)}</Text>
-      <Text>{'   '}</Text>
-      {cancelling ? <Text color="yellow">cancelling… (Ctrl-C again to quit now)</Text> : <Text dimColor>q to cancel</Text>}
+      <Text wrap="truncate-end">{footerCounts(state)}</Text>
+      <Box flexShrink={0} paddingLeft={3}>
+        {cancelling ? <Text color="yellow">cancelling… (Ctrl-C again to quit now)</Text> : <Text dimColor>q to cancel</Text>}
+      </Box>
     </Box>
   )
 }

@@ -14,6 +14,14 @@ describe('list filters in messages', () => {
     expect(r.stdout.trim()).toBe('No presets match --platform youtube.')
   })
 
+  it('says which filter matched no task, not that tasks appear once recordings are processed', async () => {
+    const home = await initHome()
+    await withLocalUser(home, (s) => s.tasks.create({ type: 'sync', payload: {} }))
+    const r = await runCli(['tasks', 'list', '--state', 'failed', '--type', 'pipeline'], { home })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.trim()).toBe('No tasks match --state failed --type pipeline.')
+  })
+
   it('keeps the filters and the page size in the next-page hint', async () => {
     const home = await initHome()
     await seedRecordings(home, [

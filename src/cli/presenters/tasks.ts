@@ -10,7 +10,7 @@ const errorMessage = (error: unknown): string | null => {
 }
 const stateOf = (t: Task) => (t.state === 'running' && t.cancel_requested ? 'cancelling' : t.state)
 
-export const tasksTable = (items: Task[]) =>
+export const tasksTable = (filters: string, items: Task[]) =>
   table(
     items,
     [
@@ -23,7 +23,7 @@ export const tasksTable = (items: Task[]) =>
       { header: 'recording', value: (t) => t.recording_id },
       { header: 'updated', value: (t) => t.updated_at },
     ],
-    'No tasks. Tasks appear when recordings are processed or sources synced.',
+    filters ? `No tasks match ${filters}.` : 'No tasks. Tasks appear when recordings are processed or sources synced.',
   )
 
 export const eventLine = (e: TaskEvent) =>

@@ -1,5 +1,5 @@
 import type { Template, UserScope } from '../../db/index.js'
-import { resolveConfig, validatePartialConfig } from '../../domain/config/index.js'
+import { resolveConfig, validatePartialConfig, validateStoredUserConfig } from '../../domain/config/index.js'
 import { probeMedia } from '../../media/index.js'
 import type { ServiceDeps } from '../context.js'
 
@@ -25,7 +25,7 @@ export function transcriptionEstimator(deps: ServiceDeps, scope: UserScope) {
     let cfg
     try {
       cfg = resolveConfig([
-        { name: 'user', config: validatePartialConfig((await userConfig) ?? {}, 'user config') },
+        { name: 'user', config: validateStoredUserConfig(await userConfig) },
         { name: 'template', config: validatePartialConfig(template.processing_config ?? {}, 'template processing_config') },
       ]).config.transcription
     } catch {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { ProcessingStage, Recording, UserScope } from '../../db/index.js'
-import { resolveConfig, validatePartialConfig, type PartialConfig } from '../../domain/config/index.js'
+import { resolveConfig, validatePartialConfig, validateStoredUserConfig, type PartialConfig } from '../../domain/config/index.js'
 import { RecflowError, isRecflowError, notFound, usageError } from '../../domain/errors.js'
 import { STAGE_TYPES, type StageType } from '../../domain/status/index.js'
 import type { ServiceDeps, UserRef } from '../context.js'
@@ -61,7 +61,7 @@ export interface PipelineResult {
 
 function resolveRunConfig(rec: Recording, userConfig: unknown, templateConfig: unknown, runOverride: PartialConfig | null | undefined) {
   return resolveConfig([
-    { name: 'user', config: validatePartialConfig(userConfig ?? {}, 'user config') },
+    { name: 'user', config: validateStoredUserConfig(userConfig) },
     { name: 'template', config: validatePartialConfig(templateConfig ?? {}, 'template processing_config') },
     { name: 'recording', config: validatePartialConfig(rec.processing_config_override ?? {}, 'recording override') },
     { name: 'run', config: runOverride ?? null },

@@ -4,7 +4,8 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { systemOrBundledTools } from '../../fixtures/media/generate.js'
 import { tempHome } from '../../support/cli.js'
-import { cliData, filesUnder, query, sha256 } from './pipeline-fixture.js'
+import { runCommandInProcess } from '../../support/run-in-process.js'
+import { cliData, describeRun, filesUnder, query, sha256 } from './pipeline-fixture.js'
 
 /**
  * `recflow demo` in a fresh home: the whole pipeline on a generated lecture, and nothing twice on a second go. Run
@@ -64,4 +65,39 @@ describe('recflow demo', () => {
     expect(filesUnder(demo.published)).toEqual(publishedFiles)
     expect(sha256(demo.lecture)).toBe(lectureHash)
   }, 300_000)
+
+  // The README's "typical setup" as a new user types it after the demo (issue 7 item 11): `--preset N` is the
+  // preset the second command printed, not the demo's preset 1, and the lecture lands in ~/Published.
+  it('runs the README\'s typical setup after the demo, publishing into ~/Published', async () => {
+    const demo = await cliData(['demo'], home) // done by the test above: nothing twice
+    const user = path.join(home, 'user-home')
+    fs.mkdirSync(path.join(user, 'Recordings'), { recursive: true })
+    fs.copyFileSync(demo.lecture, path.join(user, 'Recordings', 'Distributed Systems 03 - Consensus.mp4'))
+
+    let presetId: string | undefined
+    for (const args of readmeTypicalSetup()) {
+      const words = args.map((w) => w.replace(/^~(?=\/)/, user)).map((w, i) => (args[i - 1] === '--preset' && w === 'N' ? presetId ?? w : w))
+      const r = await runCommandInProcess(words, { home, env: { HOME: user } })
+      expect(r.code, describeRun(words, r)).toBe(0)
+      presetId ??= /^Added preset (\d+)/m.exec(r.stdout)?.[1]
+    }
+    expect(presetId).not.toBe(String(demo.preset.id))
+    const published = fs.readdirSync(path.join(user, 'Published'))
+    expect(published.filter((f) => f.endsWith('.mp4'))).toEqual([expect.stringMatching(/Distributed Systems 03 - Consensus\.mp4$/)])
+    expect(filesUnder(demo.published).filter((f) => f.includes('Distributed'))).toEqual([])
+  }, 300_000)
 })
+
+/** The commands of README.md's "typical setup" block, as argument lists (`npx recflow` and comments dropped). */
+function readmeTypicalSetup(): string[][] {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8')
+  const block = /A typical setup for your own lectures:\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1]
+  expect(block, 'the typical setup block in README.md').toBeDefined()
+  const commands = block!
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('npx recflow '))
+    .map((line) => [...line.slice('npx recflow '.length).matchAll(/"([^"]*)"|'([^']*)'|(#.*)|(\S+)/g)].flatMap((m) => (m[3] ? [] : [m[1] ?? m[2] ?? m[4]!])))
+  expect(commands.length).toBeGreaterThan(2)
+  return commands
+}

@@ -114,6 +114,27 @@ describe('commands that read or change tasks take back a dead local owner\'s lea
       await worker.stop()
     }
   })
+
+  it('a running (daemon) worker takes back the task of a worker that dies beside it at once, not a lease period later', async () => {
+    const worker = new Worker({ db: h.database.db, registry: testRegistry(async () => 'not run'), pollMs: 20 })
+    await worker.start()
+    try {
+      // A `recflow run` beside the daemon claims a task and is then SIGKILLed: its lease has 10 minutes left, and the
+      // worker's scan for expired leases (once a lease period, 30 s) is far off. The task is due in an hour, so the
+      // daemon's worker cannot claim it first; handed back, it waits for its time.
+      const runAt = new Date(Date.now() + 60 * 60_000)
+      const task = await h.enqueueTest(h.pro, { runAt })
+      const claimed = await h.sys.tasks.claimNext({ ids: [task.id], owner: deadOwner(), leaseMs: 10 * 60_000, now: runAt })
+      expect(claimed?.id).toBe(task.id)
+      const back = await waitFor(async () => {
+        const row = await h.task(task.id)
+        return row.state === 'pending' ? row : undefined
+      }, 5_000)
+      expect(back).toMatchObject({ lease_owner: null, attempts: 0 })
+    } finally {
+      await worker.stop()
+    }
+  })
 })
 
 describe('tasks show', () => {

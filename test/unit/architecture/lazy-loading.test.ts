@@ -74,8 +74,14 @@ describe('start-up: commands load only what they use', () => {
       ['commands/config/get.ts', 'src/services/user-config.ts'],
     ]) {
       const { files, packages } = staticClosure([command!, 'src/app.ts', service!])
-      // The plain defaults table and the merge and path helpers are all `config get` needs while nothing is stored.
-      const config = under(files, 'src/domain/config', ['src/domain/config/default-values.ts', 'src/domain/config/merge.ts', 'src/domain/config/paths.ts'])
+      // The plain defaults table and the merge and path helpers are all `config get` needs while nothing is stored
+      // (and the repair hint's text, a constant).
+      const config = under(files, 'src/domain/config', [
+        'src/domain/config/default-values.ts',
+        'src/domain/config/merge.ts',
+        'src/domain/config/paths.ts',
+        'src/domain/config/repair-hint.ts',
+      ])
       expect({ command, config, resources: under(files, 'src/domain/resources'), matching: under(files, 'src/domain/matching') }).toEqual({
         command,
         config: [],

@@ -25,6 +25,12 @@ describe('toErrorEnvelope', () => {
     expect(r.envelope.error.message).toBe('Missing 1 required arg: id')
   })
 
+  it('keeps a wrapped argument description in one sentence (no ": " where oclif broke the line)', () => {
+    const message = 'Missing 1 required arg:\nkind  (fireworks|openai|zoom) Which service the key is\n      for.\nSee more help with --help'
+    const r = toErrorEnvelope(Object.assign(new Error(message), { parse: {}, oclif: { exit: 2 } }))
+    expect(r.envelope.error.message).toBe('Missing 1 required arg: kind  (fireworks|openai|zoom) Which service the key is for.')
+  })
+
   it('hides the stack of unexpected errors behind a hint', () => {
     const r = toErrorEnvelope(new TypeError('boom'))
     expect(r.exitCode).toBe(1)

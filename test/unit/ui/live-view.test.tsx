@@ -1,3 +1,4 @@
+import { render as inkRender } from 'ink'
 import { cleanup, render } from 'ink-testing-library'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RecflowEvent } from '../../../src/domain/events.js'
@@ -5,7 +6,7 @@ import { emptyPrinted, formatEventLine } from '../../../src/ui/plain-lines.js'
 import { initialProgressState, PIPELINE_STAGES, reduce, type ProgressState } from '../../../src/ui/progress-state.js'
 import { footerCounts, recordingOutcome, summarize } from '../../../src/ui/progress-summary.js'
 import { ProgressView } from '../../../src/ui/progress-view.js'
-import { visible } from './fake-terminal.js'
+import { fakeTerminal, settle, visible } from './fake-terminal.js'
 
 // Issue 7 item 8: queued rows, recordings (not stages) in the footer, a steady ETA that never wraps,
 // "already done" for a recording an earlier run finished, "added" only for new recordings.
@@ -69,6 +70,15 @@ describe('the live view (issue 7 item 8)', () => {
     expect(recordingOutcome(run(events).recordings[0]!)).toBe('done')
   })
 
+  it('shows a recording whose pipeline failed outside any stage as failed, with the reason and the hint', () => {
+    const s = run([queued(5, 'Talk'), [1, { type: 'recording-failed', recordingId: 5, message: 'invalid user config: x', hint: 'run `recflow config reset`' }]])
+    expect(recordingOutcome(s.recordings[0]!)).toBe('failed')
+    expect(summarize(s)).toBe('1 recording: 1 failed')
+    const frame = visible(render(<ProgressView state={s} onCancel={() => {}} rows={30} />).lastFrame())
+    expect(frame).toMatch(/#5 Talk\s+failed: invalid user config: x \(hint: run `recflow config reset`\)/)
+    expect(frame.split('\n').at(-1)).toBe('1 of 1 recording · 1 failed   q to cancel')
+  })
+
   it('prints "added" only for a new recording, and a queued recording once', () => {
     let state = initialProgressState()
     let printed = emptyPrinted()
@@ -90,5 +100,23 @@ describe('the live view (issue 7 item 8)', () => {
     const frame = visible(render(<ProgressView state={s} onCancel={() => {}} rows={30} />).lastFrame())
     expect(frame).toContain('sync Lectures: 200 of 1000 synced')
     expect(frame.split('\n').at(-1)).toBe('1 source syncing   q to cancel')
+  })
+
+  it.each([60, 50, 40])('keeps a running row with its bar and ETA on one line in a %i-column terminal', async (columns) => {
+    const events: Array<[number, RecflowEvent]> = [queued(2, 'Distributed Systems lecture 3'), [0, { type: 'stage-started', recordingId: 2, stage: 'PROCESS' }]]
+    events.push([1000, { type: 'progress', recordingId: 2, stage: 'PROCESS', percent: 35, etaS: 23 * 3600 + 59 * 60 + 59, message: 'a message' }])
+    const term = fakeTerminal()
+    term.stdout.columns = columns
+    const ink = inkRender(<ProgressView state={run(events)} onCancel={() => {}} rows={20} />, { ...term.streams, debug: true, exitOnCtrlC: false, patchConsole: false })
+    await settle()
+    ink.unmount()
+    const frame = visible(term.stdout.writes.filter((w) => w.includes('#2')).at(-1))
+    const lines = frame.split('\n')
+    for (const line of lines) expect(line.length, line).toBeLessThan(columns)
+    // The row, then the stage chips, then the footer: nothing of the bar spills onto a line of its own.
+    expect(lines.filter((l) => l.trim() !== '')).toHaveLength(3)
+    expect(lines[0]).toContain('#2')
+    expect(lines[0]).toContain('35%')
+    if (columns >= 50) expect(lines[0]).toContain('eta 23:59:59')
   })
 })
