@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../src/cli/base-command.js'
 import { runLines } from '../src/cli/presenters/run.js'
-import { runExitCode } from '../src/cli/run-exit.js'
+import { runFailure } from '../src/cli/run-exit.js'
 import { PIPELINE_STAGES } from '../src/ui/progress-state.js'
 
 export default class Demo extends BaseCommand<typeof Demo> {
@@ -21,7 +21,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
     const result = await this.withProgress(app, (control) => demo.run(app.localUser, { dir: flags.dir, fresh: flags.fresh }, control), {
       plannedStages: PIPELINE_STAGES,
     })
-    process.exitCode = runExitCode(result.run) || process.exitCode
+    this.endedBadly(runFailure(result.run))
     return this.present(result, (r) => [
       ...runLines(r.run),
       '',

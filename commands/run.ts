@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../src/cli/base-command.js'
 import { runLines } from '../src/cli/presenters/run.js'
-import { runExitCode } from '../src/cli/run-exit.js'
+import { runFailure } from '../src/cli/run-exit.js'
 import { PIPELINE_STAGES } from '../src/ui/progress-state.js'
 
 export default class Run extends BaseCommand<typeof Run> {
@@ -31,7 +31,7 @@ export default class Run extends BaseCommand<typeof Run> {
       (control) => run.run(app.localUser, { sourceIds, recordingIds: flags.recording, dryRun: flags['dry-run'] }, control),
       { plannedStages: PIPELINE_STAGES },
     )
-    process.exitCode = runExitCode(result) || process.exitCode
+    this.endedBadly(runFailure(result))
     this.present(result, runLines)
     return result
   }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { foregroundRunLines } from '../../src/cli/presenters/jobs.js'
-import { runExitCode } from '../../src/cli/run-exit.js'
+import { runFailure } from '../../src/cli/run-exit.js'
 import { PIPELINE_STAGES } from '../../src/ui/progress-state.js'
 
 export default class JobsRun extends BaseCommand<typeof JobsRun> {
@@ -20,8 +20,14 @@ export default class JobsRun extends BaseCommand<typeof JobsRun> {
     const result = flags['dry-run']
       ? await jobs.runNow(app.localUser, args.id, { dryRun: true })
       : await this.withProgress(app, (control) => jobs.runNow(app.localUser, args.id, control), { plannedStages: PIPELINE_STAGES })
-    if (result.run) process.exitCode = runExitCode(result.run) || process.exitCode
-    if (result.summary.status === 'failed') process.exitCode = process.exitCode || 1
+    if (result.run) this.endedBadly(runFailure(result.run))
+    if (result.summary.status === 'failed') {
+      const last = result.summary.errors.at(-1)
+      this.endedBadly({
+        exitCode: 1,
+        error: { code: 'job_run_failed', message: `job ${result.summary.jobId} failed: ${last?.message ?? 'no reason recorded'}`, hint: `see \`recflow jobs runs ${result.summary.jobId}\`` },
+      })
+    }
     return this.present(result, foregroundRunLines)
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { runLines } from '../../src/cli/presenters/run.js'
-import { runExitCode } from '../../src/cli/run-exit.js'
+import { runFailure } from '../../src/cli/run-exit.js'
 import { runOverrideFromFlags, trimFlags, withFlagNames } from '../../src/cli/resource-flags.js'
 
 export default class RecordingsProcess extends BaseCommand<typeof RecordingsProcess> {
@@ -38,7 +38,7 @@ export default class RecordingsProcess extends BaseCommand<typeof RecordingsProc
       (control) => run.run(app.localUser, input, control).catch((e: unknown) => Promise.reject(withFlagNames(e, { hint: flagHint }))),
       { plannedStages: ['DOWNLOAD', 'PROCESS'] },
     )
-    process.exitCode = runExitCode(result) || process.exitCode
+    this.endedBadly(runFailure(result))
     return this.present(result, runLines)
   }
 }

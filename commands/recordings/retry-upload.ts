@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { runLines } from '../../src/cli/presenters/run.js'
-import { runExitCode } from '../../src/cli/run-exit.js'
+import { runFailure } from '../../src/cli/run-exit.js'
 import { PIPELINE_STAGES } from '../../src/ui/progress-state.js'
 
 export default class RecordingsRetryUpload extends BaseCommand<typeof RecordingsRetryUpload> {
@@ -23,7 +23,7 @@ export default class RecordingsRetryUpload extends BaseCommand<typeof Recordings
     const result = await this.withProgress(app, (control) => run.run(app.localUser, { recordingIds: [args.id], targets }, control), {
       plannedStages: PIPELINE_STAGES,
     })
-    process.exitCode = runExitCode(result) || process.exitCode
+    this.endedBadly(runFailure(result))
     return this.present(result, runLines)
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../../src/cli/base-command.js'
 import { runLines } from '../../src/cli/presenters/run.js'
-import { runExitCode } from '../../src/cli/run-exit.js'
+import { runFailure } from '../../src/cli/run-exit.js'
 import { PIPELINE_STAGES } from '../../src/ui/progress-state.js'
 
 const STAGES = ['DOWNLOAD', 'PROCESS', 'TRANSCRIBE', 'EXTRACT_TOPICS', 'GENERATE_SUBTITLES', 'UPLOAD'] as const
@@ -27,7 +27,7 @@ export default class RecordingsRun extends BaseCommand<typeof RecordingsRun> {
       (control) => run.run(app.localUser, { recordingIds: [args.id], force: flags.force as Array<(typeof STAGES)[number]> | undefined }, control),
       { plannedStages: PIPELINE_STAGES },
     )
-    process.exitCode = runExitCode(result) || process.exitCode
+    this.endedBadly(runFailure(result))
     return this.present(result, runLines)
   }
 }

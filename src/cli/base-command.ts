@@ -5,6 +5,7 @@ import { RecflowError, isRecflowError, usageError } from '../domain/errors.js'
 import type { PipelineStage, RunControl } from '../domain/events.js'
 import { printError } from './print-error.js'
 import { cleanOclifMessage, toErrorEnvelope, withCommandHint } from './error-envelope.js'
+import type { CommandFailure } from './run-exit.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -106,7 +107,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return result
   }
 
+  /** Set by endedBadly: the command's work ended but not well (a run with a failed recording). */
+  private failure: CommandFailure | null = null
+
+  /**
+   * The work ended but not well: exit with `failure.exitCode` (the first failure reported wins), and with --json
+   * print `{"ok":false,"error":…,"data":…}` with the whole result, so a script that reads `ok` is not misled.
+   */
+  protected endedBadly(failure: CommandFailure | null): void {
+    if (failure === null || this.failure !== null) return
+    this.failure = failure
+    process.exitCode = failure.exitCode
+  }
+
   protected override toSuccessJson(result: unknown): unknown {
+    if (this.failure) return { ok: false, error: this.failure.error, data: result ?? null }
     return { ok: true, data: result ?? null }
   }
 

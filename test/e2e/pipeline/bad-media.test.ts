@@ -114,6 +114,11 @@ describe('bad media next to good media in one source', () => {
     const rerun = await runCli(['recordings', 'run', String(truncated.id), '--json'], { home })
     expect(rerun.code, describeRun(['recordings', 'run'], rerun)).toBe(1)
     expect(rerun.json.data.recordings[0]).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/is truncated/) } })
+    // The envelope agrees with the exit code, so a script reading `ok` is not misled; the whole result stays in data.
+    expect(rerun.json).toMatchObject({
+      ok: false,
+      error: { code: 'run_failed', message: expect.stringMatching(new RegExp(`^1 of 1 recording failed: #${truncated.id} .*is truncated`)), hint: expect.any(String) },
+    })
 
     // Nothing else touched: the bad files byte for byte, no media folder and nothing published for them.
     expect({ inbox: hashesUnder(setup.inbox), outside: hashesUnder(outside) }).toEqual(before)
