@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core'
 import { BaseCommand } from '../src/cli/base-command.js'
-import { exitCodeFor } from '../src/cli/exit-codes.js'
+import { syncFailure } from '../src/cli/run-exit.js'
 import { syncOutcome } from '../src/cli/presenters/sync.js'
 import type { SourceSyncSummary, SyncResult } from '../src/services/sync/summary.js'
 
@@ -27,15 +27,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
     // error envelope with every source's summary in data. One source named alone fails with its own error (exit 4
     // for a sign-in to renew, 2 for a folder that is gone).
     const outcome = syncOutcome(result)
-    if (outcome.failed.length > 0) process.exitCode = exitCodeFor('provider')
+    this.endedBadly(syncFailure(result))
     return this.present(result, (r) => [...r.sources.flatMap(describeSource), ...(r.sources.length > 1 || outcome.failed.length > 0 ? [outcome.line] : [])])
-  }
-
-  protected override toSuccessJson(result: unknown): unknown {
-    const outcome = syncOutcome(result as SyncResult)
-    if (outcome.failed.length === 0) return super.toSuccessJson(result)
-    const hint = outcome.failed.find((s) => s.error?.hint)?.error?.hint ?? 'see each source in data.sources'
-    return { ok: false, error: { code: 'sync_failed', message: outcome.line, hint }, data: result }
   }
 }
 

@@ -151,7 +151,7 @@ describe('sync over several sources', () => {
     expect(one.json.error).toMatchObject({ message: `folder ${gone} does not exist`, hint: `point the source at an existing folder with \`recflow sources edit ${usb.id} --path DIR\`` })
   })
 
-  it('`run` names a source that failed as not synced and counts it as failed', async () => {
+  it('`run` names a source that failed as not synced, counts it as failed and exits 5 (ok:false with --json)', async () => {
     expect((await cli('sources', 'add', 'local', 'lectures', '--path', folder('in/lectures'))).code).toBe(0)
     const gone = folder('in/usb')
     expect((await cli('sources', 'add', 'local', 'usb', '--path', gone)).code).toBe(0)
@@ -163,5 +163,14 @@ describe('sync over several sources', () => {
     expect(run.stdout).toMatch(new RegExp(`^usb: not synced: folder ${gone} does not exist$`, 'm'))
     expect(run.stdout).toContain(`1 of 2 sources synced, 1 failed: usb (folder ${gone} does not exist)`)
     expect(run.stdout).not.toMatch(/synced usb/)
+    expect(run.code).toBe(5)
+
+    const json = await cli('run', '--json')
+    expect(json.code).toBe(5)
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'sync_failed', message: `1 of 2 sources synced, 1 failed: usb (folder ${gone} does not exist)` },
+      data: { sync: { sources: [{ name: 'lectures', status: 'synced' }, { name: 'usb', status: 'error' }] }, recordings: [] },
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runFailure } from '../../../src/cli/run-exit.js'
+import { emptyCounts, type SourceSyncSummary } from '../../../src/services/sync/summary.js'
 import type { RunOutcome, RunResult } from '../../../src/services/run.js'
 
 const outcome = (recordingId: number, state: RunOutcome['state'], error?: RunOutcome['error']): RunOutcome => ({
@@ -37,5 +38,18 @@ describe('runFailure', () => {
   it('exits 130 for a cancelled recording when none failed; a failure outranks a cancel', () => {
     expect(runFailure(result(outcome(1, 'succeeded'), outcome(2, 'cancelled')))).toMatchObject({ exitCode: 130, error: { code: 'cancelled', message: '1 of 2 recordings cancelled: #2' } })
     expect(runFailure(result(outcome(1, 'failed', { code: 'media', message: 'x' }), outcome(2, 'cancelled')))).toMatchObject({ exitCode: 1, error: { code: 'run_failed' } })
+  })
+
+  it('exits 5 for a source that could not be synced when no recording failed or was cancelled', () => {
+    const source = (sourceId: number, name: string, status: SourceSyncSummary['status'], error?: SourceSyncSummary['error']): SourceSyncSummary =>
+      ({ ...emptyCounts(), sourceId, name, platform: 'local', status, changedAfterProcessing: [], ...(error ? { error } : {}) }) as SourceSyncSummary
+    const sync = { sources: [source(1, 'a', 'synced'), source(2, 'b', 'error', { code: 'not_found', message: 'the folder /x is gone', hint: 'recflow sources edit 2 --path DIR' })] }
+    const ran = { ...result(outcome(1, 'succeeded')), sync }
+    expect(runFailure(ran)).toEqual({
+      exitCode: 5,
+      error: { code: 'sync_failed', message: '1 of 2 sources synced, 1 failed: b (the folder /x is gone)', hint: 'recflow sources edit 2 --path DIR' },
+    })
+    expect(runFailure({ ...ran, recordings: [outcome(1, 'failed', { code: 'media', message: 'x' })] })).toMatchObject({ error: { code: 'run_failed' } })
+    expect(runFailure({ ...ran, sync: { sources: [source(1, 'a', 'synced'), source(3, 'c', 'skipped')] } })).toBeNull()
   })
 })
