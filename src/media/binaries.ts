@@ -117,15 +117,24 @@ function readVersionCache(file: string): VersionCache {
   }
 }
 
-/** readToolVersion, remembered in opts.versionCache for as long as the binary is the same file. */
+/** The versions this process has read, by binary path, with the binaryKey they were read for. */
+const askedThisProcess = new Map<string, { key: string; version: string }>()
+
+/**
+ * readToolVersion, remembered in opts.versionCache (and by this process) for as long as the binary is the same
+ * file.
+ */
 export async function cachedToolVersion(file: string, name: ToolName, opts: LocateOptions = {}): Promise<string | undefined> {
   const cacheFile = opts.versionCache
   const key = cacheFile === undefined ? undefined : binaryKey(file)
   if (cacheFile === undefined || key === undefined) return readToolVersion(file, name, opts.signal)
   const entry = readVersionCache(cacheFile)[file]
   if (entry?.key === key) return entry.version
-  const version = await readToolVersion(file, name, opts.signal)
+  // Asked already by this process (for another home: a test run, a daemon's per-user work): not started again.
+  const known = askedThisProcess.get(file)
+  const version = known?.key === key ? known.version : await readToolVersion(file, name, opts.signal)
   if (version === undefined) return undefined
+  askedThisProcess.set(file, { key, version })
   try {
     // Read again: the other tool's lookup may have written its entry meanwhile. A lost entry is only asked again.
     const next = { ...readVersionCache(cacheFile), [file]: { key, version } }

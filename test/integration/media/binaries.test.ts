@@ -90,6 +90,11 @@ describe('cachedToolVersion', () => {
     expect(await cachedToolVersion(ffmpeg, 'ffmpeg', { versionCache })).toBe('7.0-fake')
     expect((await locateMediaTools({ pathEnv: dir, versionCache })).ffmpeg.version).toBe('7.0-fake')
     expect(runs()).toBe(1)
+    // Another home's cache in the same process: remembered there, not asked again.
+    const otherHome = path.join(dir, 'other-media-tools.json')
+    expect(await cachedToolVersion(ffmpeg, 'ffmpeg', { versionCache: otherHome })).toBe('7.0-fake')
+    expect(runs()).toBe(1)
+    expect(JSON.parse(fs.readFileSync(otherHome, 'utf8'))[ffmpeg]).toMatchObject({ version: '7.0-fake' })
     // An upgraded binary (new content, new mtime) is asked again.
     fs.writeFileSync(ffmpeg, `#!/bin/sh\necho run >> "${calls}"; echo "ffmpeg version 7.1-fake Copyright"\n`, { mode: 0o755 })
     fs.utimesSync(ffmpeg, new Date(), new Date(Date.now() + 5000))
