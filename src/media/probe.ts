@@ -1,7 +1,9 @@
+import type { BigIntStats } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
+import { boundedMap } from '../domain/bounded-map.js'
 import { RecflowError } from '../domain/errors.js'
-import { runFfprobe } from './runner.js'
+import { runFfprobe, throwIfCancelled } from './runner.js'
 import { formatSeconds } from './time-format.js'
 import type { AudioStreamInfo, Interval, MediaInfo, MediaTools, VideoStreamInfo } from './types.js'
 
@@ -21,26 +23,49 @@ export interface ProbeOptions {
   checkTruncation?: boolean
 }
 
+/**
+ * What this process has learnt of files it probed, by ffprobe and path, with the file's identity then: a pipeline probes its
+ * source in DOWNLOAD and again in PROCESS, each ffprobe start costing ~0.1 s of CPU before it reads anything. A
+ * file written since (another size, mtime or ctime, or another file at the path) is another identity, probed again.
+ */
+const probedFiles = boundedMap<string, { identity: string; info: MediaInfo; reachesEnd: boolean }>(256)
+const probeKey = (tools: MediaTools, file: string) => `${tools.ffprobe.path}\0${path.resolve(file)}`
+
 export async function probeMedia(tools: MediaTools, file: string, opts: ProbeOptions = {}): Promise<MediaInfo> {
-  const sizeBytes = await fileSize(file)
-  const result = await runFfprobe(tools, ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', file], {
-    signal: opts.signal,
-  })
-  if (result.exitCode !== 0) {
-    throw new RecflowError('validation', `${path.basename(file)} is not a readable media file (${ffprobeReason(result.stderrTail)})`, {
-      hint: REDOWNLOAD_HINT,
-      details: { file, stderrTail: result.stderrTail },
+  // A cancelled caller gets its cancel, remembered file or not (ffprobe would have refused to start).
+  throwIfCancelled(opts.signal, 'probing')
+  const st = await statMedia(file)
+  const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`
+  const key = probeKey(tools, file)
+  const known = probedFiles.get(key)
+  let info: MediaInfo
+  if (known?.identity === identity) {
+    info = known.info
+  } else {
+    const result = await runFfprobe(tools, ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', file], {
+      signal: opts.signal,
     })
+    if (result.exitCode !== 0) {
+      throw new RecflowError('validation', `${path.basename(file)} is not a readable media file (${ffprobeReason(result.stderrTail)})`, {
+        hint: REDOWNLOAD_HINT,
+        details: { file, stderrTail: result.stderrTail },
+      })
+    }
+    info = parseProbeOutput(result.stdout, { path: file, sizeBytes: Number(st.size) })
   }
-  const info = parseProbeOutput(result.stdout, { path: file, sizeBytes })
-  if (opts.checkTruncation !== false && hasSampleIndex(info.formatName)) await assertMediaReachesEnd(tools, info, opts.signal)
-  return info
+  let reachesEnd = known?.identity === identity && known.reachesEnd
+  if (opts.checkTruncation !== false && !reachesEnd && hasSampleIndex(info.formatName)) {
+    await assertMediaReachesEnd(tools, info, opts.signal)
+    reachesEnd = true
+  }
+  probedFiles.set(key, { identity, info, reachesEnd })
+  return structuredClone(info)
 }
 
-async function fileSize(file: string): Promise<number> {
-  let st
+async function statMedia(file: string): Promise<BigIntStats> {
+  let st: BigIntStats
   try {
-    st = await stat(file)
+    st = await stat(file, { bigint: true })
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
@@ -49,10 +74,10 @@ async function fileSize(file: string): Promise<number> {
     throw new RecflowError('validation', `cannot read media file ${file}: ${(e as Error).message}`)
   }
   if (!st.isFile()) throw new RecflowError('validation', `${file} is not a regular file`)
-  if (st.size === 0) {
+  if (st.size === 0n) {
     throw new RecflowError('validation', `${path.basename(file)} is empty (0 bytes)`, { hint: REDOWNLOAD_HINT, details: { file } })
   }
-  return st.size
+  return st
 }
 
 /** ffprobe's reason without its `[demuxer @ 0x...]` prefixes and the repeated file name. */

@@ -182,6 +182,8 @@ export async function runPipeline(deps: ServiceDeps, user: UserRef, opts: Pipeli
     emit({ type: 'stage-started', recordingId: rec.id, stage })
     if (!dryRun) rec = await recordStageStart(scope, rec, row, stage)
     try {
+      // Cancelled by a listener of stage-started, or while the start was recorded: the stage goes back to PENDING.
+      if (signal.aborted) throw new RecflowError('cancelled', 'cancelled')
       const outcome = await HANDLERS[stage](ctx)
       if (!dryRun) rec = await recordStageOutcome(scope, rec, row.id, stage, outcome)
       if (!dryRun) await measureStorage(deps, user, rec.id)

@@ -25,6 +25,8 @@ const HEAD_KEYFRAMES_S = 600
 async function together<A, B>(signal: AbortSignal, a: (s: AbortSignal) => Promise<A>, b: (s: AbortSignal) => Promise<B>): Promise<[A, B]> {
   const sibling = new AbortController()
   const onAbort = () => sibling.abort()
+  // A signal aborted already fires no 'abort' event: the two would run to the end.
+  if (signal.aborted) sibling.abort()
   signal.addEventListener('abort', onAbort, { once: true })
   const guard = <T>(p: Promise<T>) => p.catch((e: unknown) => (sibling.abort(), Promise.reject(e)))
   try {
