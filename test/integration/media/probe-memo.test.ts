@@ -4,25 +4,22 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { probeMedia } from '../../../src/media/probe.js'
 import type { MediaTools } from '../../../src/media/types.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { countingTool } from '../../support/counting-tool.js'
 
 let dir: string
 let tools: MediaTools
-let calls: string
+let starts: () => string[]
 
 beforeAll(async () => {
   dir = makeTempDir()
   const real = await systemOrBundledTools()
-  // The real ffprobe behind a script that counts its starts.
-  calls = path.join(dir, 'calls')
-  const counting = path.join(dir, 'ffprobe')
-  fs.writeFileSync(counting, `#!/bin/sh\necho "$*" >> "${calls}"\nexec "${real.ffprobe.path}" "$@"\n`, { mode: 0o755 })
-  tools = { ...real, ffprobe: { ...real.ffprobe, path: counting } }
+  const counting = countingTool(dir, 'ffprobe', real.ffprobe.path)
+  starts = counting.runs
+  tools = { ...real, ffprobe: { ...real.ffprobe, path: counting.path } }
   makeClip(real, path.join(dir, 'a.mp4'), { durationS: 4, tones: [{ start: 1, end: 3 }] })
   makeClip(real, path.join(dir, 'b.mp4'), { durationS: 6, tones: [{ start: 1, end: 5 }] })
 })
 afterAll(() => removeDir(dir))
-
-const starts = () => (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [])
 
 it('probes an unchanged file once per process, with its truncation check, and again once it is written', async () => {
   const file = path.join(dir, 'clip.mp4')

@@ -6,6 +6,7 @@ import { forUser } from '../../../src/db/index.js'
 import { loadRuntimeEnv } from '../../../src/platform/config.js'
 import { silentLogger } from '../../../src/platform/logger.js'
 import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fixtures/media/generate.js'
+import { countingTool } from '../../support/counting-tool.js'
 
 /*
  * Every ffprobe of a long MP4 parses its whole index first (~0.3 s of CPU for an hour of 720p), so the process
@@ -16,17 +17,16 @@ import { makeClip, makeTempDir, removeDir, systemOrBundledTools } from '../../fi
 let home: string
 let app: App
 let clip: string
-let log: string
+let ffprobeRuns: () => string[]
 
 beforeAll(async () => {
   home = makeTempDir()
   const tools = await systemOrBundledTools()
   clip = makeClip(tools, path.join(home, 'lecture.mp4'), { durationS: 30, tones: [{ start: 6, end: 24 }] })
-  log = path.join(home, 'ffprobe.log')
-  const wrapper = path.join(home, 'ffprobe-wrapper.sh')
-  fs.writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${tools.ffprobe.path}' "$@"\n`, { mode: 0o755 })
+  const wrapper = countingTool(home, 'ffprobe-wrapper.sh', tools.ffprobe.path)
+  ffprobeRuns = wrapper.runs
   app = await createApp(
-    loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file', RECFLOW_FFPROBE_PATH: wrapper }),
+    loadRuntimeEnv({ RECFLOW_HOME: home, PATH: process.env.PATH, RECFLOW_SECRET_STORE: 'file', RECFLOW_FFPROBE_PATH: wrapper.path }),
     { logger: silentLogger },
   )
 }, 60_000)
@@ -49,10 +49,10 @@ describe('the process stage', () => {
     })
     // DOWNLOAD first (it may probe a file sync left unprobed); only PROCESS's runs are counted.
     await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id, stopAfter: 'DOWNLOAD' })
-    fs.rmSync(log, { force: true })
+    const before = ffprobeRuns().length
     const result = await (await app.service('pipeline')).run(app.localUser, { recordingId: rec.id, stopAfter: 'PROCESS' })
     expect(result.stages.find((s) => s.stage === 'PROCESS')).toMatchObject({ outcome: 'completed' })
-    const runs = fs.readFileSync(log, 'utf8').trim().split('\n').filter((l) => !l.includes('-version'))
+    const runs = ffprobeRuns().slice(before).filter((l) => !l.includes('-version'))
     expect(runs).toHaveLength(2)
     expect(runs[0]).toContain('-show_streams')
     expect(runs[1]).toMatch(/-read_intervals \S+,\S+ .*duration_time/)
