@@ -13,8 +13,8 @@ export interface CommandFailure {
  * How a run whose recordings did not all succeed ends: exit 5 when a failure came from an external service (worth
  * retrying later), else 1, `run_failed` in the envelope; 130 and `cancelled` when nothing failed but a task was
  * cancelled (`tasks cancel` from another terminal stops a run like Ctrl-C does); else the failure of its sync, if
- * a source could not be synced (see syncFailure). Null when all went well. The
- * result is still printed in full (under `data` with --json): one failure does not hide the others.
+ * a source could not be synced (see syncFailure). Null when all went well. The result is still printed in full
+ * (under `data` with --json): one failure does not hide the others.
  */
 export function runFailure(result: RunResult): CommandFailure | null {
   const failed = result.recordings.filter((o) => o.state === 'failed')

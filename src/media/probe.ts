@@ -24,9 +24,9 @@ export interface ProbeOptions {
 }
 
 /**
- * What this process has learnt of files it probed, by ffprobe and path, with the file's identity then: a pipeline probes its
- * source in DOWNLOAD and again in PROCESS, each ffprobe start costing ~0.1 s of CPU before it reads anything. A
- * file written since (another size, mtime or ctime, or another file at the path) is another identity, probed again.
+ * What this process has learnt of files it probed, by ffprobe and path, with the file's identity then: a pipeline
+ * probes its source in DOWNLOAD and again in PROCESS, each ffprobe start costing ~0.1 s of CPU before it reads
+ * anything. A file written since (another size, mtime or ctime, or another file at the path) is probed again.
  */
 const probedFiles = boundedMap<string, { identity: string; info: MediaInfo; reachesEnd: boolean }>(256)
 const probeKey = (tools: MediaTools, file: string) => `${tools.ffprobe.path}\0${path.resolve(file)}`
