@@ -5,7 +5,7 @@ import type { DoctorService } from '../src/services/doctor.js'
 type DoctorReport = Awaited<ReturnType<DoctorService['run']>>
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
-  static override summary = 'Checks what recflow needs: ffmpeg and ffprobe, the database, the secret store.'
+  static override summary = 'Checks what recflow needs: ffmpeg and ffprobe, the database, the secret store, your stored config.'
   static override description =
     'Exits with code 1 when a check fails; each failed check says how to fix it. With --json a failed check gives `{"ok":false,"error":{"code":"doctor_failed",…},"data":{…}}`.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
@@ -26,7 +26,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   private async report(flags: { home?: string }): Promise<DoctorReport> {
     try {
       const app = await this.app(flags)
-      return await (await app.service('doctor')).run()
+      return await (await app.service('doctor')).run(app.localUser)
     } catch (e) {
       const { doctorWithoutDatabase, isUnopenableDatabase } = await import('../src/app.js')
       if (!isUnopenableDatabase(e)) throw e

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { isRecflowError, type RecflowError } from '../domain/errors.js'
 import type { KeyringStatus } from '../platform/credential-keys.js'
-import type { CredentialKeysPort, DatabaseHealth, ServiceDeps } from './context.js'
+import type { CredentialKeysPort, DatabaseHealth, ServiceDeps, UserRef } from './context.js'
 
 export interface DoctorCheck {
   name: string
@@ -15,12 +15,17 @@ export interface DoctorCheck {
  * opened (a corrupt or foreign file); then the database check fails with `databaseError` and the others still run.
  */
 export type DoctorDeps = Omit<ServiceDeps, 'scopes' | 'queue' | 'databaseHealth' | 'databaseChanges'> &
-  ({ databaseHealth: DatabaseHealth; databaseError?: undefined } | { databaseHealth?: undefined; databaseError: RecflowError })
+  (
+    | { databaseHealth: DatabaseHealth; databaseError?: undefined; scopes?: ServiceDeps['scopes'] }
+    | { databaseHealth?: undefined; databaseError: RecflowError; scopes?: undefined }
+  )
 
 /** What `recflow doctor` reports: media tools, database, secret store, paths. Never prints a secret. */
-export function doctorService({ databaseHealth, databaseError, env, media, secrets, credentialKeys }: DoctorDeps) {
+export function doctorService(deps: DoctorDeps) {
+  const { databaseHealth, databaseError, env, media, secrets, credentialKeys } = deps
   return {
-    async run() {
+    /** `user`: whose stored config layer to check as well (the CLI's local user). */
+    async run(user?: UserRef) {
       const checks: DoctorCheck[] = []
       let mediaReport: Awaited<ReturnType<typeof media.report>> | null = null
       try {
@@ -71,6 +76,8 @@ export function doctorService({ databaseHealth, databaseError, env, media, secre
       const keys = await credentialKeysCheck(credentialKeys)
       if (keys) checks.push(keys)
 
+      if (user && deps.scopes) checks.push(await storedConfigCheck(deps.scopes, user))
+
       return {
         ok: checks.every((c) => c.ok),
         checks,
@@ -81,6 +88,21 @@ export function doctorService({ databaseHealth, databaseError, env, media, secre
         node: process.version,
       }
     },
+  }
+}
+
+/**
+ * The user's stored config layer still validates and resolves (an older recflow, or a hand edit, can leave a value
+ * every run would then refuse); a bad one names the key and the commands that repair it.
+ */
+async function storedConfigCheck(scopes: ServiceDeps['scopes'], user: UserRef): Promise<DoctorCheck> {
+  const { userConfigService } = await import('./user-config.js')
+  try {
+    const { stored } = await userConfigService({ scopes }).layers(user)
+    const keys = Object.keys(stored).length
+    return { name: 'config', ok: true, detail: keys === 0 ? 'defaults only (nothing stored)' : 'your stored settings are valid' }
+  } catch (e) {
+    return { name: 'config', ok: false, detail: (e as Error).message, hint: isRecflowError(e) ? e.hint : undefined }
   }
 }
 

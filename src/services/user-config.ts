@@ -22,7 +22,7 @@ export interface ConfigValue {
 }
 
 /** The user's layer of the config cascade: show, get, set, unset, reset; every write is validated first. */
-export function userConfigService({ scopes }: ServiceDeps) {
+export function userConfigService({ scopes }: Pick<ServiceDeps, 'scopes'>) {
   const scope = (user: UserRef) => scopes.forUser(user.id)
 
   const storedIn = async (s: UserScope): Promise<PlainObject> => {

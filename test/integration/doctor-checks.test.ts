@@ -3,6 +3,7 @@ import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../src/app.js'
+import { forUser } from '../../src/db/index.js'
 import { loadRuntimeEnv } from '../../src/platform/config.js'
 import { silentLogger } from '../../src/platform/logger.js'
 import { EncryptedFileStore } from '../../src/platform/secrets.js'
@@ -24,7 +25,7 @@ const openApp = async (secretStore = 'file') => {
   return app
 }
 const check = async (name: string) => {
-  const report = await (await app!.service('doctor')).run()
+  const report = await (await app!.service('doctor')).run(app!.localUser)
   return { report, check: report.checks.find((c) => c.name === name)! }
 }
 
@@ -120,5 +121,23 @@ describe('doctor', () => {
   it('leaves the credential key check out where daemon mode was never used', async () => {
     await openApp()
     expect((await check('credential keys')).check).toBeUndefined()
+  })
+
+  it('fails a stored config layer that no longer validates, naming the key and the commands that repair it', async () => {
+    await openApp()
+    expect((await check('config')).check).toMatchObject({ ok: true, detail: 'defaults only (nothing stored)' })
+    const scope = forUser(app!.database.db, app!.localUser.id)
+    await scope.configs.set({ processing: { padding_before: 2 } })
+    expect((await check('config')).check).toMatchObject({ ok: true, detail: 'your stored settings are valid' })
+
+    // As an older recflow or a hand edit could leave it: written past the validation.
+    await scope.configs.set({ processing: { padding_before: -3 } } as never)
+    const { report, check: config } = await check('config')
+    expect(report.ok).toBe(false)
+    expect(config.ok).toBe(false)
+    expect(config.detail).toMatch(/processing\.padding_before/)
+    expect(config.hint).toMatch(/`recflow config unset KEY`.*`recflow config reset`/)
+    // The other checks still ran.
+    expect(report.checks.find((c) => c.name === 'database')).toMatchObject({ ok: true })
   })
 })
