@@ -60,10 +60,18 @@ export function cleanOclifMessage(s: string): string {
 
 /**
  * Names the command in the generic "see --help" hint, and gives every error that came without a hint one, so
- * the user always gets a next step. `commandId` is oclif's id ("templates:add").
+ * the user always gets a next step: the command's --help where the input was at fault, else what fits the kind
+ * of failure (a service that failed is not helped by reading --help). `commandId` is oclif's id ("templates:add").
  */
 export function withCommandHint(envelope: ErrorEnvelope, commandId: string | undefined): ErrorEnvelope {
   const command = commandId ? `recflow ${commandId.replaceAll(':', ' ')}` : 'recflow <command>'
-  const hint = envelope.error.hint ?? `see \`${command} --help\` for the arguments, flags and examples`
+  const hint = envelope.error.hint ?? GENERIC_HINTS[envelope.error.code] ?? `see \`${command} --help\` for the arguments, flags and examples`
   return { ...envelope, error: { ...envelope.error, hint: hint.replaceAll('recflow <command>', command) } }
+}
+
+/** The hint of an error that came without one, by code; the others get the command's --help. */
+const GENERIC_HINTS: Partial<Record<ErrorCode, string>> = {
+  provider: 'the service failed; try again later (RECFLOW_LOG_LEVEL=debug shows the exchange)',
+  cancelled: 'run the same command again to resume',
+  internal: 'rerun with RECFLOW_LOG_LEVEL=debug for details, and report it if it persists',
 }

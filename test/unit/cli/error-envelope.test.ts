@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RecflowError } from '../../../src/domain/errors.js'
-import { toErrorEnvelope } from '../../../src/cli/error-envelope.js'
+import { toErrorEnvelope, withCommandHint } from '../../../src/cli/error-envelope.js'
 
 describe('toErrorEnvelope', () => {
   it.each([
@@ -37,5 +37,24 @@ describe('toErrorEnvelope', () => {
     expect(r.envelope.error.code).toBe('internal')
     expect(r.envelope.error.message).toContain('boom')
     expect(JSON.stringify(r.envelope)).not.toContain('at ')
+  })
+})
+
+describe('withCommandHint', () => {
+  const hintOf = (e: RecflowError, id = 'templates:add') => withCommandHint(toErrorEnvelope(e).envelope, id).error.hint
+
+  it("keeps an error's own hint, naming the command where it says recflow <command>", () => {
+    expect(hintOf(new RecflowError('usage', 'x', { hint: 'see `recflow <command> --help`' }))).toBe('see `recflow templates add --help`')
+    expect(hintOf(new RecflowError('provider', 'x', { hint: 'run `recflow credentials test 2`' }))).toBe('run `recflow credentials test 2`')
+  })
+
+  it("gives bad input without a hint the command's --help, and a failure that is not the input's a hint that fits it", () => {
+    for (const code of ['usage', 'validation', 'not_found', 'conflict'] as const) {
+      expect(hintOf(new RecflowError(code, 'x'))).toBe('see `recflow templates add --help` for the arguments, flags and examples')
+    }
+    expect(hintOf(new RecflowError('provider', 'Zoom answered 502'))).toMatch(/^the service failed; try again later/)
+    expect(hintOf(new RecflowError('internal', 'x'))).toMatch(/RECFLOW_LOG_LEVEL=debug/)
+    expect(hintOf(new RecflowError('cancelled', 'cancelled'))).toBe('run the same command again to resume')
+    for (const code of ['provider', 'internal', 'cancelled'] as const) expect(hintOf(new RecflowError(code, 'x'))).not.toMatch(/--help/)
   })
 })
