@@ -1,7 +1,7 @@
 import type { UserScope } from '../db/index.js'
 import { notFound } from '../domain/errors.js'
 import type { UserRef } from './context.js'
-import { refuseInUse, type DetachedTemplate, type ReferenceUser } from './references.js'
+import { refuseInUse, type Detached, type ReferenceUser } from './references.js'
 
 /** The repository calls the presets, sources and templates services share. */
 interface OwnedRepository<Row, Input> {
@@ -14,7 +14,7 @@ interface OwnedRepository<Row, Input> {
 /** What a removal checks first: who still uses the row, and how a forced removal takes it out of them. */
 export interface RemovalReferences {
   users(tx: UserScope, id: number): Promise<ReferenceUser[]>
-  detach(tx: UserScope, id: number, users: ReferenceUser[]): Promise<DetachedTemplate[]>
+  detach(tx: UserScope, id: number, users: ReferenceUser[]): Promise<Detached[]>
 }
 
 /**
@@ -52,7 +52,7 @@ export function ownedResource<Row, Input>(opts: {
       return updated
     },
 
-    remove(user: UserRef, id: number, removal: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> {
+    remove(user: UserRef, id: number, removal: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: Detached[] }> {
       return opts.scope(user).transaction(async (tx) => {
         const rows = opts.repository(tx)
         if (!(await rows.get(id))) throw notFound(what, id, hint)

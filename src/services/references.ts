@@ -72,10 +72,39 @@ export async function sourceUsers(scope: UserScope, sourceId: number): Promise<R
   const recordings = await listAll((page) => scope.recordings.list({ source_id: sourceId, includeDeleted: true }, page))
   for (const r of recordings) users.push({ kind: 'recording', id: r.id, name: r.display_name, field: 'input_source_id' })
   // An automation job naming a removed source would fail every scheduled run ("source N not found").
-  for (const j of await listAll((page) => scope.automationJobs.list({}, page))) {
-    if ((j.source_ids as number[]).includes(sourceId)) users.push({ kind: 'job', id: j.id, name: j.name, field: 'source_ids' })
-  }
+  users.push(...(await jobsNaming(scope, 'source_ids', sourceId)))
   return users
+}
+
+type JobIdsField = 'source_ids' | 'template_ids'
+
+/** The automation jobs whose `field` names `id`. */
+async function jobsNaming(scope: UserScope, field: JobIdsField, id: number): Promise<ReferenceUser[]> {
+  const jobs = await listAll((page) => scope.automationJobs.list({}, page))
+  return jobs.filter((j) => (j[field] as number[]).includes(id)).map((j) => ({ kind: 'job' as const, id: j.id, name: j.name, field }))
+}
+
+/**
+ * Takes `id` out of `field` of the jobs among `users`. A job that `widens` once without it (it would run on more
+ * than before) is disabled instead of left running.
+ */
+async function detachFromJobs(
+  tx: UserScope,
+  field: JobIdsField,
+  id: number,
+  users: ReferenceUser[],
+  widens: (job: { source_ids: number[]; template_ids: number[] }) => boolean,
+): Promise<Detached[]> {
+  const detached: Detached[] = []
+  for (const jobId of new Set(users.filter((u) => u.kind === 'job').map((u) => u.id!))) {
+    const j = (await tx.automationJobs.get(jobId))!
+    const ids = { source_ids: j.source_ids as number[], template_ids: j.template_ids as number[] }
+    ids[field] = ids[field].filter((x) => x !== id)
+    const madeInactive = j.is_active && widens(ids)
+    await tx.automationJobs.update(jobId, madeInactive ? { [field]: ids[field], is_active: false, next_run_at: null } : { [field]: ids[field] })
+    detached.push(madeInactive ? { kind: 'job', id: jobId, name: j.name, madeInactive } : { kind: 'job', id: jobId, name: j.name })
+  }
+  return detached
 }
 
 /** "template 3 "Math" (output_config.preset_ids), recording 12 "Lecture 5", … and 40 more recordings". */
@@ -101,7 +130,8 @@ export function refuseInUse(what: 'preset' | 'source' | 'template' | 'credential
   })
 }
 
-export interface DetachedTemplate {
+/** A template or an automation job a forced removal changed. */
+export interface Detached {
   /** Set for an automation job; a template otherwise. */
   kind?: 'job'
   id: number
@@ -113,8 +143,8 @@ export interface DetachedTemplate {
 }
 
 /** Takes a preset id out of every template, recording override and the user config that name it (inside a transaction). */
-export async function detachPreset(tx: UserScope, presetId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
-  const detached: DetachedTemplate[] = []
+export async function detachPreset(tx: UserScope, presetId: number, users: ReferenceUser[]): Promise<Detached[]> {
+  const detached: Detached[] = []
   for (const id of new Set(users.filter((u) => u.kind === 'template').map((u) => u.id!))) {
     const t = (await tx.templates.get(id))!
     const output_config = withoutId(t.output_config as Json, ['preset_ids'], presetId)
@@ -138,8 +168,8 @@ export async function detachPreset(tx: UserScope, presetId: number, users: Refer
  * template whose only source it was becomes a draft, a job left with no source nor template is disabled: an empty
  * source list would otherwise widen either to every source.
  */
-export async function detachSource(tx: UserScope, sourceId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
-  const detached: DetachedTemplate[] = []
+export async function detachSource(tx: UserScope, sourceId: number, users: ReferenceUser[]): Promise<Detached[]> {
+  const detached: Detached[] = []
   for (const id of new Set(users.filter((u) => u.kind === 'template').map((u) => u.id!))) {
     const t = (await tx.templates.get(id))!
     const matching_rules = withoutId(t.matching_rules as Json, ['source_ids'], sourceId)
@@ -147,41 +177,20 @@ export async function detachSource(tx: UserScope, sourceId: number, users: Refer
     await tx.templates.update(id, madeDraft ? { matching_rules, is_draft: true } : { matching_rules })
     detached.push(madeDraft ? { id, name: t.name, madeDraft } : { id, name: t.name })
   }
-  for (const id of new Set(users.filter((u) => u.kind === 'job').map((u) => u.id!))) {
-    const j = (await tx.automationJobs.get(id))!
-    const source_ids = (j.source_ids as number[]).filter((x) => x !== sourceId)
-    // A job naming neither sources nor templates would sync every active source: it is disabled instead.
-    const madeInactive = source_ids.length === 0 && (j.template_ids as number[]).length === 0 && j.is_active
-    await tx.automationJobs.update(id, madeInactive ? { source_ids, is_active: false, next_run_at: null } : { source_ids })
-    detached.push(madeInactive ? { kind: 'job', id, name: j.name, madeInactive } : { kind: 'job', id, name: j.name })
-  }
+  // A job naming neither sources nor templates would sync every active source: it is disabled instead.
+  detached.push(...(await detachFromJobs(tx, 'source_ids', sourceId, users, (j) => j.source_ids.length === 0 && j.template_ids.length === 0)))
   return detached
 }
 
 /** The automation jobs that name a template: each run keeps only that template's recordings. */
-export async function jobsUsingTemplate(scope: UserScope, templateId: number): Promise<ReferenceUser[]> {
-  const users: ReferenceUser[] = []
-  for (const j of await listAll((page) => scope.automationJobs.list({}, page))) {
-    if ((j.template_ids as number[]).includes(templateId)) users.push({ kind: 'job', id: j.id, name: j.name, field: 'template_ids' })
-  }
-  return users
-}
+export const jobsUsingTemplate = (scope: UserScope, templateId: number): Promise<ReferenceUser[]> => jobsNaming(scope, 'template_ids', templateId)
 
 /**
  * Takes a template id out of the jobs that name it. A job whose last template it was is disabled: with no template
  * left it would process every matched recording of its sources, not only that template's.
  */
-export async function detachTemplate(tx: UserScope, templateId: number, users: ReferenceUser[]): Promise<DetachedTemplate[]> {
-  const detached: DetachedTemplate[] = []
-  for (const id of new Set(users.filter((u) => u.kind === 'job').map((u) => u.id!))) {
-    const j = (await tx.automationJobs.get(id))!
-    const template_ids = (j.template_ids as number[]).filter((x) => x !== templateId)
-    const madeInactive = template_ids.length === 0 && j.is_active
-    await tx.automationJobs.update(id, madeInactive ? { template_ids, is_active: false, next_run_at: null } : { template_ids })
-    detached.push(madeInactive ? { kind: 'job', id, name: j.name, madeInactive } : { kind: 'job', id, name: j.name })
-  }
-  return detached
-}
+export const detachTemplate = (tx: UserScope, templateId: number, users: ReferenceUser[]): Promise<Detached[]> =>
+  detachFromJobs(tx, 'template_ids', templateId, users, (j) => j.template_ids.length === 0)
 
 /** Preset ids a template names that no longer exist (a preset removed before removal was checked, or forced). */
 export async function danglingPresetIds(scope: UserScope, template: Pick<Template, 'output_config' | 'processing_config'>): Promise<number[]> {

@@ -5,7 +5,7 @@ import { refusePastPublishAt } from '../domain/publish/publish-at.js'
 import type { ServiceDeps, UserRef } from './context.js'
 import { listAll, type ListOptions } from './paging.js'
 import { ownedResource } from './owned-resource.js'
-import { danglingPresetIds, danglingSourceIds, detachTemplate, jobsUsingTemplate, type DetachedTemplate } from './references.js'
+import { danglingPresetIds, danglingSourceIds, detachTemplate, jobsUsingTemplate, type Detached } from './references.js'
 import type { RematchResult } from './template-rematch.js'
 
 /** GET /templates/{id}/stats: the template's recordings by status (one aggregate), and its matches. */
@@ -148,12 +148,12 @@ export function templatesService({ scopes, clock }: ServiceDeps) {
       return withProblems(user, updated)
     },
 
-    /** Its recordings stay, unmapped (one being processed then fails at UPLOAD: see publishTargets). */
     /**
-     * Its recordings stay, unmapped. Refused while an automation job names it, unless `force`: then it is taken out
-     * of those jobs, and a job whose last template it was is disabled.
+     * Its recordings stay, unmapped (one being processed then fails at UPLOAD: see publishTargets). Refused while an
+     * automation job names it, unless `force`: then it is taken out of those jobs, and a job whose last template it
+     * was is disabled.
      */
-    remove: (user: UserRef, id: number, removal: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: DetachedTemplate[] }> =>
+    remove: (user: UserRef, id: number, removal: { force?: boolean } = {}): Promise<{ id: number; removed: true; detached: Detached[] }> =>
       templates.remove(user, id, removal),
 
     /** A template that matches this recording's title exactly (or a given pattern), with its config override. */

@@ -22,7 +22,8 @@ export function runLines(r: RunResult): string[] {
     else lines.push(`${s.status} ${s.name}: ${s.found} found, ${s.created} new, ${s.changed} changed, ${s.vanished} vanished${s.message ? ` (${s.message})` : ''}`)
   }
   // A source that failed is counted as failed, never as synced (the others went on).
-  if (r.sync && syncOutcome(r.sync).failed.length > 0) lines.push(syncOutcome(r.sync).line)
+  const synced = r.sync ? syncOutcome(r.sync) : undefined
+  if (synced && synced.failed.length > 0) lines.push(synced.line)
   if (r.recordings.length === 0) lines.push('Nothing to process: no recording is waiting. Add recordings with `recflow sync` or `recflow recordings add FILE`.')
   for (const o of r.recordings) {
     if (o.result) lines.push(...pipelineLines(o.result))
