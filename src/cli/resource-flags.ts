@@ -280,14 +280,19 @@ export const trimFlags = {
 type TrimFlagValues = { [K in keyof typeof trimFlags]?: unknown }
 
 /** The run override the trim flags give (`{processing: {...}}`), or null when none is set. */
+/** The `processing` key each run-setting flag of `recordings process` sets (trimFlags). */
+const TRIM_FLAG_FIELDS = {
+  mode: 'trim_mode',
+  threshold: 'silence_threshold',
+  'min-silence': 'min_silence_duration',
+  'padding-before': 'padding_before',
+  'padding-after': 'padding_after',
+  'min-pause': 'min_pause',
+} as const satisfies Record<keyof TrimFlagValues, string>
+
 export function runOverrideFromFlags(f: TrimFlagValues): { processing: Record<string, unknown> } | null {
   const processing: Record<string, unknown> = {}
-  set(processing, 'trim_mode', f.mode)
-  set(processing, 'silence_threshold', f.threshold)
-  set(processing, 'min_silence_duration', f['min-silence'])
-  set(processing, 'padding_before', f['padding-before'])
-  set(processing, 'padding_after', f['padding-after'])
-  set(processing, 'min_pause', f['min-pause'])
+  for (const [flag, field] of Object.entries(TRIM_FLAG_FIELDS)) set(processing, field, f[flag as keyof TrimFlagValues])
   return Object.keys(processing).length > 0 ? { processing } : null
 }
 
@@ -309,12 +314,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'config.from': '--from',
   'config.to': '--to',
   // The run settings of `recordings process` (trimFlags).
-  'processing.trim_mode': '--mode',
-  'processing.silence_threshold': '--threshold',
-  'processing.min_silence_duration': '--min-silence',
-  'processing.padding_before': '--padding-before',
-  'processing.padding_after': '--padding-after',
-  'processing.min_pause': '--min-pause',
+  ...Object.fromEntries(Object.entries(TRIM_FLAG_FIELDS).map(([flag, field]) => [`processing.${field}`, `--${flag}`])),
 }
 
 /** The `add` commands' top-level field their NAME argument sets. */
