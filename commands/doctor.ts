@@ -13,7 +13,18 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   async run() {
     const { flags } = await this.parse(Doctor)
     const report = await this.report(flags)
-    if (!report.ok) process.exitCode = 1
+    // A failed check is a failure scripts can test (`ok:false`, exit 1) that still carries every check.
+    if (!report.ok) {
+      const failed = report.checks.filter((c) => !c.ok)
+      this.endedBadly({
+        exitCode: 1,
+        error: {
+          code: 'doctor_failed',
+          message: `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((c) => c.name).join(', ')}`,
+          hint: failed.find((c) => c.hint)?.hint ?? 'see each failed check in data.checks',
+        },
+      })
+    }
     return this.present(report, (r) => [
       ...r.checks.flatMap((c) => [`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`, ...(c.hint ? [`      ${c.hint}`] : [])]),
       '',
@@ -31,22 +42,6 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       const { doctorWithoutDatabase, isUnopenableDatabase } = await import('../src/app.js')
       if (!isUnopenableDatabase(e)) throw e
       return (await doctorWithoutDatabase(loadProcessRuntimeEnv({ home: flags.home }), e)).run()
-    }
-  }
-
-  /** A failed check is a failure scripts can test (`ok:false`, exit 1) that still carries every check. */
-  protected override toSuccessJson(result: unknown): unknown {
-    const report = result as DoctorReport
-    if (report.ok) return super.toSuccessJson(result)
-    const failed = report.checks.filter((c) => !c.ok)
-    return {
-      ok: false,
-      error: {
-        code: 'doctor_failed',
-        message: `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((c) => c.name).join(', ')}`,
-        hint: failed.find((c) => c.hint)?.hint ?? 'see each failed check in data.checks',
-      },
-      data: report,
     }
   }
 }
